@@ -1,0 +1,5 @@
+"""The ``vanban`` command line."""
+
+from pipelines.cli.app import app, main
+
+__all__ = ["app", "main"]

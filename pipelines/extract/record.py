@@ -1,0 +1,38 @@
+"""Assemble the extraction record of one source document (the contract).
+
+Pure: text in, plain JSON-ready dict out.  No Dagster, no RDF.
+"""
+
+from __future__ import annotations
+
+from pipelines.extract.agencies import collect_agencies
+from pipelines.extract.citations import extract_citations, numbers_mentioned
+from pipelines.extract.metadata import extract_metadata
+from pipelines.extract.targets import extract_targets
+from pipelines.extract.tasks import extract_tasks
+from pipelines.ingest.source import SourceText
+
+EXTRACTOR_VERSION = "0.1.0"
+
+
+def extract_record(source: SourceText) -> dict:
+    text = source.text
+    document = extract_metadata(text)
+    citations = extract_citations(text, document)
+    tasks = extract_tasks(text, document)
+    for task in tasks:
+        fragment = " ".join(str(task.get(k) or "") for k in ("content", "timeframe"))
+        task["cited_numbers"] = numbers_mentioned(fragment, citations)
+    targets = extract_targets(text, document)
+    agencies = collect_agencies(text, document, tasks, citations)
+    return {
+        "source": source.name,
+        "source_sha256": source.sha256,
+        "source_format": source.format,
+        "extractor_version": EXTRACTOR_VERSION,
+        "document": document,
+        "citations": citations,
+        "tasks": tasks,
+        "targets": targets,
+        "agencies": agencies,
+    }

@@ -1,0 +1,64 @@
+"""Text views over a decoded source that keep a map back to its character offsets.
+
+Plans arrive hard-wrapped: a citation or an agency name may be split over two
+lines.  Extraction runs on a *flat* view where every whitespace run is one
+space, and reports spans in the original decoded (NFC) text through the
+offset map, so provenance always points at the real characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def nfc(text: str) -> str:
+    """Normalise to NFC; Vietnamese diacritics are kept, never stripped."""
+    return unicodedata.normalize("NFC", text)
+
+
+def collapse(text: str) -> str:
+    """Collapse whitespace runs (line breaks included) to one space and strip."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class FlatText:
+    """A whitespace-collapsed view of ``original`` with an offset map.
+
+    ``offsets[i]`` is the index in ``original`` of ``flat[i]``; one extra
+    entry maps the end of ``flat`` to the end of the original text.
+    """
+
+    original: str
+    flat: str
+    offsets: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of ``flat`` back to ``original``."""
+        if end <= start:
+            pos = self.offsets[start]
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def flatten(original: str) -> FlatText:
+    """Build the flat view: every whitespace run becomes a single space."""
+    flat_chars: list[str] = []
+    offsets: list[int] = []
+    last = 0
+    for match in _WHITESPACE.finditer(original):
+        for i in range(last, match.start()):
+            flat_chars.append(original[i])
+            offsets.append(i)
+        flat_chars.append(" ")
+        offsets.append(match.start())
+        last = match.end()
+    for i in range(last, len(original)):
+        flat_chars.append(original[i])
+        offsets.append(i)
+    offsets.append(len(original))
+    return FlatText(original=original, flat="".join(flat_chars), offsets=tuple(offsets))
