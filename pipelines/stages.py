@@ -1,0 +1,227 @@
+"""The build stages over the work folder, one function per stage.
+
+Each stage is plain Python over files (no Dagster here): the Dagster assets in
+``pipelines/assets.py`` are thin wrappers that call these, and tests call them
+directly.  Per-document stages are incremental by content hash: a document
+whose bytes and extractor are unchanged is skipped, a changed one is redone,
+and a failed one keeps its previous outputs so nothing already ingested is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.atomic import write_atomic
+from pipelines.extract.record import EXTRACTOR_VERSION, extract_record
+from pipelines.ingest.source import SourceError, SourceText, read_source
+from pipelines.settings import Settings
+
+SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+
+
+@dataclass(frozen=True)
+class StageResult:
+    key: str
+    status: str  # new | changed | unchanged | quarantined | removed | skipped
+    detail: str = ""
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(path: Path, data: object) -> None:
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def is_source_file(path: Path) -> bool:
+    name = path.name
+    return (
+        path.is_file()
+        and path.suffix.lower() in SOURCE_SUFFIXES
+        and not name.startswith((".", "~$"))
+    )
+
+
+def list_sources(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if is_source_file(p))
+
+
+def locate_source(settings: Settings, key: str) -> Path | None:
+    """A file waiting in the inbox wins over the corpus copy: it is the newer version."""
+    for folder in (settings.inbox_dir, settings.raw_dir):
+        candidate = folder / key
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def forget_document(settings: Settings, key: str) -> None:
+    """Drop a removed source's work files; the next publish removes its named graph."""
+    for path in (
+        settings.text_path(key),
+        settings.source_meta_path(key),
+        settings.record_path(key),
+        settings.graph_path(key),
+        graph_meta_path(settings, key),
+    ):
+        path.unlink(missing_ok=True)
+
+
+def graph_meta_path(settings: Settings, key: str) -> Path:
+    return settings.graph_path(key).with_suffix(".json")
+
+
+def ingest_source(settings: Settings, key: str) -> StageResult:
+    """Decode one source into the work folder; quarantine it if it cannot be read."""
+    path = locate_source(settings, key)
+    if path is None:
+        forget_document(settings, key)
+        return StageResult(key, "removed", "source file no longer present")
+    previous = _read_json(settings.source_meta_path(key))
+    try:
+        source = read_source(path)
+    except SourceError as exc:
+        from pipelines.ingest.quarantine import quarantine
+
+        where = quarantine(path, exc.reason, settings.quarantine_dir)
+        kept = " (previous version kept)" if previous else ""
+        return StageResult(key, "quarantined", f"{exc.reason} -> {where}{kept}")
+    if previous and previous.get("sha256") == source.sha256 and settings.text_path(key).exists():
+        status = "unchanged"
+    else:
+        write_atomic(settings.text_path(key), source.text)
+        meta = {
+            "key": key,
+            "name": source.name,
+            "sha256": source.sha256,
+            "previous_sha256": previous.get("sha256") if previous else None,
+            "format": source.format,
+            "size": source.size,
+            "facts": source.facts,
+        }
+        _write_json(settings.source_meta_path(key), meta)
+        status = "changed" if previous else "new"
+    if path.parent == settings.inbox_dir:
+        settings.raw_dir.mkdir(parents=True, exist_ok=True)
+        os.replace(path, settings.raw_dir / key)
+    return StageResult(key, status)
+
+
+def load_source_text(settings: Settings, key: str) -> SourceText | None:
+    meta = _read_json(settings.source_meta_path(key))
+    if meta is None or not settings.text_path(key).exists():
+        return None
+    return SourceText(
+        path=str(settings.raw_dir / key),
+        name=meta["name"],
+        text=settings.text_path(key).read_text(encoding="utf-8"),
+        sha256=meta["sha256"],
+        format=meta["format"],
+        size=meta["size"],
+        facts=meta.get("facts") or {},
+    )
+
+
+def extract_document(settings: Settings, key: str, *, force: bool = False) -> StageResult:
+    source = load_source_text(settings, key)
+    if source is None:
+        return StageResult(key, "skipped", "no decoded source")
+    previous = _read_json(settings.record_path(key))
+    if (
+        not force
+        and previous
+        and previous.get("source_sha256") == source.sha256
+        and previous.get("extractor_version") == EXTRACTOR_VERSION
+    ):
+        return StageResult(key, "unchanged")
+    record = extract_record(source)
+    _write_json(settings.record_path(key), record)
+    return StageResult(key, "changed" if previous else "new")
+
+
+def build_document_graph(settings: Settings, key: str, *, force: bool = False) -> StageResult:
+    from graph.build import document_graph_nquads
+
+    record = _read_json(settings.record_path(key))
+    if record is None:
+        return StageResult(key, "skipped", "no extraction record")
+    meta = _read_json(settings.source_meta_path(key)) or {}
+    graph_meta = _read_json(graph_meta_path(settings, key))
+    stamp = {
+        "sha256": record.get("source_sha256"),
+        "extractor_version": record.get("extractor_version"),
+        "base_iri": settings.base_iri,
+    }
+    if not force and graph_meta and {k: graph_meta.get(k) for k in stamp} == stamp and settings.graph_path(
+        key
+    ).exists():
+        return StageResult(key, "unchanged")
+    iri, nquads = document_graph_nquads(
+        record,
+        source_name=record.get("source", key),
+        source_sha256=record.get("source_sha256", ""),
+        previous_sha256=meta.get("previous_sha256"),
+        base_iri=settings.base_iri,
+    )
+    write_atomic(settings.graph_path(key), nquads)
+    _write_json(graph_meta_path(settings, key), {**stamp, "iri": iri})
+    return StageResult(key, "changed" if graph_meta else "new")
+
+
+def document_graphs(settings: Settings, keys: list[str]) -> dict[str, Path]:
+    """The desired content of the store: named-graph IRI -> N-Quads file, for every live document."""
+    graphs: dict[str, Path] = {}
+    for key in keys:
+        meta = _read_json(graph_meta_path(settings, key))
+        if meta and settings.graph_path(key).exists():
+            graphs[meta["iri"]] = settings.graph_path(key)
+    return graphs
+
+
+def publish(settings: Settings, keys: list[str]) -> dict:
+    graphs = document_graphs(settings, keys)
+    if settings.store_url:
+        from graph.remote import publish_remote
+
+        return publish_remote(settings.store_url, graphs)
+    from graph.store import publish_store
+
+    return publish_store(settings.outputs_dir, graphs)
+
+
+def write_exports(settings: Settings) -> dict[str, Path]:
+    from graph.export import write_exports as export_all
+
+    return export_all(settings.outputs_dir)
+
+
+def draw_graph(settings: Settings) -> dict:
+    from graph.draw import write_graph_page
+    from graph.network import project
+    from graph.store import open_store
+
+    store = open_store(settings.outputs_dir, read_only=True)
+    return write_graph_page(project(store), settings.outputs_dir / "graph.html")
+
+
+def load_records(settings: Settings, keys: list[str]) -> list[dict]:
+    records = []
+    for key in keys:
+        record = _read_json(settings.record_path(key))
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def clear_work(settings: Settings) -> None:
+    shutil.rmtree(settings.work_dir, ignore_errors=True)
