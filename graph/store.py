@@ -1,0 +1,302 @@
+"""The published Oxigraph store: versioned directories switched atomically by a symlink.
+
+Layout under ``outputs/``::
+
+    store -> store.versions/<id>        (relative symlink, swapped with os.replace)
+    store.versions/<id>/                 an Oxigraph (RocksDB) directory, never written once published
+    store.versions/<id>.json             its manifest: graph IRI -> hashes and triple count
+    store.versions/<id>.readers/<pid>    marks a version a server is reading (kept until that pid exits)
+
+A new version starts as a backup (checkpoint) of the current one, which hard-links
+the immutable SST files, so only changed graphs cost time.  A server reading the
+current version is never touched; a kill -9 at any moment leaves ``store``
+pointing at a complete version (unfinished directories are swept next time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+STORE_LINK = "store"
+VERSIONS_DIR = "store.versions"
+LOCK_FILE = ".store.lock"
+KEEP_PREVIOUS = 1
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be published or opened; the message names the path and the reason."""
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as fh:
+        return sum(1 for line in fh if line.strip() and not line.lstrip().startswith(b"#"))
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def resolve_store_dir(outputs_dir: Path) -> Path | None:
+    """The published version directory ``outputs/store`` points at (a legacy plain directory is
+    returned as is); None when nothing is published."""
+    link = Path(outputs_dir) / STORE_LINK
+    if link.is_symlink():
+        target = link.resolve()
+        return target if target.is_dir() else None
+    if link.is_dir():
+        return link.resolve()
+    return None
+
+
+def read_manifest(outputs_dir: Path) -> dict:
+    """Manifest of the published version ({} when none)."""
+    current = resolve_store_dir(outputs_dir)
+    if current is None:
+        return {}
+    path = current.with_name(current.name + ".json")
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{path}: unreadable store manifest ({exc})") from exc
+
+
+def open_store(outputs_dir: Path, read_only: bool = True):
+    """Open the published store (read-only by default: never write a version a server may read)."""
+    import pyoxigraph as ox
+
+    current = resolve_store_dir(outputs_dir)
+    if current is None:
+        raise StoreError(f"{Path(outputs_dir) / STORE_LINK}: no published store (run `vanban build` first)")
+    try:
+        return ox.Store.read_only(str(current)) if read_only else ox.Store(str(current))
+    except OSError as exc:
+        raise StoreError(f"{current}: cannot open store ({exc})") from exc
+
+
+@contextlib.contextmanager
+def _lock(outputs_dir: Path) -> Iterator[None]:
+    outputs_dir.mkdir(parents=True, exist_ok=True)
+    with (outputs_dir / LOCK_FILE).open("a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _readers_dir(version_dir: Path) -> Path:
+    return version_dir.with_name(version_dir.name + ".readers")
+
+
+def _live_readers(version_dir: Path) -> list[int]:
+    d = _readers_dir(version_dir)
+    alive = []
+    if d.is_dir():
+        for f in d.iterdir():
+            if f.name.isdigit() and _pid_alive(int(f.name)):
+                alive.append(int(f.name))
+            else:
+                with contextlib.suppress(OSError):
+                    f.unlink()
+    return alive
+
+
+def register_reader(version_dir: Path, pid: int) -> Path:
+    """Mark ``version_dir`` as read by process ``pid`` so publishing never deletes it meanwhile."""
+    d = _readers_dir(Path(version_dir))
+    d.mkdir(exist_ok=True)
+    marker = d / str(pid)
+    marker.write_text(str(time.time()))
+    return marker
+
+
+def _switch(outputs_dir: Path, version_dir: Path) -> None:
+    link = outputs_dir / STORE_LINK
+    tmp = outputs_dir / f".{STORE_LINK}.{uuid.uuid4().hex}.tmp"
+    os.symlink(os.path.relpath(version_dir, outputs_dir), tmp)
+    if link.exists() and not link.is_symlink():
+        # A legacy plain directory: move it into the versions folder so the link can take its name.
+        legacy = outputs_dir / VERSIONS_DIR / f"legacy-{uuid.uuid4().hex[:8]}"
+        os.replace(link, legacy)
+    os.replace(tmp, link)
+    _fsync_dir(outputs_dir)
+
+
+def _sweep(outputs_dir: Path, keep: set[Path]) -> list[str]:
+    """Remove versions that are neither current, the previous one(s), nor being read."""
+    versions = outputs_dir / VERSIONS_DIR
+    removed = []
+    if not versions.is_dir():
+        return removed
+    for d in versions.iterdir():
+        if not d.is_dir() or d.name.endswith(".readers") or d.resolve() in keep:
+            continue
+        if _live_readers(d):
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+        for extra in (d.with_name(d.name + ".json"), _readers_dir(d)):
+            if extra.is_dir():
+                shutil.rmtree(extra, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    extra.unlink()
+        removed.append(d.name)
+    for f in versions.glob("*.json"):
+        if not f.with_suffix("").exists():
+            with contextlib.suppress(OSError):
+                f.unlink()
+    for f in outputs_dir.glob(f".{STORE_LINK}.*.tmp"):
+        with contextlib.suppress(OSError):
+            f.unlink()
+    return removed
+
+
+def publish_store(outputs_dir: Path, graphs: dict[str, Path]) -> dict:
+    """Make ``outputs_dir/store`` hold exactly ``graphs`` (named-graph IRI -> N-Quads file).
+
+    Unchanged graphs (same N-Quads bytes) are untouched, changed ones replaced, missing ones
+    removed.  The new version is built in a fresh directory and switched in atomically.
+    Returns {added, replaced, removed, unchanged, triples, path, version}.
+    """
+    import pyoxigraph as ox
+
+    outputs_dir = Path(outputs_dir)
+    wanted: dict[str, tuple[Path, str]] = {}
+    for iri, path in graphs.items():
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"{path}: N-Quads file for graph <{iri}> does not exist")
+        wanted[iri] = (path, _sha256_file(path))
+
+    with _lock(outputs_dir):
+        versions = outputs_dir / VERSIONS_DIR
+        versions.mkdir(parents=True, exist_ok=True)
+        current = resolve_store_dir(outputs_dir)
+        old_manifest = read_manifest(outputs_dir) if current else {}
+        old_graphs: dict[str, dict] = dict(old_manifest.get("graphs", {}))
+
+        version_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+        new_dir = versions / version_id
+        try:
+            if current is not None:
+                src = ox.Store.read_only(str(current))
+                try:
+                    src.backup(str(new_dir))
+                finally:
+                    del src
+                    gc.collect()
+            store = ox.Store(str(new_dir))
+        except OSError as exc:
+            shutil.rmtree(new_dir, ignore_errors=True)
+            raise StoreError(f"{new_dir}: cannot prepare a new store version ({exc})") from exc
+
+        present = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+        added, replaced, removed, unchanged = [], [], [], []
+        for iri in sorted(present - set(wanted)):
+            store.remove_graph(ox.NamedNode(iri))
+            removed.append(iri)
+        entries: dict[str, dict] = {}
+        for iri, (path, digest) in sorted(wanted.items()):
+            old = old_graphs.get(iri)
+            if iri in present and old and old.get("nquads_sha256") == digest:
+                unchanged.append(iri)
+                entries[iri] = old
+                continue
+            if iri in present:
+                store.remove_graph(ox.NamedNode(iri))
+                replaced.append(iri)
+            else:
+                added.append(iri)
+            try:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            except (SyntaxError, ValueError, OSError) as exc:
+                del store
+                gc.collect()
+                shutil.rmtree(new_dir, ignore_errors=True)
+                raise StoreError(f"{path}: cannot load N-Quads for <{iri}> ({exc})") from exc
+            entries[iri] = {"nquads_sha256": digest, "triples": _count_lines(path), "file": str(path)}
+
+        # Source versions as the graphs themselves state them (graph/build.py writes them).
+        q = (
+            "PREFIX vn: <https://w3id.org/vanban/ontology#>\n"
+            "SELECT ?g ?sha ?prev WHERE { GRAPH ?g { ?g vn:sourceSha256 ?sha "
+            "OPTIONAL { ?g vn:previousSha256 ?prev } } }"
+        )
+        for row in store.query(q):
+            e = entries.get(row["g"].value)
+            if e is not None:
+                e["source_sha256"] = row["sha"].value
+                e["previous_sha256"] = row["prev"].value if row["prev"] is not None else None
+        store.flush()
+        total = len(store)
+        del store
+        gc.collect()
+
+        manifest = {
+            "version": version_id,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "triples": total,
+            "graphs": entries,
+        }
+        _atomic_write_text(new_dir.with_name(version_id + ".json"), json.dumps(manifest, ensure_ascii=False, indent=1))
+        _fsync_dir(versions)
+        _switch(outputs_dir, new_dir)
+
+        keep = {new_dir.resolve()}
+        if current is not None:
+            keep.add(current.resolve())
+        _sweep(outputs_dir, keep)
+
+    return {
+        "added": added,
+        "replaced": replaced,
+        "removed": removed,
+        "unchanged": unchanged,
+        "triples": total,
+        "path": str(new_dir),
+        "version": version_id,
+    }
