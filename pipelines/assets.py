@@ -1,73 +1,65 @@
-"""Dagster assets: thin wrappers over ``pipelines.stages``.
+"""Dagster assets: one per stage of the data flow, thin wrappers over ``pipelines.stages``.
 
-Per-document assets are partitioned by source file (dynamic partitions) and
-run many partitions in one run (single-run backfill policy), so a full build
-is one run and a new inbox file is a run of its own partition only.
+The assets cover the whole corpus and are incremental inside (a document whose
+bytes and extractor are unchanged is skipped), so ``dagster asset materialize
+--select '*'`` works on a fresh instance.  Per-file runs, one dynamic
+partition per source file, are the ``ingest_files`` job in
+``pipelines/automation.py``, which the inbox sensor triggers.
 """
-
 
 from collections import Counter
 
-from dagster import (
-    AssetExecutionContext,
-    BackfillPolicy,
-    DynamicPartitionsDefinition,
-    MaterializeResult,
-    MetadataValue,
-    asset,
-)
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipelines import stages
+from pipelines.partitions import sync_partitions
 from pipelines.resources import VanbanResource
 
-source_partitions = DynamicPartitionsDefinition(name="source_files")
 
-PER_DOCUMENT = {"partitions_def": source_partitions, "backfill_policy": BackfillPolicy.single_run()}
-
-
-def _summarise(context: AssetExecutionContext, results: list[stages.StageResult]) -> MaterializeResult:
+def summarise(results: list[stages.StageResult], log=None) -> dict:
     counts = Counter(r.status for r in results)
-    for r in results:
-        if r.status in ("quarantined", "skipped", "removed"):
-            context.log.warning(f"{r.key}: {r.status} {r.detail}")
-    return MaterializeResult(
-        metadata={
-            "documents": len(results),
-            **{f"status_{k}": v for k, v in sorted(counts.items())},
-            "problems": MetadataValue.md(
-                "\n".join(f"- `{r.key}`: {r.status} {r.detail}" for r in results if r.detail) or "none"
-            ),
-        }
-    )
+    problems = [r for r in results if r.detail]
+    if log is not None:
+        for r in problems:
+            log.warning(f"{r.key}: {r.status} {r.detail}")
+    return {
+        "documents": len(results),
+        **{f"status_{k}": v for k, v in sorted(counts.items())},
+        "problems": MetadataValue.md("\n".join(f"- `{r.key}`: {r.status} {r.detail}" for r in problems) or "none"),
+    }
 
 
-@asset(group_name="documents", **PER_DOCUMENT)
-def source_text(context: AssetExecutionContext, vanban: VanbanResource) -> MaterializeResult:
-    """Decoded NFC text and content hash of each source file; unreadable files are quarantined."""
+@asset(group_name="documents")
+def source_texts(context: AssetExecutionContext, vanban: VanbanResource) -> MaterializeResult:
+    """Decoded NFC text and content hash of every source file; unreadable files are quarantined."""
     settings = vanban.settings()
-    return _summarise(context, [stages.ingest_source(settings, key) for key in context.partition_keys])
+    sync = sync_partitions(context.instance, settings)
+    results = [stages.ingest_source(settings, key) for key in sync.keys]
+    results += [stages.StageResult(key, "removed", "source file no longer present") for key in sync.removed]
+    return MaterializeResult(metadata=summarise(results, context.log))
 
 
-@asset(group_name="documents", deps=[source_text], **PER_DOCUMENT)
-def extraction_record(context: AssetExecutionContext, vanban: VanbanResource) -> MaterializeResult:
-    """The extraction record (metadata, citations, tasks, targets, agencies) of each document."""
+@asset(group_name="documents", deps=[source_texts])
+def extraction_records(context: AssetExecutionContext, vanban: VanbanResource) -> MaterializeResult:
+    """The extraction record (metadata, citations, tasks, targets, agencies) of every document."""
     settings = vanban.settings()
-    return _summarise(context, [stages.extract_document(settings, key) for key in context.partition_keys])
+    results = [stages.extract_document(settings, key) for key in stages.live_keys(settings)]
+    return MaterializeResult(metadata=summarise(results, context.log))
 
 
-@asset(group_name="documents", deps=[extraction_record], **PER_DOCUMENT)
-def document_graph(context: AssetExecutionContext, vanban: VanbanResource) -> MaterializeResult:
+@asset(group_name="documents", deps=[extraction_records])
+def document_graphs(context: AssetExecutionContext, vanban: VanbanResource) -> MaterializeResult:
     """One RDF named graph per source document, with provenance for every extracted edge."""
     settings = vanban.settings()
-    return _summarise(context, [stages.build_document_graph(settings, key) for key in context.partition_keys])
+    results = [stages.build_document_graph(settings, key) for key in stages.live_keys(settings)]
+    return MaterializeResult(metadata=summarise(results, context.log))
 
 
-@asset(group_name="graph", deps=[document_graph])
-def knowledge_graph_store(context: AssetExecutionContext, vanban: VanbanResource) -> MaterializeResult:
+@asset(group_name="graph", deps=[document_graphs])
+def knowledge_graph_store(vanban: VanbanResource) -> MaterializeResult:
     """The store (embedded Oxigraph, or a SPARQL server): exactly the live documents' named graphs."""
     settings = vanban.settings()
-    keys = sorted(context.instance.get_dynamic_partitions(source_partitions.name))
-    summary = stages.publish(settings, keys)
+    summary = stages.publish(settings, stages.live_keys(settings))
     return MaterializeResult(metadata={k: v for k, v in summary.items() if isinstance(v, int | str | float)})
 
 
@@ -82,10 +74,12 @@ def graph_exports(vanban: VanbanResource) -> MaterializeResult:
 def graph_page(vanban: VanbanResource) -> MaterializeResult:
     """The interactive offline page ``outputs/graph.html``."""
     settings = vanban.settings()
+    if not settings.draw:
+        return MaterializeResult(metadata={"skipped": "drawing turned off"})
     drawn = stages.draw_graph(settings)
     return MaterializeResult(
         metadata={**drawn, "path": MetadataValue.path(str(settings.outputs_dir / "graph.html"))}
     )
 
 
-all_assets = [source_text, extraction_record, document_graph, knowledge_graph_store, graph_exports, graph_page]
+all_assets = [source_texts, extraction_records, document_graphs, knowledge_graph_store, graph_exports, graph_page]

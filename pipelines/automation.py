@@ -1,33 +1,76 @@
-"""Inbox sensor and daily corpus re-scan; both run by default in ``dagster dev``."""
+"""Per-file ingestion: a job partitioned by source file, the inbox sensor, and the daily re-scan.
 
+``ingest_files`` runs the same stages as the assets for just the partitions
+(files) it is given, then republishes the store and exports, and reports the
+corpus assets as materialised.  The sensor and the schedule run by default in
+``dagster dev``.
+"""
 
 import hashlib
 import json
 from pathlib import Path
 
 from dagster import (
+    AssetKey,
+    AssetMaterialization,
     DefaultScheduleStatus,
     DefaultSensorStatus,
+    OpExecutionContext,
+    Output,
     RunRequest,
     ScheduleEvaluationContext,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
     define_asset_job,
+    job,
+    op,
     schedule,
     sensor,
 )
 
 from pipelines import stages
-from pipelines.assets import all_assets, source_partitions
-from pipelines.partitions import range_tags, sync_partitions
+from pipelines.assets import all_assets, knowledge_graph_store, source_texts, summarise
+from pipelines.partitions import source_partitions
 from pipelines.resources import VanbanResource
 
-ingest_job = define_asset_job(
-    "ingest_documents",
-    selection=all_assets,
-    description="Ingest source files (their partitions) and republish the graph and its exports.",
+build_corpus = define_asset_job(
+    "build_corpus", selection=all_assets, description="Build every asset over the whole corpus (incremental)."
 )
+
+
+@op(description="Decode, extract and build the named graph of the partition's source file(s).")
+def ingest_partition(context: OpExecutionContext, vanban: VanbanResource):
+    settings = vanban.settings()
+    results = []
+    for key in context.partition_keys:
+        results.append(stages.ingest_source(settings, key))
+        results.append(stages.extract_document(settings, key))
+        results.append(stages.build_document_graph(settings, key))
+    metadata = summarise(results, context.log)
+    yield AssetMaterialization(asset_key=source_texts.key, metadata={"files": ", ".join(context.partition_keys)})
+    yield Output([r.key for r in results], metadata=metadata)
+
+
+@op(description="Publish the live documents' named graphs to the store, then the exports and page.")
+def publish_partition(context: OpExecutionContext, vanban: VanbanResource, keys: list[str]):
+    settings = vanban.settings()
+    summary = stages.publish(settings, stages.live_keys(settings))
+    yield AssetMaterialization(
+        asset_key=knowledge_graph_store.key,
+        metadata={k: v for k, v in summary.items() if isinstance(v, int | str | float)},
+    )
+    stages.write_exports(settings)
+    yield AssetMaterialization(asset_key=AssetKey("graph_exports"))
+    if settings.draw:
+        stages.draw_graph(settings)
+        yield AssetMaterialization(asset_key=AssetKey("graph_page"))
+    yield Output(sorted(set(keys)))
+
+
+@job(partitions_def=source_partitions, description="Ingest just the given source files (one partition per file).")
+def ingest_files():
+    publish_partition(ingest_partition())
 
 
 def file_sha256(path: Path) -> str:
@@ -55,7 +98,7 @@ def inbox_requests(inbox: Path, cursor: dict[str, str]) -> tuple[list[str], list
 
 
 @sensor(
-    job=ingest_job,
+    job=ingest_files,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
     description="Watches the inbox folder and runs just the partitions of new or changed files.",
@@ -76,17 +119,10 @@ def inbox_sensor(context: SensorEvaluationContext, vanban: VanbanResource) -> Se
 
 
 @schedule(
-    job=ingest_job,
+    job=build_corpus,
     cron_schedule="0 2 * * *",
     default_status=DefaultScheduleStatus.RUNNING,
     description="Daily re-scan of the corpus folder: new, changed and removed files.",
 )
-def daily_rescan(context: ScheduleEvaluationContext, vanban: VanbanResource) -> RunRequest | SkipReason:
-    settings = vanban.settings()
-    sync = sync_partitions(context.instance, settings)
-    if not sync.keys:
-        return SkipReason(f"no source files in {settings.raw_dir}")
-    return RunRequest(
-        run_key=f"rescan:{context.scheduled_execution_time:%Y-%m-%d}",
-        tags=range_tags(sync.keys, context.instance),
-    )
+def daily_rescan(context: ScheduleEvaluationContext) -> RunRequest:
+    return RunRequest(run_key=f"rescan:{context.scheduled_execution_time:%Y-%m-%d}")

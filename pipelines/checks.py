@@ -4,7 +4,6 @@
 import json
 
 from dagster import (
-    AssetCheckExecutionContext,
     AssetCheckResult,
     AssetCheckSeverity,
     MetadataValue,
@@ -12,12 +11,8 @@ from dagster import (
 )
 
 from pipelines import stages
-from pipelines.assets import knowledge_graph_store, source_partitions
+from pipelines.assets import knowledge_graph_store
 from pipelines.resources import VanbanResource
-
-
-def _live_keys(context: AssetCheckExecutionContext) -> list[str]:
-    return sorted(context.instance.get_dynamic_partitions(source_partitions.name))
 
 
 @asset_check(asset=knowledge_graph_store, description="pyshacl validates the graph against ontology/shapes.ttl.")
@@ -30,8 +25,9 @@ def shacl_shapes_conform(vanban: VanbanResource) -> AssetCheckResult:
 
 
 @asset_check(asset=knowledge_graph_store, description="Every task names a lead agency (or is listed here).")
-def every_task_has_lead(context: AssetCheckExecutionContext, vanban: VanbanResource) -> AssetCheckResult:
-    records = stages.load_records(vanban.settings(), _live_keys(context))
+def every_task_has_lead(vanban: VanbanResource) -> AssetCheckResult:
+    settings = vanban.settings()
+    records = stages.load_records(settings, stages.live_keys(settings))
     leaderless = [
         f"{r['source']} {t.get('section') or ''} {t.get('index') or ''}".strip()
         for r in records

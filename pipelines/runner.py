@@ -40,8 +40,9 @@ class BuildReport:
     success: bool = True
 
 
-def resource_config(settings: Settings) -> dict:
+def resource_config(settings: Settings, *, log_level: str = "INFO") -> dict:
     return {
+        "loggers": {"console": {"config": {"log_level": log_level}}},
         "resources": {
             "vanban": {
                 "config": {
@@ -59,38 +60,42 @@ def resource_config(settings: Settings) -> dict:
     }
 
 
-def run_build(settings: Settings, *, instance: DagsterInstance | None = None) -> BuildReport:
-    """Sync partitions with the folders, then materialise every asset in one in-process run."""
+def run_build(
+    settings: Settings, *, instance: DagsterInstance | None = None, log_level: str = "WARNING"
+) -> BuildReport:
+    """Materialise every asset over the corpus in one in-process run (the ``build_corpus`` job)."""
     from pipelines import stages
     from pipelines.assets import all_assets, graph_page
-    from pipelines.automation import ingest_job
+    from pipelines.automation import build_corpus
     from pipelines.definitions import defs
-    from pipelines.partitions import range_tags, sync_partitions
 
+    if not stages.source_keys(settings):
+        raise FileNotFoundError(f"no source files in {settings.raw_dir} or {settings.inbox_dir}")
     if instance is None:
         ensure_dagster_home()
         instance = DagsterInstance.get()
-    sync = sync_partitions(instance, settings)
-    report = BuildReport(added=sync.added, removed=sync.removed)
-    if not sync.keys:
-        raise FileNotFoundError(f"no source files in {settings.raw_dir} or {settings.inbox_dir}")
+    before = set(stages.work_keys(settings))
     selection = [a.key for a in all_assets if settings.draw or a is not graph_page]
-    result = defs.resolve_job_def(ingest_job.name).execute_in_process(
+    result = defs.resolve_job_def(build_corpus.name).execute_in_process(
         instance=instance,
-        tags=range_tags(sync.keys, instance),
-        run_config=resource_config(settings),
+        run_config=resource_config(settings, log_level=log_level),
         asset_selection=selection,
         raise_on_error=False,
     )
-    report.success = result.success
+    keys = stages.live_keys(settings)
+    report = BuildReport(
+        success=result.success,
+        added=sorted(set(keys) - before),
+        removed=sorted(before - set(stages.work_keys(settings))),
+    )
     for event in result.all_events:
         if event.is_failure:
             report.problems.append(str(event.message))
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data.asset_check_evaluation  # type: ignore[union-attr]
+            evaluation = event.event_specific_data
             if not evaluation.passed:
                 report.problems.append(f"check {evaluation.check_name} did not pass")
-    records = stages.load_records(settings, sync.keys)
+    records = stages.load_records(settings, keys)
     report.documents = len(records)
     report.citations = sum(len(r.get("citations", [])) for r in records)
     report.tasks = sum(len(r.get("tasks", [])) for r in records)
@@ -99,11 +104,10 @@ def run_build(settings: Settings, *, instance: DagsterInstance | None = None) ->
         {(a.get("canonical") or a.get("name"), a.get("province")) for r in records for a in r.get("agencies", [])}
     )
     report.triples = count_triples(settings)
-    report.outputs = sorted(p for p in settings.outputs_dir.iterdir() if p.name not in ("work", ".gitkeep"))
-    for key in sync.keys:
-        meta = settings.source_meta_path(key)
-        if not meta.exists():
-            report.problems.append(f"{key}: not ingested (see {settings.quarantine_dir})")
+    hidden = ("work", "store.versions")
+    report.outputs = sorted(
+        p for p in settings.outputs_dir.iterdir() if not p.name.startswith(".") and p.name not in hidden
+    )
     return report
 
 

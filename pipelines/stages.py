@@ -56,6 +56,25 @@ def list_sources(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if is_source_file(p))
 
 
+def source_keys(settings: Settings) -> list[str]:
+    """Every source file name in the corpus and the inbox: a file name is a document's key."""
+    names = {p.name for p in list_sources(settings.raw_dir)}
+    names |= {p.name for p in list_sources(settings.inbox_dir)}
+    return sorted(names)
+
+
+def work_keys(settings: Settings) -> list[str]:
+    """Documents that have work files (ingested at some point)."""
+    folder = settings.work_dir / "sources"
+    return sorted(p.name.removesuffix(".json") for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+def live_keys(settings: Settings) -> list[str]:
+    """Documents in the corpus that were ingested successfully at least once."""
+    present = {p.name for p in list_sources(settings.raw_dir)}
+    return [k for k in work_keys(settings) if k in present]
+
+
 def locate_source(settings: Settings, key: str) -> Path | None:
     """A file waiting in the inbox wins over the corpus copy: it is the newer version."""
     for folder in (settings.inbox_dir, settings.raw_dir):
@@ -208,6 +227,7 @@ def write_exports(settings: Settings) -> dict[str, Path]:
 def draw_graph(settings: Settings) -> dict:
     from graph.draw import write_graph_page
     from graph.network import project
+
     from graph.store import open_store
 
     store = open_store(settings.outputs_dir, read_only=True)

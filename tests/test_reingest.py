@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, build_sensor_context
 
-from pipelines.automation import inbox_sensor, ingest_job
+from pipelines.automation import inbox_sensor, ingest_files
 from pipelines.definitions import defs
 from pipelines.resources import VanbanResource
 from pipelines.runner import resource_config, run_build
@@ -29,6 +29,7 @@ def graph_iri(settings: Settings, key: str) -> str:
 
 def quads(settings: Settings, iri: str | None = None) -> set[tuple[str, str, str, str]]:
     import pyoxigraph
+
     from graph.store import open_store
 
     store = open_store(settings.outputs_dir, read_only=True)
@@ -55,7 +56,7 @@ def run_sensor_once(settings: Settings, instance: DagsterInstance, cursor: str |
         return [], cursor
     for request in result.dynamic_partitions_requests or []:
         instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-    job = defs.resolve_job_def(ingest_job.name)
+    job = defs.resolve_job_def(ingest_files.name)
     for request in result.run_requests:
         run = job.execute_in_process(
             instance=instance, partition_key=request.partition_key, run_config=resource_config(settings)

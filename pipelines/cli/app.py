@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import typer
 
 app = typer.Typer(
@@ -14,6 +16,9 @@ app = typer.Typer(
 
 
 def main() -> None:
+    # Dagster flags some of its own parameters as beta on every import; users can do nothing about it.
+    warnings.filterwarnings("ignore", message=r".*is currently in beta.*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib.*")
     app()
 
 
