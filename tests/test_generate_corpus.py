@@ -141,3 +141,20 @@ def test_extraction_matches_manifest(corpus: Path) -> None:
         assert got == want, entry["file"]
         rows = [t for t in record["tasks"] if t.get("kind") == "appendix_row"]
         assert len(rows) == entry["appendix_rows"], entry["file"]
+
+
+def test_parallel_extraction_streams_in_order_and_reports_bad_files(corpus: Path, tmp_path: Path) -> None:
+    """pipelines.extract.parallel over a generated corpus: same records as serial, failures named."""
+    from pipelines.extract.parallel import ExtractionFailure, extract_many
+
+    files = sorted(corpus.glob("*.txt"))[:12]
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    inputs = [*files[:5], empty, *files[5:]]
+    serial = list(extract_many(inputs, workers=1))
+    parallel = list(extract_many(iter(inputs), workers=2, chunksize=2, prefetch=1))
+    assert [p for p, _ in parallel] == inputs
+    assert parallel == serial
+    failure = parallel[5][1]
+    assert isinstance(failure, ExtractionFailure) and "empty" in str(failure)
+    assert all(isinstance(r, dict) and r["source"] == p.name for p, r in parallel if p != empty)
