@@ -215,6 +215,13 @@ def _term_key(term: object) -> str:
         return ""
     if isinstance(term, ox.BlankNode):
         return "_:b"  # labels are local to each store
+    if isinstance(term, ox.Literal) and term.language is None and term.datatype.value.endswith("#string"):
+        # GROUP_CONCAT order is unspecified in SPARQL: compare the set of concatenated parts
+        for sep in (" | ", ", "):
+            if sep in term.value:
+                return str(ox.Literal(sep.join(sorted(term.value.split(sep)))))
+    if isinstance(term, ox.Literal) and term.language and " | " in term.value:
+        return str(ox.Literal(" | ".join(sorted(term.value.split(" | "))), language=term.language))
     return str(term)
 
 
@@ -235,10 +242,12 @@ def _remote_rows(store: RemoteStore, sparql: str) -> object:
             elif t["type"] == "bnode":
                 row.append("_:b")
             elif "xml:lang" in t:
-                row.append(str(ox.Literal(t["value"], language=t["xml:lang"])))
+                row.append(_term_key(ox.Literal(t["value"], language=t["xml:lang"])))
             else:
                 dt = t.get("datatype")
-                row.append(str(ox.Literal(t["value"], datatype=ox.NamedNode(dt)) if dt else ox.Literal(t["value"])))
+                row.append(
+                    _term_key(ox.Literal(t["value"], datatype=ox.NamedNode(dt)) if dt else ox.Literal(t["value"]))
+                )
         rows.append(tuple(row))
     return sorted(rows)
 
