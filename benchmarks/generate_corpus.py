@@ -193,6 +193,7 @@ class Instrument:
     date: tuple[int, int, int]  # (year, month, day)
     subject: str  # subject clause printed after "về"
     upper_safe: bool  # number has no lower-case letters, so it survives an upper-cased title
+    nested: Instrument | None = None  # an instrument named inside the subject ("về thực hiện Nghị quyết số ...")
 
 
 @dataclass
@@ -216,6 +217,7 @@ class PlanMeta:
             date=self.date,
             subject=subject,
             upper_safe=True,
+            nested=self.implements,
         )
 
 
@@ -457,6 +459,8 @@ class Expected:
             }
         elif rank[relation] > rank[cur["relation"]]:
             cur["relation"] = relation
+        if inst.nested is not None:  # named inside the subject: its own citation, a mere mention
+            self.add(inst.nested, "cites")
 
 
 def render_plan(
@@ -509,9 +513,12 @@ def render_plan(
     k_nat = rng.randint(1, 3)
     basis += [i for i in pick(rng, nat, k_nat) if i is not meta.implements]
     basis += [i for i in pick(rng, prov, rng.randint(0, 2)) if i not in basis]
-    same_prov = [p for p in earlier if p.province == province]
-    if same_prov and rng.random() < 0.6:
-        basis.append(rng.choice(same_prov[-20:]).as_instrument)
+    same_prov = [p for p in earlier if p.province == province][-20:]
+    # in the preamble only plans without a nested number: whether a number nested in a căn cứ
+    # subject is itself a basis is a judgement call, so the corpus keeps those to the body
+    plain = [p for p in same_prov if p.implements is None]
+    if plain and rng.random() < 0.6:
+        basis.append(rng.choice(plain).as_instrument)
     if rng.random() < 0.3:
         out.append(
             wrap(f"Căn cứ Luật Tổ chức chính quyền địa phương {fmt_date_long((2015, 6, 19), rng)};", rng)
@@ -579,6 +586,8 @@ def render_plan(
     # III. Tasks and solutions: prose that cites further instruments (-> cites).
     heading("NHIỆM VỤ, GIẢI PHÁP")
     cited_in_body = pick(rng, nat_extra, rng.randint(1, 4)) + pick(rng, prov, rng.randint(0, 2))
+    if same_prov and rng.random() < 0.5:
+        cited_in_body.append(rng.choice(same_prov).as_instrument)
     subs = rng.sample(topic.objects, rng.randint(2, len(topic.objects)))
     for s, obj in enumerate(subs, start=1):
         out.append(wrap(f"{s}. {obj[0].upper()}{obj[1:]}", rng, rng.randint(25, 45)))

@@ -11,15 +11,19 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
 class ExtractionFailure:
-    """Why one file produced no record."""
+    """Why one file (or work item) produced no result."""
 
     path: str
     reason: str
@@ -44,14 +48,20 @@ def extract_one(path: Path | str) -> dict | ExtractionFailure:
         return ExtractionFailure(str(path), f"extraction failed: {type(exc).__name__}: {exc}")
 
 
-def _extract_chunk(paths: list[str]) -> list[dict | ExtractionFailure]:
-    return [extract_one(p) for p in paths]
+def _run_chunk(fn: Callable[[T], R], items: list[T]) -> list[R | ExtractionFailure]:
+    out: list[R | ExtractionFailure] = []
+    for item in items:
+        try:
+            out.append(fn(item))
+        except Exception as exc:  # one bad document must not sink the other thousands
+            out.append(ExtractionFailure(str(item), f"{type(exc).__name__}: {exc}"))
+    return out
 
 
-def _chunks(paths: Iterable[Path | str], size: int) -> Iterator[list[Path]]:
-    chunk: list[Path] = []
-    for p in paths:
-        chunk.append(Path(p))
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for p in items:
+        chunk.append(p)
         if len(chunk) == size:
             yield chunk
             chunk = []
@@ -67,38 +77,40 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def extract_many(
-    paths: Iterable[Path | str],
+def map_ordered(
+    fn: Callable[[T], R],
+    items: Iterable[T],
     workers: int | None = None,
     *,
     chunksize: int = 8,
     prefetch: int = 2,
     mp_context: str | None = None,
-) -> Iterator[Result]:
-    """Yield ``(path, record or ExtractionFailure)`` for every path, in input order.
+) -> Iterator[tuple[T, R | ExtractionFailure]]:
+    """Yield ``(item, fn(item))`` for every item, in input order, computed by a process pool.
 
-    ``workers=None`` uses every available core; ``workers=1`` runs in this process (no pool),
-    which is also the cheapest choice for a handful of files.  ``paths`` may be a lazy iterable:
-    it is consumed only as fast as results are taken.
+    ``fn`` must be picklable (a module-level function or a ``functools.partial`` of one), e.g.
+    ``map_ordered(partial(stages.extract_document, settings), keys)``.  An exception raised by
+    ``fn`` comes back as an :class:`ExtractionFailure` for that item.  ``workers=None`` uses every
+    available core; ``workers=1`` runs in this process.  ``items`` may be lazy: it is consumed only
+    as fast as results are taken, so at most ``workers * prefetch`` chunks are in memory.
     """
     workers = workers or default_workers()
     if workers < 1 or chunksize < 1 or prefetch < 1:
         raise ValueError("workers, chunksize and prefetch must be at least 1")
     if workers == 1:
-        for p in paths:
-            yield Path(p), extract_one(p)
+        for chunk in _chunks(items, chunksize):
+            yield from zip(chunk, _run_chunk(fn, chunk), strict=True)
         return
 
     # fork starts workers in milliseconds with the extractor already imported; elsewhere use the default
     method = mp_context or ("fork" if "fork" in mp.get_all_start_methods() else None)
     ctx = mp.get_context(method)
     window = workers * prefetch
-    chunks = _chunks(paths, chunksize)
-    pending: deque[tuple[list[Path], Future]] = deque()
+    pending: deque[tuple[list[T], Future]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         try:
-            for chunk in chunks:
-                pending.append((chunk, pool.submit(_extract_chunk, [str(p) for p in chunk])))
+            for chunk in _chunks(items, chunksize):
+                pending.append((chunk, pool.submit(_run_chunk, fn, chunk)))
                 if len(pending) >= window:
                     yield from _drain_one(pending)
             while pending:
@@ -108,10 +120,24 @@ def extract_many(
                 fut.cancel()
 
 
-def _drain_one(pending: deque[tuple[list[Path], Future]]) -> Iterator[Result]:
+def extract_many(
+    paths: Iterable[Path | str],
+    workers: int | None = None,
+    *,
+    chunksize: int = 8,
+    prefetch: int = 2,
+    mp_context: str | None = None,
+) -> Iterator[Result]:
+    """Yield ``(path, record or ExtractionFailure)`` for every path, in input order (see map_ordered)."""
+    yield from map_ordered(
+        extract_one, (Path(p) for p in paths), workers, chunksize=chunksize, prefetch=prefetch, mp_context=mp_context
+    )
+
+
+def _drain_one(pending: deque[tuple[list, Future]]) -> Iterator[tuple]:
     chunk, fut = pending.popleft()
     try:
         results = fut.result()
-    except Exception as exc:  # a worker died (e.g. killed for memory): report its files, keep going
+    except Exception as exc:  # a worker died (e.g. killed for memory): report its items, keep going
         results = [ExtractionFailure(str(p), f"worker failed: {type(exc).__name__}: {exc}") for p in chunk]
     yield from zip(chunk, results, strict=True)
