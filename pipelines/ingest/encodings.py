@@ -1,0 +1,453 @@
+"""Decoding Vietnamese text bytes, including the legacy font encodings TCVN3 and VNI.
+
+Plans still circulate as exports of documents typed in the 1990s-2000s with
+font-based encodings: TCVN3/ABC (``.VnTime``: one byte per precomposed
+letter) and VNI (``VNI-Times``: a base letter followed by a byte carrying the
+diacritics).  Such bytes decode without error as Windows-1252/1258 and give
+mojibake ("Kh¸nh Hßa", "chaøo"), so no decoding is trusted on its own: each
+candidate is scored by how Vietnamese its non-ASCII words look, and text
+that is mojibake under every candidate is rejected rather than ingested.
+
+The same check runs on text that is already Unicode (DOCX, HTML, PDF text
+layers, UTF-8 files): a document typed in a legacy font and saved as Unicode
+carries the Windows-1252 image of the legacy bytes, which is repaired the
+same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipelines.extract.text import nfc
+
+
+class EncodingProblem(ValueError):
+    """The bytes are not text in any encoding we accept (reason in the message)."""
+
+
+# --------------------------------------------------------------------------- letters
+
+_TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # none, grave, acute, tilde, hook, dot
+_TONE_MARKS = frozenset(_TONES[1:])
+_BASE_VOWELS = ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y")
+
+
+def _vietnamese_letters() -> frozenset[str]:
+    letters: set[str] = set("abcdefghijklmnopqrstuvwxyz") | {"đ"}
+    for vowel in _BASE_VOWELS:
+        for tone in _TONES:
+            letters.add(nfc(vowel + tone))
+    return frozenset(letters | {c.upper() for c in letters})
+
+
+VIETNAMESE_LETTERS: frozenset[str] = _vietnamese_letters()
+
+# Punctuation that genuine Vietnamese text uses outside ASCII; never evidence of mojibake.
+_NEUTRAL_PUNCT = frozenset("\u00a0–—‘’‚“”„…•·«»°€™©§²³¼½¾¹º\u200b\u00ad\ufeff")
+
+
+def _has_tone(ch: str) -> bool:
+    return any(m in _TONE_MARKS for m in unicodedata.normalize("NFD", ch)[1:])
+
+
+def _suspicious(ch: str) -> bool:
+    """A non-ASCII Latin-range character that Vietnamese text does not use."""
+    cp = ord(ch)
+    if cp < 0x80 or ch in VIETNAMESE_LETTERS or ch in _NEUTRAL_PUNCT:
+        return False
+    return cp <= 0x036F or cp == 0xFFFD or 0x1E00 <= cp <= 0x1EFF
+
+
+_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class VietScore:
+    """How Vietnamese the non-ASCII part of a text looks.
+
+    ``good``: words with Vietnamese letters and at most one tone mark;
+    ``bad``: words or symbols that only mojibake produces.  ``ratio`` is 1.0
+    for text with no evidence either way (pure ASCII, other scripts).
+    """
+
+    good: int
+    bad: int
+
+    @property
+    def evidence(self) -> int:
+        return self.good + self.bad
+
+    @property
+    def ratio(self) -> float:
+        return 1.0 if self.evidence == 0 else self.good / self.evidence
+
+
+def vietnamese_score(text: str) -> VietScore:
+    good = bad = 0
+    covered: list[tuple[int, int]] = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        if word.isascii():
+            continue
+        covered.append(match.span())
+        if any(_suspicious(c) for c in word):
+            bad += 1
+        elif all(c in VIETNAMESE_LETTERS for c in word):
+            if sum(_has_tone(c) for c in word) <= 1:
+                good += 1
+            else:
+                bad += 1
+        # other scripts: no evidence either way
+    # Stray symbols outside words (TCVN3 "¸", "¶", combining marks left unattached ...).
+    last = 0
+    for start, end in [*covered, (len(text), len(text))]:
+        bad += sum(1 for c in text[last:start] if _suspicious(c))
+        last = end
+    return VietScore(good=good, bad=bad)
+
+
+# --------------------------------------------------------------------------- Windows-1252 image
+
+
+def _cp1252_image() -> tuple[str, dict[str, int]]:
+    """Byte -> char as Windows shows legacy-font bytes (undefined cp1252 slots as Latin-1)."""
+    chars = []
+    for b in range(256):
+        try:
+            chars.append(bytes([b]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(chr(b))
+    return "".join(chars), {c: i for i, c in enumerate(chars)}
+
+
+_CP1252_CHARS, _CP1252_BYTES = _cp1252_image()
+
+
+def _to_image(data: bytes) -> str:
+    return "".join(_CP1252_CHARS[b] for b in data)
+
+
+# --------------------------------------------------------------------------- TCVN3 (ABC)
+
+# TCVN 5712:1993 bytes 0xA0-0xFF (checked against glibc iconv "TCVN5712-1" and
+# public converters: 0xB8 "¸" = á, 0xB6 "¶" = ả, 0xBE "¾" = ắ, 0xAC "¬" = ơ,
+# 0xEA "ê" = ờ).  TCVN3 proper (VN3) assigns only the 7 capitals at 0xA1-0xA7
+# plus 67 lowercase letters; the other capitals here come from VN1/VN2 and
+# are harmless in VN3 text, where those slots are unused.  Bytes 0x80-0x9F
+# keep their Windows-1252 meaning (quotes, dashes) as .VnTime fonts drew them.
+_TCVN3_HIGH = (
+    "\u00a0ĂÂÊÔƠƯĐăâêôơưđẰ"  # 0xA0-0xAF
+    "\u0300\u0309\u0303\u0301\u0323àảãáạẲằẳẵắẴ"  # 0xB0-0xBF
+    "ẮẦẨẪẤỀặầẩẫấậèỂẻẽ"  # 0xC0-0xCF
+    "éẹềểễếệìỉỄẾỒĩíịò"  # 0xD0-0xDF
+    "Ổỏõóọồổỗốộờởỡớợù"  # 0xE0-0xEF
+    "ỖủũúụừửữứựỳỷỹýỵỐ"  # 0xF0-0xFF
+)
+assert len(_TCVN3_HIGH) == 96
+
+TCVN3_DECODE: dict[int, str] = {b: _CP1252_CHARS[b] for b in range(0x80, 0xA0)} | {
+    0xA0 + i: c for i, c in enumerate(_TCVN3_HIGH)
+}
+# Inverse for text typed in .VnTime: capitals with tone marks have no byte of
+# their own (they were typed as lowercase codes in the capital font .VnTimeH).
+TCVN3_ENCODE: dict[str, int] = {c: b for b, c in TCVN3_DECODE.items() if b >= 0xA0 and not unicodedata.combining(c)}
+
+
+def decode_tcvn3(data: bytes) -> str:
+    table = [chr(b) for b in range(0x80)] + [TCVN3_DECODE[b] for b in range(0x80, 0x100)]
+    return _repair_capital_font(nfc("".join(table[b] for b in data)))
+
+
+def encode_tcvn3(text: str) -> bytes:
+    """Unicode -> TCVN3 bytes as a .VnTime/.VnTimeH typist produced them (tests, round trips)."""
+    out = bytearray()
+    for ch in nfc(text):
+        if ord(ch) < 0x80:
+            out.append(ord(ch))
+        elif ch in TCVN3_ENCODE and (ch.islower() or TCVN3_ENCODE[ch] <= 0xA7):
+            out.append(TCVN3_ENCODE[ch])
+        elif ch.lower() in TCVN3_ENCODE:
+            out.append(TCVN3_ENCODE[ch.lower()])
+        else:
+            raise ValueError(f"character {ch!r} has no TCVN3 byte")
+    return bytes(out)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _repair_capital_font(text: str) -> str:
+    """Restore capitals typed in the all-capital font (.VnTimeH).
+
+    In that font a lowercase code draws as a capital, so "KÕ HO¹CH" decodes
+    to "Kế HOạCH".  A line with no ASCII lowercase letter and at least one
+    word of two or more ASCII capitals mixed with decoded letters is a
+    capital-font line: all its letters become capitals.  "Số: 35/KH-UBND"
+    stays as it is (one ASCII letter in the accented word).
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line or any("a" <= c <= "z" for c in line):
+            continue
+        if any(
+            sum(1 for c in w if "A" <= c <= "Z") >= 2 and any(not c.isascii() and c.islower() for c in w)
+            for w in _WORD.findall(line)
+        ):
+            lines[i] = line.upper()
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- VNI (VNI-Windows)
+
+# In VNI fonts a vowel is followed by one byte carrying its diacritics; the
+# bytes are shown here as Windows-1252 characters (how the fonts are mapped).
+_VNI_MODIFIERS: dict[str, str] = {
+    "ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323",
+    "â": "\u0302", "á": "\u0302\u0301", "à": "\u0302\u0300", "å": "\u0302\u0309",
+    "ã": "\u0302\u0303", "ä": "\u0302\u0323",
+    "ê": "\u0306", "é": "\u0306\u0301", "è": "\u0306\u0300", "ú": "\u0306\u0309",
+    "ü": "\u0306\u0303", "ë": "\u0306\u0323",
+}  # fmt: skip
+# Letters that are one byte of their own in VNI.
+_VNI_LETTERS: dict[str, str] = {
+    "ô": "ơ", "ö": "ư", "ñ": "đ", "í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ",
+}  # fmt: skip
+VNI_MODIFIERS = _VNI_MODIFIERS | {k.upper(): v for k, v in _VNI_MODIFIERS.items()}
+VNI_LETTERS = _VNI_LETTERS | {k.upper(): v.upper() for k, v in _VNI_LETTERS.items()}
+_VNI_BASES = frozenset("aeouyAEOUYơưƠƯ")
+
+
+def vni_from_image(image: str) -> str:
+    """Convert the Windows-1252 image of VNI bytes to NFC Unicode."""
+    out: list[str] = []
+    for ch in image:
+        if ch in VNI_MODIFIERS and out and out[-1] in _VNI_BASES:
+            out[-1] = nfc(out[-1] + VNI_MODIFIERS[ch])
+        else:
+            out.append(VNI_LETTERS.get(ch, ch))
+    return nfc("".join(out))
+
+
+def decode_vni(data: bytes) -> str:
+    return vni_from_image(_to_image(data))
+
+
+_VNI_MARKS_TO_MODIFIER = {v: k for k, v in _VNI_MODIFIERS.items()}
+_VNI_LETTER_FOR = {v: k for k, v in _VNI_LETTERS.items() if k not in "íì"}
+
+
+def encode_vni(text: str) -> bytes:
+    """Unicode -> VNI bytes (tests, round trips)."""
+    out: list[str] = []
+    for ch in nfc(text):
+        if ch.isascii():
+            out.append(ch)
+            continue
+        upper = ch.isupper()
+        low = ch.lower()
+        if low in _VNI_LETTER_FOR:
+            key = _VNI_LETTER_FOR[low]
+            out.append(key.upper() if upper else key)
+            continue
+        decomposed = unicodedata.normalize("NFD", low)
+        base, marks = decomposed[0], decomposed[1:]
+        shape = "".join(m for m in marks if m in "\u0302\u0306\u031b")
+        tone = "".join(m for m in marks if m in _TONE_MARKS)
+        if base == "i" and not shape:
+            key = {"\u0301": "í", "\u0300": "ì", "\u0309": "æ", "\u0303": "ó", "\u0323": "ò"}[tone]
+            out.append(key.upper() if upper else key)
+            continue
+        if shape == "\u031b":
+            horn_base = _VNI_LETTER_FOR[nfc(base + shape)]
+            out.append(horn_base.upper() if upper else horn_base)
+            shape = ""
+        else:
+            out.append(base.upper() if upper else base)
+        if shape or tone:
+            key = _VNI_MARKS_TO_MODIFIER[shape + tone]
+            out.append(key.upper() if upper else key)
+    return "".join(out).encode("cp1252")
+
+
+# --------------------------------------------------------------------------- decoding files
+
+ACCEPT_RATIO = 0.85  # share of Vietnamese-looking evidence a decoding must reach
+MOJIBAKE_MIN_EVIDENCE = 5  # fewer suspicious words than this is too little to judge
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    legacy: str | None = None  # "tcvn3" / "vni" when converted from a legacy font encoding
+    bom: bool = False
+    score: float = 1.0
+
+
+_LEGACY_DECODERS: dict[str, Callable[[bytes], str]] = {
+    "cp1258": lambda data: nfc(data.decode("cp1258", errors="replace")),
+    "tcvn3": decode_tcvn3,
+    "vni": decode_vni,
+}
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def sniff_bom(data: bytes) -> tuple[str | None, int]:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    return None, 0
+
+
+def _looks_utf16_without_bom(data: bytes) -> str | None:
+    """ASCII-heavy UTF-16 has NUL in every other byte; binary data does not."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    half = len(sample) // 2
+    odd = sum(1 for b in sample[1::2] if b == 0) / half
+    even = sum(1 for b in sample[0::2] if b == 0) / half
+    if odd > 0.4 and even < 0.02:
+        return "utf-16-le"
+    if even > 0.4 and odd < 0.02:
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, *, declared: str | None = None) -> Decoded:
+    """Decode text bytes: BOM, then strict UTF-8, then the declared charset, then scored guesses.
+
+    Raises :class:`EncodingProblem` for binary data and for bytes that no
+    accepted encoding turns into Vietnamese-looking text.
+    """
+    name, skip = sniff_bom(data)
+    if name is not None:
+        try:
+            text = data[skip:].decode(name.removesuffix("-sig") if name == "utf-8-sig" else name)
+        except UnicodeDecodeError as exc:
+            raise EncodingProblem(f"has a {name} byte-order mark but invalid {name} data at byte {exc.start}") from exc
+        return _check_unicode(text, name, bom=True)
+    utf16 = _looks_utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            return _check_unicode(data.decode(utf16), utf16)
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise EncodingProblem("binary data (NUL bytes), not text")
+    try:
+        return _check_unicode(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = f"{exc.reason} at byte {exc.start}"
+    candidates: list[Decoded] = []
+    if declared:
+        try:
+            text = nfc(data.decode(declared))
+            candidates.append(Decoded(text, declared.lower(), score=vietnamese_score(text).ratio))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    for enc, decoder in _LEGACY_DECODERS.items():
+        text = decoder(data)
+        legacy = enc if enc in ("tcvn3", "vni") else None
+        candidates.append(Decoded(text, enc, legacy=legacy, score=vietnamese_score(text).ratio))
+    best = max(candidates, key=lambda d: d.score)  # ties keep the earlier (declared, cp1258) choice
+    if best.score < ACCEPT_RATIO:
+        tried = ", ".join(f"{d.encoding} {d.score:.0%}" for d in candidates)
+        raise EncodingProblem(
+            f"not UTF-8 ({utf8_error}) and no Vietnamese encoding fits "
+            f"(share of Vietnamese-looking words: {tried}); refusing to ingest mojibake"
+        )
+    return best
+
+
+def _control_share(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    controls = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v")
+    return controls / len(sample)
+
+
+def _check_unicode(text: str, encoding: str, *, bom: bool = False) -> Decoded:
+    if "\x00" in text or _control_share(text) > 0.01:
+        raise EncodingProblem(f"decodes as {encoding} but is full of control characters: binary data, not text")
+    text = nfc(text)
+    repaired = repair_legacy_text(text)
+    return Decoded(repaired.text, encoding, legacy=repaired.legacy, bom=bom, score=repaired.score)
+
+
+def repair_legacy_text(text: str) -> Decoded:
+    """Repair Unicode text that carries the Windows-1252 image of TCVN3 or VNI bytes.
+
+    Returns the text unchanged (``legacy=None``) when it already looks
+    Vietnamese or has too little evidence to judge.  Raises
+    :class:`EncodingProblem` when it is mojibake that no legacy table fixes.
+    """
+    score = vietnamese_score(text)
+    if score.bad < MOJIBAKE_MIN_EVIDENCE or score.ratio >= ACCEPT_RATIO:
+        return Decoded(text, "unicode", score=score.ratio)
+    options: list[Decoded] = []
+    for legacy in _IMAGE_CONVERTERS:
+        fixed = convert_legacy(text, legacy)
+        options.append(Decoded(fixed, "unicode", legacy=legacy, score=vietnamese_score(fixed).ratio))
+    best = max(options, key=lambda d: d.score)
+    if best.score >= ACCEPT_RATIO:
+        return best
+    raise EncodingProblem(
+        f"text looks like mojibake ({score.bad} garbled words or symbols, {score.ratio:.0%} Vietnamese-looking) "
+        f"and neither TCVN3 ({options[0].score:.0%}) nor VNI ({options[1].score:.0%}) repairs it"
+    )
+
+
+def _tcvn3_from_image(image: str) -> str:
+    # Characters outside the Windows-1252 image are genuine Unicode: kept as they are.
+    return _repair_capital_font(nfc("".join(TCVN3_DECODE.get(_CP1252_BYTES.get(c, -1), c) for c in image)))
+
+
+_IMAGE_CONVERTERS: dict[str, Callable[[str], str]] = {"tcvn3": _tcvn3_from_image, "vni": vni_from_image}
+
+
+def convert_legacy(text: str, legacy: str) -> str:
+    """Convert the Windows-1252 image of ``legacy`` ("tcvn3"/"vni") bytes, line by line.
+
+    Only lines that get more Vietnamese are converted: mixed documents keep their Unicode lines.
+    """
+    convert = _IMAGE_CONVERTERS[legacy]
+    out = []
+    for line in text.split("\n"):
+        before = vietnamese_score(line)
+        if before.bad == 0:
+            out.append(line)
+            continue
+        after_line = convert(line)
+        after = vietnamese_score(after_line)
+        out.append(after_line if (after.ratio, -after.bad) > (before.ratio, -before.bad) else line)
+    return "\n".join(out)
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Unicode -> Windows-1258 as Word writes it: precomposed where the code page has it, else base + tone."""
+    out = bytearray()
+    for ch in nfc(text):
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        decomposed = unicodedata.normalize("NFD", ch)
+        tone = "".join(m for m in decomposed if m in _TONE_MARKS)
+        base = nfc("".join(m for m in decomposed if m not in _TONE_MARKS))
+        try:
+            out += base.encode("cp1258") + tone.encode("cp1258")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"character {ch!r} has no Windows-1258 form") from exc
+    return bytes(out)
