@@ -1,11 +1,614 @@
-"""Placeholder until implemented."""
+"""Cited instruments: find every mention, identify the instrument, type the relation.
+
+One pass finds instrument numbers (``numbers.find_numbers``) and reads what
+is printed around each: the type word before it, then a date, the issuer and
+the subject ("về ...") after it.  Mentions are grouped into instruments by
+canonical number, split where the issuer or (for yearless numbers) the year
+disagrees.  A second pass resolves short forms: "(sau đây gọi tắt là ...)"
+definitions, "Nghị quyết 76", "Đề án 06" when the text introduced it.
+
+Spans are character offsets into the NFC text passed in.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
+from pipelines.extract.dates import date_at
+from pipelines.extract.numbers import (
+    NumberMatch,
+    find_numbers,
+    fold,
+    instrument_key,
+    issuer_codes,
+    prepare_text,
+)
+
+# --- type words --------------------------------------------------------------------------------
+
+# Printed type words (folded spelling -> name).  Folding makes "Qụyết định" read as "quyet dinh".
+_TYPE_WORDS = {
+    "nghi quyet": "Nghị quyết", "nghi dinh": "Nghị định", "quyet dinh": "Quyết định",
+    "chi thi": "Chỉ thị", "thong tu lien tich": "Thông tư liên tịch", "thong tu": "Thông tư",
+    "luat": "Luật", "bo luat": "Bộ luật", "phap lenh": "Pháp lệnh", "ke hoach": "Kế hoạch",
+    "ke hoach hanh dong": "Kế hoạch", "chuong trinh": "Chương trình",
+    "chuong trinh hanh dong": "Chương trình", "de an": "Đề án", "du an": "Dự án",
+    "cong van": "Công văn", "cong dien": "Công điện", "thong bao": "Thông báo",
+    "thong bao ket luan": "Thông báo", "ket luan": "Kết luận", "quy dinh": "Quy định",
+    "quy che": "Quy chế", "huong dan": "Hướng dẫn", "bao cao": "Báo cáo", "to trinh": "Tờ trình",
+    "phuong an": "Phương án", "thong tri": "Thông tri", "van ban hop nhat": "Văn bản hợp nhất",
+    "chi thi lien tich": "Chỉ thị",
+}
+_TYPE_ALT = "|".join(sorted((w.replace(" ", r"\s+") for w in _TYPE_WORDS), key=len, reverse=True))
+# On folded text, right before a number: "<type> [số[:]] " at the end of the window.
+_TYPE_BEFORE = re.compile(rf"(?<![a-z])({_TYPE_ALT})\s*(?:so\s*:?\s*)?$")
+# Short forms on the original text: "Nghị quyết 76", "Đề án số 06" (not followed by "/" or "-code").
+_SHORT_TYPE_WORDS = sorted({v for v in _TYPE_WORDS.values()}, key=len, reverse=True)
+_SHORT_FORM = re.compile(
+    r"(?<![\w])(" + "|".join(n.replace(" ", r"\s+") for n in _SHORT_TYPE_WORDS) + r")\s+(?:số\s+)?(\d{1,5})"
+    r"(?![\d,.]?\d)(?!\s*[/-]\s*[\wĐđ])",
+    re.IGNORECASE,
+)
+_DEFINED_ALIAS = re.compile(
+    r"\(\s*sau\s+đây\s+(?:được\s+)?(?:gọi|viết)\s+tắt\s+(?:là\s+)?(?P<alias>[^()]{1,120}?)\s*\)"
+)
+
+# --- issuers -----------------------------------------------------------------------------------
+
+_NAME = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][^\W\d_]*"
+_PLACE = rf"{_NAME}(?:[ \t]*-?[ \t]*\n?[ \t]*{_NAME}){{0,3}}"
+_W = r"\s+"
+
+
+def _ws(phrase: str) -> str:
+    return r"\s+".join(re.escape(w) for w in phrase.split())
+
+
+def _national_issuer_names() -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for i in issuer_codes():
+        if i.scope in ("national", "party"):
+            pairs.append((i.name, i.name))
+            pairs.extend((a, i.name) for a in i.aliases)
+    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+
+_ROLE = (
+    r"(?:(?:Bộ\s+trưởng|Thứ\s+trưởng|Chủ\s+nhiệm|Thống\s+đốc|Tổng\s+Kiểm\s+toán|Chánh\s+án|Viện\s+trưởng"
+    r"|Tổng\s+Thanh\s+tra)(?:\s*,\s*Chủ\s+nhiệm)?\s+)?"
+)
+_LOCAL_LEVEL = r"(?P<level>tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)"
+
+
+def _issuer_regex() -> re.Pattern[str]:
+    national = "|".join(
+        f"(?P<n{i}>{_ws(alias)})" for i, (alias, _name) in enumerate(_national_issuer_names())
+    )
+    party = (
+        r"(?P<party>(?:Hội\s+nghị\s+(?:lần\s+thứ\s+\w+\s+)?)?Ban\s+Chấp\s+hành\s+Trung\s+ương(?:\s+Đảng)?"
+        r"(?:\s+khóa\s+[IVXLC]+)?)"
+    )
+    bct = (
+        r"(?P<politburo>Bộ\s+Chính\s+trị(?:\s+khóa\s+[IVXLC]+)?)"
+        r"|(?P<secretariat>Ban\s+Bí\s+thư(?:\s+Trung\s+ương\s+Đảng)?(?:\s+khóa\s+[IVXLC]+)?)"
+    )
+    committee = (
+        rf"(?P<committee>(?:Ban\s+Thường\s+vụ\s+)?(?P<cword>Tỉnh\s+ủy|Thành\s+ủy|Huyện\s+ủy))"
+        rf"(?:[ \t]+(?P<cname>{_PLACE}))?"
+    )
+    ubnd = (
+        rf"(?P<ubnd>(?:Chủ\s+tịch\s+)?(?:Ủy\s+ban\s+nhân\s+dân|UBND|Uỷ\s+ban\s+nhân\s+dân))"
+        rf"(?:\s+{_LOCAL_LEVEL.replace('level', 'ulevel')}(?:[ \t]+(?P<uname>{_PLACE}))?)?"
+    )
+    hdnd = (
+        rf"(?P<hdnd>(?:Thường\s+trực\s+)?(?:Hội\s+đồng\s+nhân\s+dân|HĐND))"
+        rf"(?:\s+{_LOCAL_LEVEL.replace('level', 'hlevel')}(?:[ \t]+(?P<hname>{_PLACE}))?)?"
+    )
+    body = "|".join([party, bct, committee, ubnd, hdnd, f"{_ROLE}(?:{national})"])
+    return re.compile(rf"[\s,]*(?:của|do)?\s*(?:{body})(?![^\W\d_])")
+
+
+_ISSUER_RE = _issuer_regex()
+_NATIONAL_NAMES = _national_issuer_names()
+
+
+def _title_place(name: str | None) -> str | None:
+    if not name:
+        return None
+    return re.sub(r"\s+", " ", name).strip()
+
+
+# Words that may follow "UBND tỉnh" without being a place name.
+_NOT_PLACE = {"Ban", "Về", "Phê", "Quy", "Tại", "Theo", "Và", "Trong"}
+
+
+@dataclass(slots=True)
+class _Context:
+    province: str | None
+    level: str  # "tỉnh" or "thành phố": how the document's own province is styled
+    doc_issuer: str | None
+
+
+def _place_or_default(name: str | None, ctx: _Context) -> tuple[str, str | None]:
+    place = _title_place(name)
+    if place and place.split()[0] in _NOT_PLACE:
+        place = None
+    return (place or ctx.province or ""), place
+
+
+def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
+    """Issuer clause at ``pos`` ("của Bộ trưởng Bộ Nội vụ", "Hội nghị lần thứ sáu Ban Chấp hành ...")."""
+    m = _ISSUER_RE.match(text, pos)
+    if not m:
+        return None, pos
+    g = m.groupdict()
+    if g.get("party"):
+        return "Ban Chấp hành Trung ương", m.end()
+    if g.get("politburo"):
+        return "Bộ Chính trị", m.end()
+    if g.get("secretariat"):
+        return "Ban Bí thư", m.end()
+    if g.get("committee"):
+        word = re.sub(r"\s+", " ", g["cword"])
+        place, printed = _place_or_default(g.get("cname"), ctx)
+        end = m.end() if printed else m.start("cname") if g.get("cname") else m.end()
+        if word == "Tỉnh ủy" and not printed and ctx.level == "thành phố":
+            word = "Thành ủy"
+        return (f"{word} {place}".strip(), end)
+    for key, short in (("ubnd", "UBND"), ("hdnd", "HĐND")):
+        if g.get(key):
+            level_group = "ulevel" if key == "ubnd" else "hlevel"
+            name_group = "uname" if key == "ubnd" else "hname"
+            level = re.sub(r"\s+", " ", g[level_group]) if g.get(level_group) else None
+            place, printed = _place_or_default(g.get(name_group), ctx)
+            end = m.end() if printed or not g.get(name_group) else m.start(name_group)
+            if level is None:
+                if ctx.doc_issuer and ctx.doc_issuer.startswith(short):
+                    return ctx.doc_issuer, end
+                level = ctx.level
+            if level in ("tỉnh", "thành phố") and not printed:
+                return (f"{short} {level} {ctx.province}" if ctx.province else f"{short} {level}"), end
+            return f"{short} {level} {place}".strip(), end
+    for i, (_alias, name) in enumerate(_NATIONAL_NAMES):
+        if g.get(f"n{i}"):
+            return name, m.end()
+    return None, pos
+
+
+def _code_issuer(nm: NumberMatch, ctx: _Context) -> str | None:
+    """Issuer implied by the number's issuer code; local codes take the citing document's province."""
+    i = nm.issuer
+    if i is None:
+        return None
+    if i.scope in ("national", "party"):
+        return i.name
+    if i.code in ("UBND", "HĐND"):
+        if ctx.doc_issuer and ctx.doc_issuer.startswith(i.code) and ctx.province is None:
+            return ctx.doc_issuer
+        return f"{i.code} {ctx.level} {ctx.province}" if ctx.province else i.code
+    if i.code == "TU":
+        word = "Thành ủy" if ctx.level == "thành phố" else "Tỉnh ủy"
+        return f"{word} {ctx.province}" if ctx.province else word
+    return i.name
+
+
+# --- subject clause ----------------------------------------------------------------------------
+
+_TITLE_STOP_START = re.compile(
+    r"(?:và|của|đã|được|để|nhằm|theo|tại|trong|với|có|đến|thì|là|trên|cho|do|này|hoặc|như|từ|sau|"
+    r"nay|đang|sẽ|còn|cũng|đối|gồm|bao|khi|nêu|kèm)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_TITLE_END = re.compile(
+    r"[;:|]"
+    r"|\.(?=\s|$)"
+    r"|\((?![A-ZĐ&]{2,10}\))"  # a parenthesis ends it, except a short acronym "(CCHC)"
+    r"|\n\s*(?:\d{1,2}\s+[A-ZĐ]|\d{1,2}\.\s|[a-zđ]\)\s)"  # footnote or numbered item
+    r"|(?<![\d-])\s*\n\s*[-+•]\s(?!\d)"  # a list item (but not the "- 2020" of a wrapped range)
+    r"|\n\s*\n"  # a blank line ends the paragraph
+    r"|\s+nhằm\s"  # a purpose clause is the citing text's, not the instrument's subject
+    r"|\s+và\s+các\s+(?:văn\s+bản|Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Chỉ\s+thị|Kế\s+hoạch|Thông\s+tư|quy\s+định)"
+    r"|,\s*(?=(?:Ủy\s+ban|UBND|HĐND|Sở|Bộ\s|Chủ\s+tịch|Thủ\s+trưởng|Trên\s+cơ\s+sở)\b)"
+)
+_TITLE_MAX = 400
+_SKIP_SPACE_COMMA = re.compile(r"[\s,]*")
+# "... theo Công văn số N": a reference made by the citing text, not part of the subject.
+_REFERENCE_CLAUSE = re.compile(
+    r"\s+(?:theo|tại|căn\s+cứ)\s+(?:[^\W\d_]+\s+){0,4}?(?:số\s*:?\s*)?(?=\d)", re.IGNORECASE
+)
+_PROGRAMME = re.compile(
+    r"(?<![\w])(?:Chiến\s+lược|Chương\s+trình|Đề\s+án|Kế\s+hoạch|Quy\s+hoạch|Quy\s+chế|Quy\s+định|"
+    r"Dự\s+án|Phương\s+án|Bộ\s+tiêu\s+chí|Kiến\s+trúc)(?![^\W\d_])"
+)
+_PROMULGATED_AT = re.compile(r"(?:được\s+)?(?:ban\s+hành|phê\s+duyệt)\s+tại\s*$")
+_CLAUSE_START = re.compile(r"[;:]|\.\s|\n\s*[-+•]\s|^")
+
+
+def _collapse(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _read_title(text: str, pos: int, introduced: bool, numbers: list[NumberMatch], idx: int) -> tuple[str | None, int]:
+    """Subject clause at ``pos``: "về ..." always; a bare verb phrase only after a date/issuer."""
+    m = _SKIP_SPACE_COMMA.match(text, pos)
+    start = m.end() if m else pos
+    comma = "," in text[pos:start]
+    if text.startswith("về", start) and not text[start + 2 : start + 3].isalpha():
+        start += 2
+        start = re.compile(r"\s*").match(text, start).end()
+    elif (not introduced or comma or start >= len(text) or not text[start].isalpha()
+          or _TITLE_STOP_START.match(text, start)):
+        return None, pos
+    end_limit = min(len(text), start + _TITLE_MAX)
+    em = _TITLE_END.search(text, start, end_limit)
+    end = em.start() if em else end_limit
+    # A nested instrument ends the subject right after its number ("thực hiện Nghị quyết số 10/NQ-CP").
+    for nxt in numbers[idx + 1 :]:
+        if nxt.start >= end:
+            break
+        if nxt.start >= start:
+            ref = _REFERENCE_CLAUSE.search(text, start, nxt.start + 1)
+            end = ref.start() if ref else nxt.end
+            break
+    title = _collapse(text[start:end]).rstrip(" ,.-")
+    if not title or len(title) < 3:
+        return None, pos
+    return title, end
+
+
+def _read_title_before(text: str, type_start: int) -> str | None:
+    """"Chiến lược X ... ban hành tại Quyết định số N": the programme X is the subject."""
+    window_start = max(0, type_start - 400)
+    window = text[window_start:type_start]
+    pm = _PROMULGATED_AT.search(window)
+    if not pm:
+        return None
+    head = window[: pm.start()]
+    clause_from = 0
+    for cm in _CLAUSE_START.finditer(head):
+        clause_from = cm.end()
+    prog = _PROGRAMME.search(head, clause_from)
+    if not prog:
+        return None
+    subject = _collapse(head[prog.start() :])
+    # "X được UBND tỉnh phê duyệt tại ...": the agent belongs to the citing sentence.
+    cut = subject.rfind(" được ")
+    if cut > 0:
+        subject = subject[:cut]
+    return subject.rstrip(" ,") or None
+
+
+# --- mentions and instruments ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int
+    end: int
+    number: NumberMatch | None
+    printed_type: str | None = None
+    stated_issuer: str | None = None
+    date: str | None = None
+    title: str | None = None
+    title_end: int | None = None
+    alias: str | None = None  # the printed short form for alias mentions
+    title_before: bool = False  # subject read from "X ban hành tại <number>"
+    implements: bool = False
+
+
+@dataclass(slots=True)
+class _Instrument:
+    canonical: str
+    mentions: list[_Mention] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+
+def _printed_type(text: str, nm: NumberMatch) -> tuple[str | None, int]:
+    lo = max(0, nm.start - 48)
+    window = fold(text[lo : nm.start])
+    m = _TYPE_BEFORE.search(window)
+    if not m:
+        return None, nm.start
+    return _TYPE_WORDS[re.sub(r"\s+", " ", m.group(1))], lo + m.start()
+
+
+def _analyse(text: str, numbers: list[NumberMatch], idx: int, ctx: _Context) -> _Mention:
+    nm = numbers[idx]
+    printed, start = _printed_type(text, nm)
+    mention = _Mention(start=start, end=nm.end, number=nm, printed_type=printed)
+    pos = nm.end
+    introduced = False
+    for _ in range(2):  # date and issuer, either order ("... của UBND tỉnh ngày 18/10/2021")
+        if mention.date is None:
+            d, p = date_at(text, pos)
+            if d is not None or p != pos:
+                mention.date, pos, introduced = d, p, True
+                continue
+        if mention.stated_issuer is None:
+            iss, p = _read_issuer(text, pos, ctx)
+            if iss is not None:
+                mention.stated_issuer, pos, introduced = iss, p, True
+                continue
+        break
+    title, tend = _read_title(text, pos, introduced, numbers, idx)
+    if title is None:
+        title = _read_title_before(text, start)
+        mention.title_before = title is not None
+    else:
+        mention.title_end = tend
+    mention.title = title
+    return mention
+
+
+def _context(document: dict) -> _Context:
+    issuer = document.get("issuer") or None
+    level = "thành phố" if issuer and " thành phố " in f" {issuer} " else "tỉnh"
+    return _Context(province=document.get("province") or None, level=level, doc_issuer=issuer)
+
+
+def _same_issuer(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or fold(a) == fold(b)
+
+
+def _year(d: str | None) -> str | None:
+    return d[:4] if d else None
+
+
+def _group(mentions: list[_Mention], ctx: _Context) -> list[_Instrument]:
+    """Mentions -> instruments; namesakes (other issuer, other year of a yearless number) kept apart."""
+    by_number: dict[str, list[_Instrument]] = {}
+    for m in sorted(mentions, key=lambda x: x.start):
+        assert m.number is not None
+        canonical = m.number.canonical
+        groups = by_number.setdefault(canonical, [])
+        target = None
+        for g in groups:
+            g_issuer = next((x.stated_issuer for x in g.mentions if x.stated_issuer), None)
+            g_year = next((_year(x.date) for x in g.mentions if x.date), None)
+            if not _same_issuer(g_issuer, m.stated_issuer):
+                continue
+            if m.number.year is None and g_year and m.date and _year(m.date) != g_year:
+                continue
+            target = g
+            break
+        if target is None:
+            target = _Instrument(canonical)
+            groups.append(target)
+        target.mentions.append(m)
+    return [g for gs in by_number.values() for g in gs]
+
+
+def _own_number(inst: _Instrument, document: dict) -> bool:
+    own = document.get("number")
+    if not own or inst.canonical != own:
+        return False
+    own_year = _year(document.get("date"))
+    years = {_year(m.date) for m in inst.mentions if m.date}
+    return not years or own_year in years or own_year is None
+
+
+def _preamble_end(text: str, document: dict) -> int:
+    """End of the opening legal basis: the first numbered section heading (formal documents only)."""
+    if not document.get("number"):
+        return 0
+    m = re.compile(r"(?m)^[ \t]*(?:I|1)[ \t]*[.)][ \t]*\S|^[ \t]*Điều[ \t]+1\b").search(text)
+    return m.start() if m else 0
+
+
+_IMPLEMENT_VERB = r"(?:thực\s+hiện|triển\s+khai(?:\s*,?\s*thực\s+hiện)?)"
+
+
+def _self_reference_implements(text: str, mention_start: int, own_type: str | None) -> bool:
+    """"ban hành Kế hoạch ... thực hiện <mention>" / "Trên đây là Kế hoạch ... thực hiện <mention>"."""
+    if not own_type:
+        return False
+    lo = max(0, mention_start - 300)
+    window = text[lo:mention_start]
+    pat = re.compile(
+        rf"(?:ban\s+hành|Trên\s+đây\s+là)\s+{_ws(own_type)}(?:(?!\s*[;.]\s)[^;|])*?{_IMPLEMENT_VERB}\s*$",
+        re.IGNORECASE,
+    )
+    return pat.search(window) is not None
+
+
+def _title_words(s: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", fold(re.sub(r"\([^)]*\)", " ", s))))
+
+
+def _title_implements(doc_title: str | None, inst: _Instrument, doc_type: str | None, title: str | None) -> bool:
+    """The document title says it implements the instrument (by number, or by type and subject)."""
+    if not doc_title:
+        return False
+    folded = fold(doc_title)
+    verb = re.search(r"(?:thuc hien|trien khai)\s+(.*)$", folded)
+    if not verb:
+        return False
+    rest = verb.group(1)
+    canon = fold(inst.canonical)
+    if canon in re.sub(r"\s+", "", rest) or f" {canon}" in f" {rest}":
+        return True
+    if not doc_type or not title:
+        return False
+    tm = re.match(rf"{re.escape(fold(doc_type))}\s+(.*)$", rest)
+    if not tm:
+        return False
+    subject = _title_words(tm.group(1))
+    cited = _title_words(title)
+    if len(subject) < 3 or not cited:
+        return False
+    return len(subject & cited) / len(subject) >= 0.75
+
+
+def _first_mention_text(text: str, start: int) -> str:
+    s = _collapse(text[start : start + 160])
+    if len(s) <= 80:
+        return s
+    cut = s.rfind(" ", 0, 81)
+    return s[: cut if cut > 0 else 80]
+
+
+def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: list[tuple[int, int]]) -> None:
+    """Second pass: defined aliases and "Nghị quyết 76"-style short forms -> known instruments."""
+    # 1. "(sau đây gọi tắt là X)": X names a known instrument by number, or follows its subject clause.
+    extra_aliases: list[tuple[str, _Instrument]] = []
+    for dm in _DEFINED_ALIAS.finditer(text):
+        alias = _collapse(dm.group("alias"))
+        nums = find_numbers(alias)
+        owner = None
+        if nums:
+            canon = nums[0].canonical
+            owner = next((i for i in instruments if i.canonical == canon), None)
+        else:
+            for inst in instruments:
+                if any(m.title_end is not None and 0 <= dm.start() - m.title_end <= 2 for m in inst.mentions):
+                    owner = inst
+                    extra_aliases.append((alias, inst))
+                    break
+        if owner is not None and alias not in owner.aliases:
+            owner.aliases.append(alias)
+    # 2. Short forms "Type n" resolved by a subject that introduced them or by type + serial.
+    taken = [(m.start, m.end) for i in instruments for m in i.mentions] + own_spans
+    for sm in _SHORT_FORM.finditer(text):
+        if any(a <= sm.start() < b for a, b in taken):
+            continue
+        form = _collapse(sm.group(0))
+        form_f = fold(form)
+        introduced = [
+            i for i in instruments
+            if any(m.title and form_f in fold(m.title) for m in i.mentions) or form in i.aliases
+        ]
+        cands = introduced
+        if not cands:
+            type_name = _collapse(sm.group(1))
+            serial = int(sm.group(2))
+            cands = [
+                i for i in instruments
+                if i.mentions[0].number is not None and int(i.mentions[0].number.serial) == serial
+                and fold(_inst_type(i) or "") == fold(type_name)
+            ]
+        if len(cands) != 1:
+            continue
+        inst = cands[0]
+        inst.mentions.append(_Mention(start=sm.start(), end=sm.end(), number=None, alias=form))
+        if form not in inst.aliases:
+            inst.aliases.append(form)
+    # 3. Later uses of an alias defined after a subject clause ("Chương trình tổng thể").
+    for alias, inst in extra_aliases:
+        if len(alias) < 6:
+            continue
+        for am in re.finditer(r"(?<![\w])" + _ws(alias) + r"(?![\w])", text):
+            if any(a <= am.start() < b for a, b in taken) or any(m.start == am.start() for m in inst.mentions):
+                continue
+            inst.mentions.append(_Mention(start=am.start(), end=am.end(), number=None, alias=alias))
+
+
+def _best_title(mentions: list[_Mention]) -> str | None:
+    """Subject from the first fully introduced mention (dated or with issuer); upper-case headings last."""
+    titled = [m for m in mentions if m.title]
+    if not titled:
+        return None
+
+    def rank(m: _Mention) -> tuple[int, int, int, int]:
+        caps = m.title is not None and m.title.upper() == m.title
+        introduced = m.date is not None or m.stated_issuer is not None
+        return (int(caps), int(m.title_before), int(not introduced), m.start)
+
+    return min(titled, key=rank).title
+
+
+def _inst_type(inst: _Instrument) -> str | None:
+    numbered = [m for m in inst.mentions if m.number is not None]
+    printed = next((m.printed_type for m in numbered if m.printed_type), None)
+    return printed or next((m.number.doc_type for m in numbered if m.number and m.number.doc_type), None)
+
 
 def extract_citations(text: str, document: dict) -> list[dict]:
-    return []
+    """One record per distinct instrument the text names (contract ``citations``)."""
+    text = prepare_text(text)
+    ctx = _context(document)
+    numbers = find_numbers(text)
+    mentions = [_analyse(text, numbers, i, ctx) for i in range(len(numbers))]
+    instruments = _group(mentions, ctx)
+    own = [i for i in instruments if _own_number(i, document)]
+    own_spans = [(m.start, m.end) for i in own for m in i.mentions]
+    instruments = [i for i in instruments if not _own_number(i, document)]
+    _resolve_short_forms(text, instruments, own_spans)
+
+    preamble_end = _preamble_end(text, document)
+    own_type = document.get("doc_type")
+    doc_title = document.get("title")
+    nested_ranges = [
+        (m.end, m.title_end) for i in instruments for m in i.mentions if m.title_end is not None
+    ]
+    out: list[tuple[int, dict]] = []
+    for inst in instruments:
+        numbered = [m for m in inst.mentions if m.number is not None]
+        nm0 = numbered[0].number
+        assert nm0 is not None
+        doc_type = _inst_type(inst)
+        issuer = next((m.stated_issuer for m in numbered if m.stated_issuer), None) or _code_issuer(nm0, ctx)
+        date = next((m.date for m in numbered if m.date), None)
+        title = _best_title(numbered)
+        implements = any(_self_reference_implements(text, m.start, own_type) for m in inst.mentions)
+        implements = implements or _title_implements(doc_title, inst, doc_type, title)
+        based_on = any(
+            m.start < preamble_end and not any(a <= m.start < b for a, b in nested_ranges)
+            for m in inst.mentions
+        )
+        relation = "implements" if implements else "based_on" if based_on else "cites"
+        aliases = list(inst.aliases)
+        standard = fold(f"{doc_type} số {inst.canonical}")
+        known = {fold(a) for a in aliases} | {standard}
+        for m in numbered:
+            if m.printed_type:
+                form = _collapse(text[m.start : m.end])
+                if fold(form) not in known and form.upper() != form and form[:1].isupper():
+                    known.add(fold(form))
+                    aliases.append(form)
+        first = min(inst.mentions, key=lambda m: m.start)
+        key, resolved = instrument_key(inst.canonical, issuer, date, ctx.province)
+        out.append((first.start, {
+            "number": inst.canonical,
+            "doc_type": doc_type,
+            "issuer": issuer,
+            "date": date,
+            "title": title,
+            "relation": relation,
+            "aliases": aliases,
+            "spans": [[m.start, m.end] for m in sorted(inst.mentions, key=lambda x: x.start)],
+            "first_mention": _first_mention_text(text, first.start),
+            "iri_key": key,
+            "iri_resolved": resolved,
+        }))
+    out.sort(key=lambda p: p[0])
+    return [c for _, c in out]
 
 
 def numbers_mentioned(fragment: str, citations: list[dict]) -> list[str]:
-    return []
+    """Canonical numbers of known citations named in ``fragment`` (by number or by a short alias)."""
+    if not fragment or not citations:
+        return []
+    text = prepare_text(fragment)
+    known = {c.get("number") for c in citations}
+    found: list[tuple[int, str]] = []
+    for nm in find_numbers(text):
+        if nm.canonical in known:
+            found.append((nm.start, nm.canonical))
+    for c in citations:
+        for alias in c.get("aliases") or []:
+            if find_numbers(alias):
+                continue  # aliases that carry the number are already found above
+            for am in re.finditer(r"(?<![\w])" + _ws(alias) + r"(?![\w])", text):
+                found.append((am.start(), c["number"]))
+    seen: set[str] = set()
+    out: list[str] = []
+    for _, num in sorted(found):
+        if num not in seen:
+            seen.add(num)
+            out.append(num)
+    return out

@@ -1,8 +1,339 @@
-"""Placeholder until implemented."""
+"""Document metadata (contract ``document``): number, type, issuer, province, date, title, signer.
+
+Read from the administrative layout of Nghị định 30/2020/NĐ-CP (letterhead,
+"Số:", place-date line, type heading, signature block), from a legal-database
+key/value header ("Số hiệu", "Ngày ban hành", ...) when there is one, and, for
+news pages (no number, no heading), from the headline and its date line.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
+from pipelines.extract.dates import DATE_RE, date_from_match, iso_date
+from pipelines.extract.numbers import fold, issuer_codes, parse_number, prepare_text
+
+_HEADER_CHARS = 6000
+
+_DB_FIELDS = {
+    "number": r"Số\s+hiệu",
+    "issued": r"Ngày\s+ban\s+hành",
+    "effective": r"Ngày\s+có\s+hiệu\s+lực",
+    "type": r"Loại\s+văn\s+bản",
+    "issuer": r"Cơ\s+quan\s+ban\s+hành",
+    "signer": r"Người\s+ký",
+}
+_DB_RE = {k: re.compile(rf"(?m)^[ \t]*{v}[ \t]*:?[ \t]+(?P<v>[^\n]+?)[ \t]*$") for k, v in _DB_FIELDS.items()}
+_NUMBER_LINE = re.compile(r"(?<![\w])Số\s*:\s*(?P<v>[^\n|]{1,60})")
+_PLACE_DATE = re.compile(
+    r"(?P<place>[^\n|,]{2,40}),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+    r"|(?P<place2>[^\n|,]{2,40}),\s*ngày\s+(?P<d2>\d{1,2})\s*/\s*(?P<m2>\d{1,2})\s*/\s*(?P<y2>\d{4})"
+)
+_NATIONAL_MOTTO = re.compile(r"c\s*o\s*n\s*g\s+h\s*o\s*a\s+x\s*a\s+h\s*o\s*i\s+c\s*h\s*u\s+n\s*g\s*h\s*i\s*a")
+_ROLE_LINE = re.compile(
+    r"^(?:KT\.|TM\.|TL\.|TUQ\.|Q\.|K/T|T/M)?\s*(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|"
+    r"THỦ\s+TƯỚNG|BÍ\s+THƯ|CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|VIỆN\s+TRƯỞNG|CHÁNH\s+ÁN|TỔNG\s+GIÁM\s+ĐỐC|"
+    r"CHỦ\s+NHIỆM|THỐNG\s+ĐỐC|TRƯỞNG\s+PHÒNG|ỦY\s+BAN\s+NHÂN\s+DÂN|UBND)[^\n]*$"
+)
+_PERSON = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
+                     r"[a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]*"
+                     r"\s){1,5}[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
+                     r"[a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]*$")
+_SELF_ALIAS = re.compile(r"\(\s*sau\s+đây\s+(?:được\s+)?(?:gọi|viết)\s+tắt\s+(?:là\s+)?(?P<alias>[^()]{1,80}?)\s*\)")
+_HEADLINE_DATE = re.compile(r"(?m)^[ \t]*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b[^\n]*$")
+
+# Folded heading words -> document type names (the type heading of an administrative document).
+_HEADING_TYPES = {
+    "ke hoach": "Kế hoạch", "quyet dinh": "Quyết định", "nghi quyet": "Nghị quyết", "chi thi": "Chỉ thị",
+    "nghi dinh": "Nghị định", "thong tu": "Thông tư", "thong bao": "Thông báo", "bao cao": "Báo cáo",
+    "huong dan": "Hướng dẫn", "chuong trinh": "Chương trình", "de an": "Đề án", "phuong an": "Phương án",
+    "quy che": "Quy chế", "quy dinh": "Quy định", "to trinh": "Tờ trình", "cong dien": "Công điện",
+    "ket luan": "Kết luận", "luat": "Luật", "phap lenh": "Pháp lệnh", "du an": "Dự án",
+}
+_HEADING_RE = re.compile(r"^(" + "|".join(sorted(_HEADING_TYPES, key=len, reverse=True)) + r")(?![a-z])")
+
+
+def _collapse(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _place_case(name: str) -> str:
+    """"TIỀN GIANG" -> "Tiền Giang" (place names are capitalised syllable by syllable)."""
+    return " ".join(w.capitalize() if w.isalpha() else w for w in _collapse(name).split())
+
+
+def _db_header(text: str) -> dict[str, str]:
+    head = text[:_HEADER_CHARS]
+    out: dict[str, str] = {}
+    for key, rx in _DB_RE.items():
+        m = rx.search(head)
+        if m:
+            out[key] = m.group("v").strip()
+    return out
+
+
+def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
+    """(issuer, province, level, end of the letterhead) from the lines before the national motto."""
+    head = text[:_HEADER_CHARS]
+    motto = _NATIONAL_MOTTO.search(fold(head))
+    if not motto:
+        return None, None, None, 0
+    before = head[: motto.start()]
+    lines = [ln.strip() for ln in before.splitlines()]
+    # The letterhead is the last block of upper-case lines before the motto.
+    block: list[str] = []
+    for ln in reversed(lines):
+        if not ln or set(ln) <= set("-|_= \t"):
+            if block:
+                if ln and set(ln) <= set("|"):
+                    break
+                continue
+            continue
+        if not _is_caps(ln):
+            break
+        block.insert(0, ln)
+    joined = _collapse(" ".join(block))
+    f = fold(joined)
+    m = re.search(r"(uy ban nhan dan|hoi dong nhan dan|tinh uy|thanh uy)\s+(tinh|thanh pho)?\s*(.*)$", f)
+    if m:
+        kind = m.group(1)
+        level = m.group(2)
+        rest = joined[m.start(3) :].strip()
+        if kind in ("tinh uy", "thanh uy"):
+            province = _place_case(rest) if rest else None
+            word = "Tỉnh ủy" if kind == "tinh uy" else "Thành ủy"
+            level_word = "tỉnh" if kind == "tinh uy" else "thành phố"
+            return (f"{word} {province}" if province else word), province, level_word, motto.start()
+        level_name = {"tinh": "tỉnh", "thanh pho": "thành phố"}.get(level or "")
+        if level_name and rest:
+            province = _place_case(rest)
+            short = "UBND" if kind == "uy ban nhan dan" else "HĐND"
+            return f"{short} {level_name} {province}", province, level_name, motto.start()
+    for i in issuer_codes():
+        if i.scope == "national" and fold(i.name) in f:
+            return i.name, None, None, motto.start()
+    return (joined or None), None, None, motto.start()
+
+
+def _case_lookup(body: str):
+    """Casing of words as the body prints them mid-sentence (used to sentence-case headings)."""
+    cache: dict[str, str | None] = {}
+
+    def variant(phrase_words: list[str], idx: int) -> str | None:
+        key = " ".join(phrase_words) + f"#{idx}"
+        if key in cache:
+            return cache[key]
+        pattern = r"(?<![\w])" + r"\s+".join(re.escape(w) for w in phrase_words) + r"(?![\w])"
+        counts: Counter[str] = Counter()
+        for m in re.finditer(pattern, body, re.IGNORECASE):
+            words = m.group(0).split()
+            if idx == 0:
+                prev = body[max(0, m.start() - 3) : m.start()].rstrip()
+                if not prev or not (prev[-1].isalnum() or prev[-1] == ","):
+                    continue  # sentence-initial capitals say nothing
+            counts[words[idx]] += 1
+        cache[key] = counts.most_common(1)[0][0] if counts else None
+        return cache[key]
+
+    return variant
+
+
+def sentence_case(heading: str, body: str) -> str:
+    """Upper-case heading -> sentence case; other words take the casing the body gives them."""
+    words = heading.split()
+    if not words:
+        return heading
+    variant = _case_lookup(body)
+    out = [words[0].capitalize()]
+    for i in range(1, len(words)):
+        w = words[i]
+        if any(c.isdigit() for c in w) or not any(c.isalpha() for c in w):
+            out.append(w)
+            continue
+        cased = variant([words[i - 1], w], 1)
+        if cased is None and i + 1 < len(words):
+            cased = variant([w, words[i + 1]], 0)
+        if cased is None:
+            cased = variant([w], 0)
+        out.append(cased if cased is not None else w.lower())
+    return " ".join(out)
+
+
+def _heading(text: str, start: int) -> tuple[str | None, str | None, int]:
+    """(type name, heading text, end offset) of the upper-case type heading after ``start``."""
+    pos = start
+    lines = text[start : start + _HEADER_CHARS].splitlines(keepends=True)
+    collected: list[str] = []
+    doc_type = None
+    end = start
+    for ln in lines:
+        s = ln.strip().strip("|").strip()
+        if collected:
+            if not s:
+                pos += len(ln)
+                continue
+            if _is_caps(s) and not s.startswith("("):
+                collected.append(s)
+                pos += len(ln)
+                end = pos
+                continue
+            break
+        if s and _is_caps(s):
+            hm = _HEADING_RE.match(fold(s))
+            if hm:
+                doc_type = _HEADING_TYPES[hm.group(1)]
+                collected.append(s)
+                end = pos + len(ln)
+        pos += len(ln)
+    if not collected:
+        return None, None, start
+    return doc_type, _collapse(" ".join(collected)), end
+
+
+def _signer(text: str) -> tuple[str | None, str | None]:
+    lines = [ln.strip() for ln in text.splitlines()]
+    best: tuple[str | None, str | None] = (None, None)
+    for i, ln in enumerate(lines):
+        if not _ROLE_LINE.match(ln) or (i > 0 and _ROLE_LINE.match(lines[i - 1])):
+            continue
+        role = [ln]
+        j = i - 1
+        while j >= 0 and lines[j] in ("KT.", "TM.", "TL.", "TUQ.", "Q."):
+            role.insert(0, lines[j])
+            j -= 1
+        k = i + 1
+        while k < len(lines) and k <= i + 4:
+            cand = lines[k]
+            if _ROLE_LINE.match(cand):
+                role.append(cand)
+            elif _PERSON.match(cand):
+                label = " / ".join(_merge_role(role))
+                best = (cand, label)
+                break
+            elif cand and not re.match(r"^[\[(]?(?:đã\s+ký|ký|\(ký)", cand, re.IGNORECASE):
+                break
+            k += 1
+    return best
+
+
+def _merge_role(parts: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in parts:
+        if out and out[-1] in ("KT.", "TM.", "TL.", "TUQ.", "Q."):
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return out
+
+
+def _self_aliases(text: str, doc_type: str | None) -> list[str]:
+    if not doc_type:
+        return []
+    out: list[str] = []
+    for m in _SELF_ALIAS.finditer(text):
+        alias = _collapse(m.group("alias"))
+        if not fold(alias).startswith(fold(doc_type) + " ") or parse_number_in(alias):
+            continue
+        if alias not in out:
+            out.append(alias)
+    # Variants printed with "năm" before the year ("Kế hoạch CCHC 2022" / "Kế hoạch CCHC năm 2022").
+    for alias in list(out):
+        ym = re.search(r"(?<!năm )\b((?:19|20)\d{2})\b", alias)
+        if ym:
+            variant = alias[: ym.start()] + "năm " + alias[ym.start() :]
+            if re.search(r"\s+".join(re.escape(w) for w in variant.split()), text) and variant not in out:
+                out.append(variant)
+    return out
+
+
+def parse_number_in(s: str) -> bool:
+    return bool(re.search(r"\d+\s*[/-]\s*[A-ZĐ]", s))
+
+
+def _province_from_text(text: str) -> str | None:
+    counts: Counter[str] = Counter()
+    for m in re.finditer(r"(?<![\w])tỉnh\s+([A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,2})", text):
+        counts[_collapse(m.group(1))] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
 
 def extract_metadata(text: str) -> dict:
-    """Document metadata (contract `document`)."""
-    return {"number": None, "doc_type": None, "issuer": None, "province": None, "date": None, "title": None, "signer": None}
+    """Document metadata (contract ``document``); fields the text does not give are ``None``."""
+    text = prepare_text(text)
+    db = _db_header(text)
+    issuer, province, _level, letter_end = _letterhead(text)
+
+    number = None
+    nm = _NUMBER_LINE.search(text[:_HEADER_CHARS])
+    raw_number = nm.group("v") if nm else db.get("number")
+    parsed = parse_number(raw_number) if raw_number else None
+    if parsed is None and db.get("number"):
+        parsed = parse_number(db["number"])
+    if parsed is not None:
+        number = parsed.canonical
+
+    date = None
+    pd = _PLACE_DATE.search(text, letter_end, letter_end + _HEADER_CHARS)
+    if pd:
+        date = (iso_date(pd.group("d"), pd.group("m"), pd.group("y")) if pd.group("d")
+                else iso_date(pd.group("d2"), pd.group("m2"), pd.group("y2")))
+    if date is None and db.get("issued"):
+        dm = DATE_RE.search(db["issued"])
+        date = date_from_match(dm) if dm else None
+
+    heading_from = pd.end() if pd else (nm.end() if nm else letter_end)
+    heading_type, heading, heading_end = _heading(text, heading_from)
+    doc_type = db.get("type") or (parsed.doc_type if parsed else None) or heading_type
+    title = sentence_case(heading, text[heading_end:]) if heading else None
+
+    if issuer is None and db.get("issuer"):
+        place = re.match(r"^(Tỉnh|Thành phố)\s+(.+)$", db["issuer"])
+        if place:
+            province = _collapse(place.group(2))
+            lvl = place.group(1).lower()
+            code = parsed.issuer.code if parsed and parsed.issuer else "UBND"
+            issuer = f"{code} {lvl} {province}" if code in ("UBND", "HĐND") else db["issuer"]
+        else:
+            issuer = db["issuer"]
+
+    result: dict = {"number": number, "doc_type": doc_type, "issuer": issuer, "province": province,
+                    "date": date, "title": title, "signer": None}
+    signer, role = _signer(text)
+    if signer is None and db.get("signer"):
+        signer = db["signer"]
+    result["signer"] = signer
+    result["signer_role"] = role
+    if db.get("effective"):
+        em = DATE_RE.search(db["effective"])
+        result["effective_date"] = date_from_match(em) if em else None
+
+    if number is None and heading is None:
+        _news_page(text, result)
+    result["aliases"] = _self_aliases(text, result.get("doc_type"))
+    return result
+
+
+def _news_page(text: str, result: dict) -> None:
+    """A news article: the headline is the line right above its "dd/mm/yyyy" date line."""
+    dm = _HEADLINE_DATE.search(text)
+    if not dm:
+        return
+    before = text[: dm.start()].rstrip().splitlines()
+    headline = _collapse(before[-1]) if before else ""
+    if not headline or len(headline) < 15:
+        return
+    result["title"] = headline
+    result["date"] = iso_date(dm.group("d"), dm.group("m"), dm.group("y"))
+    result["doc_type"] = "Tin tức"
+    province = result.get("province") or _province_from_text(text)
+    result["province"] = province
+    if result.get("issuer") is None and province:
+        # Provincial portals publish their own news; the page names no other publisher.
+        result["issuer"] = f"Cổng Thông tin điện tử tỉnh {province}"
+        result["issuer_inferred"] = True
