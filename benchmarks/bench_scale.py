@@ -1,0 +1,391 @@
+"""Scale benchmark: generate N plans, build the graph, re-ingest one change, time the queries.
+
+    .venv/bin/python benchmarks/bench_scale.py                 # N = 100 and 1,000
+    .venv/bin/python benchmarks/bench_scale.py --n 10000       # one size
+    .venv/bin/python benchmarks/bench_scale.py --n 1000 --rdflib-max 0   # skip the rdflib reference
+
+For each N it prints and writes ``outputs/bench/scale-N.json``:
+
+- extraction MB/s, one core (``extract_many(workers=1)``) and all cores (process pool);
+- full build: wall time of ``vanban build --raw ... --outputs ... --no-draw`` in a fresh
+  outputs folder, peak resident memory of that process and all its children (psutil), triples;
+- incremental re-ingest of one changed plan into the built graph: the pipeline work for that
+  document (decode, extract, RDF, publish), timed in process, and the whole ``vanban build``
+  command again (Dagster start-up, scan of every file, checks and exports included);
+- query latency p50/p95 on the published store via pyoxigraph: transitive lineage (up and
+  down/impact) and the agency group-by, then the same SPARQL on the same N-Quads loaded into a
+  plain rdflib in-memory Dataset, printed as a ratio.
+
+Targets checked (2 cores): 1,000 plans build < 60 s; one changed plan < 2 s of pipeline work;
+extraction >= 5 MB/s per core; peak memory < 2 GB at 10,000 plans.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import generate_corpus  # noqa: E402
+
+ELI = "http://data.europa.eu/eli/ontology#"
+VN = "https://w3id.org/vanban/ontology#"
+LINEAGE_PATH = (
+    f"SELECT DISTINCT ?basis WHERE {{ ?plan <{VN}docNumber> ?number . "
+    f"?plan (<{ELI}based_on>|<{VN}implements>)+ ?basis }}"
+)
+
+
+# ---------------------------------------------------------------- measuring helpers
+class PeakMemory:
+    """Peak summed RSS of a process and all its descendants, sampled every ``interval`` seconds."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        import psutil
+
+        self._root = psutil.Process(pid)
+        self._interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        import psutil
+
+        total = 0
+        try:
+            procs = [self._root, *self._root.children(recursive=True)]
+        except psutil.Error:
+            return 0
+        for p in procs:
+            with contextlib.suppress(psutil.Error):  # a child may exit between listing and reading
+                total += p.memory_info().rss
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self._interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(statistics.median(ordered) * 1000, 3), "p95_ms": round(p95 * 1000, 3), "runs": len(ordered)}
+
+
+def time_query(fn, runs: int) -> tuple[dict[str, float], int]:
+    fn()  # warm-up (parse, caches); not counted
+    samples, rows = [], 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        rows = fn()
+        samples.append(time.perf_counter() - t0)
+    return percentiles(samples), rows
+
+
+def write_json_atomic(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------- stages of the benchmark
+def measure_extraction(files: list[Path], workers: int) -> dict:
+    from pipelines.extract.parallel import ExtractionFailure, extract_many
+
+    sample = files[: min(len(files), 1000)]  # one core: a fixed-size sample is enough for a rate
+    size_sample = sum(p.stat().st_size for p in sample)
+    t0 = time.perf_counter()
+    for _ in extract_many(sample, workers=1):
+        pass
+    one = time.perf_counter() - t0
+
+    size_all = sum(p.stat().st_size for p in files)
+    failures = 0
+    me = PeakMemory(os.getpid())
+    with me:
+        t0 = time.perf_counter()
+        for _, result in extract_many(files, workers=workers):
+            failures += isinstance(result, ExtractionFailure)
+        many = time.perf_counter() - t0
+    return {
+        "one_core_files": len(sample),
+        "one_core_mb_s": round(size_sample / 1e6 / one, 2),
+        "workers": workers,
+        "all_cores_mb_s": round(size_all / 1e6 / many, 2),
+        "per_core_mb_s_in_pool": round(size_all / 1e6 / many / workers, 2),
+        "all_cores_seconds": round(many, 2),
+        "failures": failures,
+        "pool_peak_rss_mb": round(me.peak / 1e6, 1),
+    }
+
+
+def run_build(raw: Path, outputs: Path, work: Path) -> dict:
+    """``vanban build`` as a user runs it, in its own Dagster home; wall time and peak memory."""
+    home = work / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    cmd = [
+        str(Path(sys.executable).parent / "vanban"), "build", "--raw", str(raw), "--outputs", str(outputs),
+        "--inbox", str(work / "inbox"), "--quarantine", str(work / "quarantine"), "--no-draw",
+    ]  # fmt: skip
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with PeakMemory(proc.pid) as mem:
+        out, _ = proc.communicate()
+    seconds = time.perf_counter() - t0
+    text = out.decode("utf-8", "replace")
+    return {
+        "command": " ".join(cmd),
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(mem.peak / 1e6, 1),
+        "returncode": proc.returncode,
+        "warnings": [
+            line.strip() for line in text.splitlines() if "warning" in line.lower() or "error" in line.lower()
+        ][:10],
+    }
+
+
+def store_triples(outputs: Path) -> int:
+    from graph.store import read_manifest
+
+    return int(read_manifest(outputs).get("triples") or 0)
+
+
+def change_one_plan(raw: Path, name: str) -> None:
+    """A new version of one plan: one sentence added to its funding section."""
+    path = raw / name
+    text = path.read_text(encoding="utf-8")
+    marker = "KINH PHÍ THỰC HIỆN\n"
+    if marker not in text:
+        raise RuntimeError(f"{path}: no funding section to edit")
+    path.write_text(text.replace(marker, marker + "Bổ sung kinh phí theo quy định hiện hành.\n", 1), encoding="utf-8")
+
+
+def reingest_pipeline(raw: Path, outputs: Path, work: Path, name: str) -> dict:
+    """The per-document work ``vanban build`` does for one changed file, stage by stage, in process."""
+    from pipelines import stages
+    from pipelines.settings import Settings
+
+    settings = Settings.from_root(
+        work, raw_dir=raw, outputs_dir=outputs, inbox_dir=work / "inbox", quarantine_dir=work / "quarantine", draw=False
+    )
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    results = {"ingest": stages.ingest_source(settings, name)}
+    times["ingest_s"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    results["extract"] = stages.extract_document(settings, name)
+    times["extract_s"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    results["graph"] = stages.build_document_graph(settings, name)
+    times["graph_s"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    summary = stages.publish(settings, stages.live_keys(settings))
+    times["publish_s"] = time.perf_counter() - t1
+    times["total_s"] = time.perf_counter() - t0
+    return {
+        **{k: round(v, 3) for k, v in times.items()},
+        "statuses": {k: r.status for k, r in results.items()},
+        "published": {k: len(v) for k, v in summary.items() if isinstance(v, list)},
+    }
+
+
+def pick_query_params(entries: list[dict]) -> dict[str, str]:
+    """A plan whose lineage runs through another plan of the corpus, and the most-cited instrument."""
+    own = {e["number"] for e in entries}
+    plan = next(
+        (e["number"] for e in reversed(entries) if any(c["number"] in own and c["relation"] == "based_on"
+                                                       for c in e["citations"])),
+        entries[-1]["number"],
+    )  # fmt: skip
+    counts: dict[str, int] = {}
+    for e in entries:
+        for c in e["citations"]:
+            if c["relation"] in ("based_on", "implements"):
+                counts[c["number"]] = counts.get(c["number"], 0) + 1
+    instrument = max(sorted(counts), key=lambda k: counts[k]) if counts else plan
+    return {"plan": plan, "instrument": instrument}
+
+
+def query_suite(params: dict[str, str]) -> dict[str, tuple[str, dict[str, str]]]:
+    from graph.query import load_query
+
+    return {
+        "lineage_path": (LINEAGE_PATH, {"number": params["plan"]}),
+        "lineage_up": (load_query("1_lineage_up"), {"number": params["plan"]}),
+        "lineage_down": (load_query("2_lineage_down"), {"number": params["instrument"]}),
+        "group_by_agency_workload": (load_query("6_agency_workload"), {}),
+    }
+
+
+def measure_queries(outputs: Path, params: dict[str, str], runs: int, rdflib_max: int, n: int) -> dict:
+    import pyoxigraph as ox
+
+    from graph.query import bind_params
+    from graph.store import open_store, read_manifest
+
+    suite = query_suite(params)
+    store = open_store(outputs, read_only=True)
+    results: dict[str, dict] = {"params": params}
+    for name, (text, qparams) in suite.items():
+        sparql = bind_params(text, qparams)
+        reps = runs if "group_by" not in name else max(5, runs // 5)
+        stats, rows = time_query(
+            lambda s=sparql, st=store: sum(1 for _ in st.query(s, use_default_graph_as_union=True)), reps
+        )
+        results[name] = {"oxigraph": {**stats, "rows": rows}}
+    store = None  # release the read-only handle before loading the reference stores
+
+    if n > rdflib_max:
+        results["rdflib"] = f"skipped above --rdflib-max {rdflib_max} plans"
+        return results
+    import rdflib
+
+    files = [Path(v["file"]) for v in read_manifest(outputs).get("graphs", {}).values() if v.get("file")]
+    ds = rdflib.Dataset(default_union=True)
+    t0 = time.perf_counter()
+    data = b"".join(p.read_bytes() for p in files)
+    ds.parse(data=data, format="nquads")
+    load = time.perf_counter() - t0
+    mem = ox.Store()
+    t0 = time.perf_counter()
+    mem.load(data, format=ox.RdfFormat.N_QUADS)
+    ox_load = time.perf_counter() - t0
+    results["load_seconds"] = {"rdflib": round(load, 2), "pyoxigraph_memory": round(ox_load, 2)}
+    for name, (text, qparams) in suite.items():
+        sparql = bind_params(text, qparams)
+        reps = max(3, runs // 10) if "group_by" not in name else 3
+        stats, rows = time_query(lambda s=sparql: len(list(ds.query(s))), reps)
+        entry = results[name]
+        entry["rdflib"] = {**stats, "rows": rows}
+        entry["rdflib_over_oxigraph_p50"] = round(stats["p50_ms"] / max(entry["oxigraph"]["p50_ms"], 1e-3), 1)
+        entry["same_row_count"] = rows == entry["oxigraph"]["rows"]
+    return results
+
+
+# ---------------------------------------------------------------- one size
+def bench(n: int, seed: int, base: Path, runs: int, rdflib_max: int, workers: int) -> dict:
+    work = base / f"scale-{n}"
+    raw = work / "raw"
+    t0 = time.perf_counter()
+    corpus = generate_corpus.write_corpus(n, seed, raw)
+    gen_s = time.perf_counter() - t0
+    entries = generate_corpus.read_manifest(raw)
+    files = [raw / e["file"] for e in entries]
+    print(f"\n== N = {n}: {corpus['bytes'] / 1e6:.1f} MB generated in {gen_s:.1f} s ({work})", flush=True)
+
+    result: dict = {
+        "n": n, "seed": seed, "cores": workers, "python": sys.version.split()[0],
+        "corpus": {"files": n, "mb": round(corpus["bytes"] / 1e6, 2), "generate_s": round(gen_s, 2)},
+    }  # fmt: skip
+
+    ext = measure_extraction(files, workers)
+    result["extraction"] = ext
+    print(f"extraction: {ext['one_core_mb_s']} MB/s on one core, {ext['all_cores_mb_s']} MB/s on {workers} "
+          f"({ext['failures']} failures, pool peak {ext['pool_peak_rss_mb']} MB)", flush=True)  # fmt: skip
+
+    outputs = work / "outputs"
+    shutil.rmtree(outputs, ignore_errors=True)
+    shutil.rmtree(work / "dagster_home", ignore_errors=True)
+    build = run_build(raw, outputs, work)
+    build["triples"] = store_triples(outputs)
+    result["build"] = build
+    print(f"full build: {build['seconds']} s, peak {build['peak_rss_mb']} MB (process tree), "
+          f"{build['triples']:,} triples, exit {build['returncode']}", flush=True)  # fmt: skip
+    for w in build["warnings"]:
+        print(f"  build: {w}")
+
+    if not (outputs / "store").exists():
+        print("no store was published: stopping here for this size")
+        write_json_atomic(ROOT / "outputs" / "bench" / f"scale-{n}.json", result)
+        return result
+    changed = entries[len(entries) // 2]["file"]
+    change_one_plan(raw, changed)
+    re_pipe = reingest_pipeline(raw, outputs, work, changed)
+    change_one_plan(raw, changed)  # a second new version for the end-to-end command
+    rebuild = run_build(raw, outputs, work)
+    result["reingest"] = {"file": changed, "pipeline": re_pipe, "command": rebuild}
+    print(f"re-ingest one changed plan: {re_pipe['total_s']} s pipeline work "
+          f"(extract {re_pipe['extract_s']} s, graph {re_pipe['graph_s']} s, publish {re_pipe['publish_s']} s); "
+          f"whole `vanban build` again: {rebuild['seconds']} s", flush=True)  # fmt: skip
+
+    params = pick_query_params(entries)
+    queries = measure_queries(outputs, params, runs, rdflib_max, n)
+    result["queries"] = queries
+    if isinstance(queries.get("load_seconds"), dict):
+        ls = queries["load_seconds"]
+        print(f"load same N-Quads in memory: rdflib {ls['rdflib']} s, pyoxigraph {ls['pyoxigraph_memory']} s")
+    for name, q in queries.items():
+        if not isinstance(q, dict) or "oxigraph" not in q:
+            continue
+        line = f"  {name:26s} oxigraph p50 {q['oxigraph']['p50_ms']:9.2f} ms  p95 {q['oxigraph']['p95_ms']:9.2f} ms"
+        line += f"  rows {q['oxigraph']['rows']}"
+        if "rdflib" in q:
+            line += f" | rdflib p50 {q['rdflib']['p50_ms']:10.2f} ms  ×{q['rdflib_over_oxigraph_p50']}"
+            if not q["same_row_count"]:
+                line += f" (rdflib rows {q['rdflib']['rows']}!)"
+        print(line)
+    if isinstance(queries.get("rdflib"), str):
+        print(f"  rdflib: {queries['rdflib']}")
+
+    targets = {
+        "extraction_mb_s_per_core": (ext["one_core_mb_s"], ">=", 5.0),
+        "reingest_pipeline_s": (re_pipe["total_s"], "<", 2.0),
+    }
+    if n == 1000:
+        targets["build_1000_s"] = (build["seconds"], "<", 60.0)
+    if n == 10000:
+        targets["peak_rss_10000_mb"] = (build["peak_rss_mb"], "<", 2000.0)
+    result["targets"] = {
+        k: {"value": v, "target": f"{op} {t}", "met": (v >= t if op == ">=" else v < t)}
+        for k, (v, op, t) in targets.items()
+    }
+    for k, t in result["targets"].items():
+        print(f"target {k}: {t['value']} (want {t['target']}) {'MET' if t['met'] else 'NOT MET'}")
+    out = ROOT / "outputs" / "bench" / f"scale-{n}.json"
+    write_json_atomic(out, result)
+    print(f"results: {out}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pipelines.extract.parallel import default_workers
+
+    ap = argparse.ArgumentParser(description="Scale benchmark (see module docstring).")
+    ap.add_argument("--n", type=int, action="append", help="corpus size; repeat for several (default 100, 1000)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--work", type=Path, default=ROOT / "outputs" / "bench", help="where corpora and builds go")
+    ap.add_argument("--runs", type=int, default=50, help="timed runs per query (group-by: a fifth)")
+    ap.add_argument("--rdflib-max", type=int, default=1000, help="skip the rdflib reference above this many plans")
+    ap.add_argument("--workers", type=int, default=default_workers(), help="extraction processes")
+    args = ap.parse_args(argv)
+    for n in args.n or [100, 1000]:
+        bench(n, args.seed, args.work.resolve(), args.runs, args.rdflib_max, args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
