@@ -1,7 +1,522 @@
-"""Placeholder until implemented."""
+"""Agencies: split agency cells, find agency phrases in prose, resolve names against the gazetteer.
+
+Task records keep agency names *as printed* (the gold compares printed names);
+:func:`resolve_agency` maps a printed name to its canonical body, level and
+province so the graph can mint one IRI per body and province
+(``id/org/<province-slug>/<canonical-slug>``).  Names the gazetteer does not
+know are kept and flagged ``known: false``, never dropped.
+
+The gazetteer (``data/reference/agencies.csv``) lists the standard apparatus
+valid for every province (Sở, Ban, UBND/HĐND tiers, provincial media, mass
+organisations) and the central bodies; ``provinces.csv`` lists the provinces.
+"""
 
 from __future__ import annotations
 
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipelines.extract.text import collapse, nfc
+
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+
+# --- name keys ---------------------------------------------------------------------------
+
+# Old-style tone placement ("hoá", "uỷ") and new style ("hóa", "ủy") are the same word.
+_OLD_TONES = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_OLD_TONE_RE = re.compile("(" + "|".join(_OLD_TONES) + r")(?![a-zà-ỹđ])")
+
+
+def tone_normalise(text: str) -> str:
+    """Put tone marks where the new orthography does (``hoá`` -> ``hóa``); input must be lower case."""
+    return _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(1)], text)
+
+
+def slugify(text: str) -> str:
+    s = nfc(text).replace("Đ", "D").replace("đ", "d")
+    s = unicodedata.normalize("NFD", s)
+    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+
+
+def _key(name: str) -> str:
+    """A comparison key: case, tone placement, abbreviations, punctuation and province names folded."""
+    s = tone_normalise(collapse(nfc(name)).casefold())
+    s = s.replace("&", " và ")
+    s = re.sub(r"\bủy\s+ban\s+nhân\s+dân\b", "ubnd", s)
+    s = re.sub(r"\bhội\s+đồng\s+nhân\s+dân\b", "hđnd", s)
+    s = re.sub(r"\bvăn\s+phòng\b", "vp", s)
+    s = re.sub(r"\bvp\s*\.?\s*ubnd\b", "vp ubnd", s)
+    s = re.sub(r"\bvpubnd\b", "vp ubnd", s)
+    s = re.sub(r"[.,;:()\-–—/]+", " ", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    s = re.sub(r"\bcủa\s+(tỉnh|thành phố)\b", r"\1", s)
+    s = _province_suffix_re().sub(lambda m: m.group(1) or m.group(2), s)
+    # Printed typos of "tỉnh" at the end of a name ("Sở, ngành tinh", "Các sở, ban, ngành tình").
+    s = re.sub(r"\b(?:tình|tinh)$", "tỉnh", s)
+    return s
+
+
+# --- reference tables --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    canonical: str
+    level: str  # national | province | district | commune | any
+    type: str  # specific | collective | office
+    aliases: tuple[str, ...]
+    parent: str
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[dict, ...]:
+    """Rows of ``provinces.csv`` (name, kind, slug, status, merged_into, variants)."""
+    with open(REFERENCE_DIR / "provinces.csv", encoding="utf-8", newline="") as f:
+        return tuple(csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def _province_suffix_re() -> re.Pattern[str]:
+    # "tỉnh Bến Tre" names the province, "thành phố Bến Tre" a city inside it:
+    # only centrally-run cities drop their name after "thành phố".
+    def alt(kind: str | None) -> str:
+        names = {p["name"].casefold() for p in provinces() if kind is None or p["kind"] == kind}
+        return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+    return re.compile(r"\b(?:(tỉnh)\s+(?:" + alt(None) + r")|(thành phố)\s+(?:" + alt("thành phố") + r"))\b")
+
+
+@lru_cache(maxsize=1)
+def _province_variants() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in provinces():
+        out[p["name"].casefold()] = p["name"]
+        for v in filter(None, p["variants"].split("|")):
+            out[tone_normalise(v.casefold())] = p["name"]
+    return out
+
+
+def province_from_text(text: str) -> str | None:
+    """Province named by a letterhead ("ỦY BAN NHÂN DÂN / TỈNH TIỀN GIANG") near the top of a text."""
+    head = collapse(nfc(text[:1500])).casefold()
+    names = sorted(_province_variants(), key=len, reverse=True)
+    alt = "|".join(re.escape(n) for n in names)
+    m = re.search(r"\b(?:tỉnh|thành phố|tp\.?)\s+(" + alt + r")\b", tone_normalise(head))
+    return _province_variants()[m.group(1)] if m else None
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[GazetteerEntry, ...]:
+    path = REFERENCE_DIR / "agencies.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for i, r in enumerate(rows, start=2):
+        if not r.get("canonical") or r.get("level") not in {"national", "province", "district", "commune", "any"}:
+            raise ValueError(f"{path}: line {i}: needs a canonical name and a known level")
+        aliases = tuple(a.strip() for a in (r.get("aliases") or "").split("|") if a.strip())
+        out.append(GazetteerEntry(r["canonical"].strip(), r["level"], r["type"].strip(), aliases, r["parent"].strip()))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> dict[str, GazetteerEntry]:
+    index: dict[str, GazetteerEntry] = {}
+    for e in gazetteer():
+        for name in (e.canonical, *e.aliases):
+            k = _key(name)
+            index.setdefault(k, e)
+            if k.startswith("các "):
+                index.setdefault(k[4:], e)
+            else:
+                index.setdefault("các " + k, e)
+    return index
+
+
+def lookup(name: str) -> GazetteerEntry | None:
+    """The gazetteer entry a printed name denotes, or None."""
+    k = _key(strip_agency_prefix(name))
+    idx = _alias_index()
+    if k in idx:
+        return idx[k]
+    # "Đài Phát thanh và Truyền hình" printed without "tỉnh".
+    if k + " tỉnh" in idx and idx[k + " tỉnh"].level == "province":
+        return idx[k + " tỉnh"]
+    return None
+
+
+# --- resolution --------------------------------------------------------------------------
+
+_LOCAL_UNIT = re.compile(
+    r"^(?:ubnd|hđnd)\s+(huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+\S", re.IGNORECASE
+)
+_PREFIX = re.compile(r"^(?:[-+•*]\s*)?(?:đề\s+nghị|trách\s+nhiệm\s+của|nhiệm\s+vụ\s+của|giao(?:\s+cho)?)\s+", re.IGNORECASE)
+
+
+def strip_agency_prefix(name: str) -> str:
+    s = collapse(name).strip(" -+•*.;:,")
+    return _PREFIX.sub("", s).strip()
+
+
+def _level_of_unknown(key: str) -> str:
+    if "cấp xã" in key or re.search(r"\b(?:xã|phường|thị trấn)\b", key):
+        return "commune"
+    if "cấp huyện" in key or re.search(r"\b(?:huyện|quận|thị xã)\b", key):
+        return "district"
+    if re.search(r"\b(?:trung ương|chính phủ|quốc gia|bộ)\b", key) and "tỉnh" not in key:
+        return "national"
+    return "province"
+
+
+def resolve_agency(name: str, province: str | None) -> dict:
+    """Canonical body, level, type, province ("national" for central bodies), known flag and slug."""
+    printed = strip_agency_prefix(name)
+    entry = lookup(printed)
+    k = _key(printed)
+    if entry:
+        level, kind, canonical, known = entry.level, entry.type, entry.canonical, True
+    else:
+        m = _LOCAL_UNIT.match(k)
+        if m:
+            unit = m.group(1)
+            level = "commune" if unit in {"xã", "phường", "thị trấn"} else "district"
+            kind, known = "specific", True
+            canonical = re.sub(r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân)", "UBND", printed)
+            canonical = re.sub(r"^(?:Hội đồng nhân dân)", "HĐND", canonical)
+        else:
+            level = _level_of_unknown(k)
+            kind = "collective" if re.match(r"^(?:các|những)\s", k) else "specific"
+            canonical, known = printed[:1].upper() + printed[1:], False
+    scope = "national" if level == "national" else province
+    slug_scope = slugify(scope) if scope else "unknown"
+    return {
+        "name": collapse(name),
+        "canonical": canonical,
+        "province": scope,
+        "level": level,
+        "type": kind,
+        "known": known,
+        "slug": slugify(canonical),
+        "iri_path": f"id/org/{slug_scope}/{slugify(canonical)}" if scope != "national" else f"id/org/{slugify(canonical)}",
+    }
+
+
+# --- splitting cells ---------------------------------------------------------------------
+
+# Words that open the name of a body: a new list item starts where one follows "," / "và" / ";".
+_HEAD_WORDS = (
+    r"Sở|Ban|Bộ|Văn\s+phòng|VP\.?|VPUB\w*|UBND|Ủy\s+ban|Uỷ\s+ban|UBMTTQ\w*|HĐND|Hội\s+đồng|Thường\s+trực|"
+    r"Đài|Báo(?!\s+cáo)|Cổng(?=\s+(?:[Tt]hông\s+tin|TTĐT))|Công\s+an|Bưu\s+điện|Thanh\s+tra|Kho\s+bạc|Cục|Chi\s+cục|Trung\s+tâm|Tỉnh\s+ủy|Tỉnh\s+uỷ|"
+    r"Thành\s+ủy|Tỉnh\s+đoàn|Hội|Liên\s+đoàn|Liên\s+minh|Mặt\s+trận|Trường|Bệnh\s+viện|Viện|Tòa\s+án|"
+    r"Ngân\s+hàng|Bảo\s+hiểm|Phòng|Thủ\s+trưởng|Chủ\s+tịch|Người\s+đứng\s+đầu|Lãnh\s+đạo|Giám\s+đốc|"
+    r"Cơ\s+quan|Đơn\s+vị|Chính\s+phủ|Thủ\s+tướng|Quốc\s+hội|Bộ\s+Chỉ\s+huy|Đoàn|Vụ"
+)
+_COLLECTIVE_NOUNS = (
+    r"sở|ban|ngành|bộ|cơ\s+quan|đơn\s+vị|địa\s+phương|tổ\s+chức|huyện|quận|xã|phường|phòng|trường|hội|"
+    r"đoàn\s+thể|cấp|thành\s+viên|doanh\s+nghiệp|Sở|Bộ|Ban|UBND|Ủy\s+ban|Hội|Phòng|Cơ\s+quan|Đơn\s+vị"
+)
+_ITEM_START = re.compile(
+    r"(?:(?:" + _HEAD_WORDS + r")(?=[\s.,;]|$)|(?:[Cc]ác|[Nn]hững)\s+(?:" + _COLLECTIVE_NOUNS + r")\b)"
+)
+_TIER = re.compile(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+cấp\s+\w+$", re.IGNORECASE)
+_TIER_TAIL = re.compile(r"^cấp\s+(?:tỉnh|huyện|xã)$", re.IGNORECASE)
+_UNIT_ITEM = re.compile(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ]")
+_UNIT_TAIL = re.compile(r"^(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]")
+
+
+def _split_top(cell: str) -> list[str]:
+    """Split on ";" and on line-initial bullets: always item boundaries."""
+    parts: list[str] = []
+    for line_group in re.split(r"\n\s*[-+•*]\s*|^\s*[-+•*]\s*", cell.strip(), flags=re.MULTILINE):
+        for p in line_group.split(";"):
+            p = collapse(p).strip(" .,;:")
+            if p:
+                parts.append(p)
+    return parts
+
+
+def _split_list(piece: str) -> list[str]:
+    """Split one piece on "," / "và" where the next item opens a distinct body or tier."""
+    items: list[str] = []
+    pos = 0
+    for m in re.finditer(r"\s*,\s*|\s+và\s+", piece):
+        nxt = piece[m.end():]
+        current = piece[pos:m.start()].strip()
+        if _ITEM_START.match(nxt) or ("," in m.group(0) and _TIER.match(current) and _TIER_TAIL.match(_first_words(nxt, 2))) or ("," in m.group(0) and _UNIT_ITEM.match(current) and _UNIT_TAIL.match(nxt)):
+            items.append(current)
+            pos = m.end()
+    items.append(piece[pos:].strip())
+    return [i for i in items if i]
+
+
+def _first_words(s: str, n: int) -> str:
+    return " ".join(re.split(r"[\s,;]+", s.strip())[:n])
+
+
+def _restore_heads(items: list[str]) -> list[str]:
+    """Expand elliptical tiers and units: "UBND cấp huyện, cấp xã" -> "UBND cấp huyện", "UBND cấp xã"."""
+    out: list[str] = []
+    for item in items:
+        if out and _TIER_TAIL.match(item):
+            m = _TIER.match(out[-1])
+            if m:
+                out.append(f"{m.group(1)} {item}")
+                continue
+        if out and _UNIT_TAIL.match(item):
+            m = _UNIT_ITEM.match(out[-1])
+            if m:
+                out.append(f"{m.group(1)} {item}")
+                continue
+        out.append(item)
+    return out
+
+
+def _split_glued(item: str) -> list[str]:
+    """Two known bodies printed with no separator ("Sở TT&TT VP.UBND tỉnh": a lost line break)."""
+    if lookup(item):
+        return [item]
+    words = item.split()
+    for k in range(1, len(words)):
+        left, right = " ".join(words[:k]), " ".join(words[k:])
+        if lookup(left) and (lookup(right) or (len(_split_glued(right)) > 1 and all(lookup(r) for r in _split_glued(right)))):
+            return [left, *_split_glued(right)]
+    return [item]
+
+
+def split_agencies(cell: str) -> list[str]:
+    """Printed agency names of one cell or list, split per the gold conventions (NOTES §10)."""
+    items: list[str] = []
+    for piece in _split_top(cell):
+        items.extend(_split_list(piece))
+    out: list[str] = []
+    for item in _restore_heads(items):
+        out.extend(_split_glued(item))
+    return [o for o in (x.strip(" .,;:") for x in out) if o]
+
+
+_LEAD_WITH_COORD = re.compile(r"\s*,?\s*\bchủ\s+trì\b\s*,?\s*(?:phối\s+hợp(?:\s+với)?\s*(?P<coord>.*))?$",
+                              re.IGNORECASE | re.DOTALL)
+_SENTENCE_TAIL = re.compile(
+    r"\s+(?:tự|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|thực\s+hiện|triển\s+khai|tổ\s+chức\s+thực\s+hiện)\s.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def parse_lead_cell(cell: str) -> tuple[list[str], list[str]]:
+    """Leads of a "chủ trì" cell and coordinators it names ("X chủ trì, phối hợp với Y")."""
+    text = collapse(cell)
+    m = _LEAD_WITH_COORD.search(text)
+    if m:
+        extra = split_agencies(m.group("coord")) if m.group("coord") else []
+        return split_agencies(text[: m.start()]), extra
+    if text.endswith(".") or len(text.split()) > 14:
+        # A sentence in the lead cell ("Cơ quan ... tự đánh giá ..."): keep the agency part.
+        return split_agencies(_SENTENCE_TAIL.sub("", text)), []
+    return split_agencies(cell), []
+
+
+# --- agency phrases in prose -------------------------------------------------------------
+
+_STOP_WORDS = {
+    "để", "nhằm", "theo", "triển", "thực", "xây", "hướng", "nghiên", "lập", "tham", "đề", "rà", "kiểm",
+    "tuyên", "cung", "chủ", "phối", "phải", "căn", "báo", "đánh", "tăng", "chỉ", "ban", "tiếp", "thường",
+    "khẩn", "nâng", "quán", "đôn", "giám", "bố", "tập", "duy", "cập", "công", "hoàn", "tự", "về", "bảo",
+    "đảm", "xử", "chuẩn", "trình", "ký", "thẩm", "gửi", "tạo", "huy", "chịu", "có", "sớm", "kịp", "khi",
+    "tại", "là", "cần", "được", "đã", "sẽ", "đang", "không", "vào", "với", "viết", "đăng", "lồng", "vận",
+    "quy", "giao", "thống", "phát", "biên", "in", "xuất", "tìm", "đẩy", "mở", "tích", "khảo", "ứng",
+}
+# Words that look like stops but continue a collective name ("có liên quan", "ban, ngành").
+_STOP_EXCEPTIONS = {("có", "liên"), ("công", "an"), ("ban", "ngành")}
+_CONTINUE_AFTER_COMMA = re.compile(
+    r"^(?:ban|ngành|đơn\s+vị|địa\s+phương|thành\s+phố|thị\s+xã|thành|thị|huyện|quận|xã|phường|thị\s+trấn|"
+    r"cấp\s+(?:tỉnh|huyện|xã)|đoàn\s+thể|sở|cơ\s+quan\s+ngang|người)\b"
+)
+_TRONG_STOP = re.compile(r"^trong\s+(?:việc|công\s+tác|quá\s+trình|các|lĩnh\s+vực|phạm\s+vi|thời\s+gian|năm|"
+                         r"tháng|triển\s+khai|thực\s+hiện|tổ\s+chức|hoạt\s+động)\b")
+_WORD = re.compile(r"\S+")
+
+
+def _is_item_start(text: str) -> bool:
+    return bool(_ITEM_START.match(text)) or bool(_gazetteer_prefix(text))
+
+
+def _gazetteer_prefix(text: str) -> int:
+    """Length in characters of the longest gazetteer name opening ``text`` (0 if none)."""
+    words = list(_WORD.finditer(text[:200]))
+    for k in range(min(len(words), 12), 0, -1):
+        end = words[k - 1].end()
+        cand = text[:end].rstrip(",;.:")
+        if lookup(cand):
+            return len(cand)
+    return 0
+
+
+def agency_phrase_end(text: str, pos: int = 0) -> int | None:
+    """End offset of the agency list starting at ``pos`` (None if no agency starts there).
+
+    The list runs over names, "," / "và" / ";" joins that open a new body, and collective
+    modifiers ("có liên quan", "từ tỉnh đến cấp xã"), and stops at the verb of the clause.
+    """
+    rest = text[pos:]
+    if not _is_item_start(rest):
+        return None
+    i = pos
+    relative = False
+    last_end = pos
+    n_words = 0
+    while i < len(text):
+        while i < len(text) and text[i].isspace():
+            i += 1
+        # Named bodies the gazetteer knows: jump over the whole name (it may hold "," or "và").
+        g = _gazetteer_prefix(text[i:]) if not relative and (i == pos or _is_item_start(text[i:])) else 0
+        if g:
+            i += g
+            last_end = i
+        else:
+            m = _WORD.match(text, i)
+            if not m:
+                break
+            word = m.group(0)
+            bare = word.strip(",;.:()“”\"").casefold()
+            nxt = _WORD.search(text, m.end())
+            nxt_bare = nxt.group(0).strip(",;.:()").casefold() if nxt else ""
+            if i > pos and word.startswith("("):
+                break
+            if bare in ("được", "đã") and i > pos:
+                relative = True
+            elif (i > pos and not relative and word[:1].islower() and bare in _STOP_WORDS and (bare, nxt_bare) not in _STOP_EXCEPTIONS \
+                    and not (bare == "tổ" and text[:i].rstrip().endswith("các"))) or (i > pos and relative and bare in {"để", "nhằm"}) or (i > pos and bare == "trong" and _TRONG_STOP.match(text[i:].casefold())):
+                break
+            i = m.end()
+            n_words += 1
+            if not word.endswith((",", ";", ".", ":", ")")):
+                last_end = i
+            if n_words > 30:
+                return None
+            if word.endswith((".", ":", ")")) and not re.search(r"\b(?:VP|TP)\.$", word):
+                last_end = i - 1 if word.endswith((".", ":")) else i
+                break
+            if word.endswith((",", ";")):
+                after = text[i:].lstrip()
+                if _is_item_start(after) or (word.endswith(",") and _CONTINUE_AFTER_COMMA.match(after)) \
+                        or (word.endswith(",") and after[:1].isupper() and not relative):
+                    last_end = i - 1
+                    continue
+                last_end = i - 1
+                break
+            continue
+        # After a named body: a joiner opening another body continues the list.
+        j = re.match(r"\s*(?:,|;|\s+và)\s*", text[i:])
+        if j and _is_item_start(text[i + j.end():]):
+            i += j.end()
+            continue
+        if j and "," in j.group(0) and _CONTINUE_AFTER_COMMA.match(text[i + j.end():]):
+            i += j.end()
+            continue
+        # A collective's modifiers may follow a gazetteer name ("Các cơ quan có liên quan" is known,
+        # "các cơ quan có liên quan trong và ngoài tỉnh" is not): only plain words, checked above.
+        break
+    end = last_end
+    while end > pos and text[end - 1] in " ,;":
+        end -= 1
+    return end if end > pos else None
+
+
+def agencies_at(text: str, pos: int = 0) -> tuple[list[str], int] | None:
+    """Printed agency names of the list starting at ``pos`` and its end offset."""
+    end = agency_phrase_end(text, pos)
+    if end is None:
+        return None
+    names = split_agencies(text[pos:end])
+    return (names, end) if names else None
+
+
+_COORD_CUE = re.compile(
+    r"\bphối\s+hợp(?:\s+(?:tốt|chặt\s+chẽ|thường\s+xuyên))?(?:\s+(?:với|đối\s+với|cùng(?:\s+với)?))?\s+",
+    re.IGNORECASE,
+)
+
+
+def coordinators_in(text: str) -> list[str]:
+    """Agencies named after "phối hợp (với)" in a prose duty."""
+    flat = collapse(text)
+    out: list[str] = []
+    for m in _COORD_CUE.finditer(flat):
+        if re.search(r"giữa\s*$", flat[: m.start()]):
+            continue
+        found = agencies_at(flat, m.end())
+        if found:
+            for n in found[0]:
+                if n not in out:
+                    out.append(n)
+    return out
+
+
+# --- collecting the agency list of a record ----------------------------------------------
+
+_ANY_LEVEL_PROVINCE = {"any"}
+
 
 def collect_agencies(text: str, document: dict, tasks: list[dict], citations: list[dict]) -> list[dict]:
-    return []
+    """Every agency name used by the tasks (lead, coordinators, approver parts) and citation issuers.
+
+    One entry per printed name (case of the first letter ignored), in order of first use,
+    each resolved to canonical + province + level + type + known.
+    """
+    province = (document or {}).get("province") or province_from_text(text)
+    seen: dict[str, dict] = {}
+
+    def add(name: str | None, role: str) -> None:
+        if not name:
+            return
+        name = collapse(name).strip(" .,;:")
+        if not name:
+            return
+        k = name[:1].casefold() + name[1:]
+        if k in seen:
+            seen[k]["roles"].add(role)
+            return
+        rec = resolve_agency(name, province)
+        rec["roles"] = {role}
+        seen[k] = rec
+
+    for t in tasks:
+        for n in t.get("lead") or []:
+            add(n, "lead")
+        for n in t.get("coordinators") or []:
+            add(n, "coordinator")
+        for n in split_agencies(t.get("approver") or ""):
+            add(n, "approver")
+    for c in citations or []:
+        issuer = c.get("issuer")
+        if issuer and lookup(issuer):
+            add(issuer, "issuer")
+    out = []
+    for rec in seen.values():
+        rec["roles"] = sorted(rec["roles"])
+        out.append(rec)
+    return out
+
+
+def unknown_agencies(records: list[dict]) -> list[dict]:
+    """Agency names the gazetteer does not know, across records: name, count, sources (for the gazetteer report)."""
+    counts: dict[str, dict] = {}
+    for r in records:
+        for a in r.get("agencies") or []:
+            if a.get("known", True):
+                continue
+            e = counts.setdefault(a["canonical"], {"name": a["canonical"], "count": 0, "sources": []})
+            e["count"] += 1
+            src = r.get("source")
+            if src and src not in e["sources"]:
+                e["sources"].append(src)
+    return sorted(counts.values(), key=lambda e: (-e["count"], e["name"]))

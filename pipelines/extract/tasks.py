@@ -1,7 +1,140 @@
-"""Placeholder until implemented."""
+"""Tasks of a plan: appendix table rows and prose responsibilities.
+
+Appendix rows come from :mod:`pipelines.extract.tables`; prose duties from
+:mod:`pipelines.extract.responsibilities`.  Agency names stay as printed
+(lead, coordinators); the record's ``agencies`` list resolves them.
+"""
 
 from __future__ import annotations
 
+import re
+
+from pipelines.extract.agencies import parse_lead_cell, province_from_text, split_agencies
+from pipelines.extract.responsibilities import extract_responsibilities
+from pipelines.extract.tables import Table, find_tables, table_rows
+from pipelines.extract.text import collapse
+from pipelines.extract.timeframes import due_of
+
+# The plan says its task list lives in an appendix ("Các nội dung nhiệm vụ cụ thể ... tại Phụ lục",
+# "IV. DANH MỤC CÁC NHIỆM VỤ ... (Phụ lục đính kèm)").  Its "Tổ chức thực hiện" section is then
+# general guidance, and the duties with lead and coordinators are the appendix rows.
+_TASKS_IN_APPENDIX = re.compile(
+    r"nhiệm\s+vụ[^.;]{0,200}?phụ\s+lục|phụ\s+lục[^.;]{0,60}?nhiệm\s+vụ", re.IGNORECASE
+)
+_SIGNATURE = re.compile(r"^\s*(?:Nơi\s+nhận|Trên\s+đây\s+là)", re.MULTILINE)
+
+
+def _default_year(document: dict) -> int | None:
+    d = (document or {}).get("date") or ""
+    m = re.match(r"(\d{4})", str(d))
+    return int(m.group(1)) if m else None
+
+
+def _sentence_case(text: str) -> str:
+    """"DANH MỤC MỘT SỐ MỤC TIÊU" -> "Danh mục một số mục tiêu" (only for all-caps text)."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        low = text.lower()
+        return low[:1].upper() + low[1:]
+    return text
+
+
+def appendix_title(caption: str) -> str:
+    """Section name of a table without section rows, from its caption ("PHỤ LỤC / DANH MỤC ...")."""
+    lines = [collapse(ln) for ln in caption.split("\n") if collapse(ln)]
+    out: list[str] = []
+    started = False
+    for ln in lines:
+        if re.match(r"^phụ\s+lục\b", ln, re.IGNORECASE):
+            started = True
+            out = []
+            continue
+        if ln.startswith("("):
+            break
+        if started or not out:
+            out.append(ln)
+    title = _sentence_case(" ".join(out))
+    return f"Phụ lục: {title}" if started and title else (f"Phụ lục: {title}" if title else "Phụ lục")
+
+
+def appendix_tasks(table: Table, document: dict) -> list[dict]:
+    """One task per body row of a task table."""
+    year = _default_year(document)
+    default_section = appendix_title(table.caption)
+    tasks: list[dict] = []
+    for row in table_rows(table):
+        leads, extra = parse_lead_cell(row.cells.get("lead", ""))
+        coords = extra + [c for c in split_agencies(row.cells.get("coordinators", "")) if c not in extra]
+        approver = collapse(row.cells.get("approver", "")) or None
+        timeframe = collapse(row.cells.get("timeframe", "")) or None
+        tasks.append({
+            "kind": "appendix_row",
+            "section": row.section or default_section,
+            "index": row.index,
+            "content": row.cells["content"],
+            "lead": leads,
+            "coordinators": coords,
+            "approver": approver,
+            "timeframe": timeframe,
+            "due": due_of(timeframe, year),
+            "_pos": table.start,
+        })
+    return tasks
+
+
+def is_task_table(table: Table) -> bool:
+    return "content" in table.roles and ("lead" in table.roles or "coordinators" in table.roles)
+
+
+def tasks_delegated_to_appendix(body: str, tables: list[Table]) -> bool:
+    """True when the body sends its task list to an appendix (see ``_TASKS_IN_APPENDIX``)."""
+    if _TASKS_IN_APPENDIX.search(collapse(body)):
+        return True
+    return any(is_task_table(t) and re.search(r"nhiệm\s+vụ", t.caption, re.IGNORECASE) for t in tables)
+
 
 def extract_tasks(text: str, document: dict) -> list[dict]:
-    return []
+    """Every appendix task row and every prose duty, in document order, numbered by ``seq``."""
+    document = dict(document or {})
+    if not document.get("province"):
+        document["province"] = province_from_text(text)
+    tables = [t for t in find_tables(text) if is_task_table(t)]
+    body_end = min([t.start for t in tables] + [len(text)])
+    sig = _SIGNATURE.search(text, 0)
+    body = text[:body_end]
+    tasks: list[dict] = []
+    for t in tables:
+        tasks.extend(appendix_tasks(t, document))
+    if not tasks_delegated_to_appendix(body, tables):
+        prose_end = min(body_end, sig.start()) if sig and sig.start() < body_end else body_end
+        tasks.extend(extract_responsibilities(text[:prose_end], default_year=_default_year(document)))
+    tasks.sort(key=lambda t: t.pop("_pos", 0))
+    out = []
+    for seq, t in enumerate(tasks, start=1):
+        out.append({"kind": t["kind"], "seq": seq, **{k: v for k, v in t.items() if k != "kind"}})
+    return out
+
+
+def tasks_csv_rows(record: dict) -> list[dict]:
+    """Flat rows for ``outputs/tasks.csv``: plan, section, content, lead, coordinators, approver, time frame."""
+    doc = record.get("document") or {}
+    rows = []
+    for t in record.get("tasks") or []:
+        due = t.get("due") or {}
+        rows.append({
+            "plan": doc.get("number") or record.get("source"),
+            "source": record.get("source"),
+            "seq": t.get("seq"),
+            "kind": t.get("kind"),
+            "section": t.get("section"),
+            "index": t.get("index"),
+            "content": t.get("content"),
+            "lead": "; ".join(t.get("lead") or []),
+            "coordinators": "; ".join(t.get("coordinators") or []),
+            "approver": t.get("approver") or "",
+            "timeframe": t.get("timeframe") or "",
+            "start": due.get("start") or "",
+            "end": due.get("end") or "",
+            "recurring": bool(due.get("recurring")),
+        })
+    return rows

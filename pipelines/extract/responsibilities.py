@@ -1,0 +1,266 @@
+"""Prose duties: the "Tổ chức thực hiện" / "Trách nhiệm" sections of a plan.
+
+A duty section is a top-level heading (roman numeral) about carrying out the
+plan or assigning responsibility.  Inside it, items are numbered ("1."),
+lettered ("a)") or bulleted ("-", "+").  Each item is one of:
+
+- an *agency heading* ("2. Sở Nội vụ", "b) Trách nhiệm của Sở Nội vụ",
+  "12. Đề nghị Báo ..., Đài ..."): the agencies lead every duty under it
+  (its sub-items, or the paragraph(s) that follow it);
+- a *grouping heading* ("2. Phân công tổ chức thực hiện"): only a path segment;
+- a *duty sentence* ("1. Căn cứ ..., các sở, ban, ngành tỉnh ... tổ chức triển
+  khai ..."): its grammatical subject leads; a paragraph with no subject
+  ("Từng thời kỳ, phải có sơ kết ...") keeps the previous paragraph's lead.
+
+A "Giao/Đề nghị <agency> ..." sentence is a duty sentence whose subject follows the verb.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.extract.agencies import agencies_at, agency_phrase_end, coordinators_in, split_agencies
+from pipelines.extract.text import collapse
+from pipelines.extract.timeframes import due_of, leading_timeframe
+
+_ROMAN_HEADING = re.compile(r"^\s*([IVXLC]+)\s*\.\s+(\S.*)$")
+_DUTY_SECTION = re.compile(r"tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|phân\s+công", re.IGNORECASE)
+_MARKERS = (
+    ("num", re.compile(r"^\s*(\d{1,2})\s*[.)]\s+(?=\S)")),
+    ("letter", re.compile(r"^\s*([a-zđ])\s*\)\s+(?=\S)")),
+    ("dash", re.compile(r"^\s*([-–])\s+(?=\S)")),
+    ("plus", re.compile(r"^\s*([+•*])\s+(?=\S)")),
+)
+_HEADING_PREFIX = re.compile(
+    r"^(?:trách\s+nhiệm\s+của|nhiệm\s+vụ\s+của|đề\s+nghị|giao(?:\s+cho)?|yêu\s+cầu)\s+", re.IGNORECASE
+)
+_INTRO_CLAUSE = re.compile(
+    r"^(?:căn\s+cứ|trên\s+cơ\s+sở|theo(?!\s+dõi)|để|nhằm|sau\s+khi|khi|h[àằ]ng\s+năm|định\s+kỳ|từng|trong\s+quá\s+trình)\b",
+    re.IGNORECASE,
+)
+_ASSIGN_VERB = re.compile(r"^(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu)\s+", re.IGNORECASE)
+
+
+@dataclass
+class _Item:
+    kind: str  # marker kind, "root" for the section itself
+    label: str
+    paragraphs: list[list[str]] = field(default_factory=list)  # each paragraph: its lines
+    children: list[_Item] = field(default_factory=list)
+    pos: int = 0
+
+
+def _sentence_case(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        low = text.lower()
+        return low[:1].upper() + low[1:]
+    return text
+
+
+def _wrap_width(lines: list[str]) -> int:
+    lengths = sorted(len(ln.rstrip()) for ln in lines if ln.strip())
+    return lengths[int(len(lengths) * 0.9)] if lengths else 80
+
+
+def _marker(line: str) -> tuple[str, str, int] | None:
+    for kind, pattern in _MARKERS:
+        m = pattern.match(line)
+        if m:
+            return kind, m.group(1), m.end()
+    return None
+
+
+def _new_paragraph(prev: str, line: str, width: int) -> bool:
+    """A hard-wrapped export starts each paragraph on a short (indented) line after a sentence end."""
+    if not prev.strip():
+        return True
+    if width > 160:
+        return True  # one paragraph per line: nothing is wrapped
+    ends_sentence = prev.rstrip().endswith((".", ";", ":", "!", "?", ".)", "./."))
+    starts_upper = line.strip()[:1].isupper()
+    return ends_sentence and starts_upper and len(line.rstrip()) < 0.75 * width
+
+
+def duty_sections(text: str) -> list[tuple[str, int, int]]:
+    """(heading, start, end) of every top-level section about carrying out / assigning the plan."""
+    lines = text.split("\n")
+    offsets, pos = [], 0
+    for ln in lines:
+        offsets.append(pos)
+        pos += len(ln) + 1
+    heads: list[tuple[int, str]] = []
+    i = 0
+    while i < len(lines):
+        m = _ROMAN_HEADING.match(lines[i])
+        if m and m.group(2).strip()[:1].isupper():
+            title = m.group(2).strip()
+            j = i + 1
+            # All-caps headings wrap onto following all-caps lines ("VI. TỔ CHỨC THỰC" / "HIỆN").
+            while j < len(lines) and title.isupper() and lines[j].strip() and lines[j].strip().isupper() \
+                    and not _marker(lines[j]) and not _ROMAN_HEADING.match(lines[j]):
+                title += " " + lines[j].strip()
+                j += 1
+            heads.append((i, f"{m.group(1)}. {_sentence_case(collapse(title))}", j))
+            i = j
+            continue
+        i += 1
+    out = []
+    for n, (li, title, body_line) in enumerate(heads):
+        if not _DUTY_SECTION.search(title):
+            continue
+        end_line = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
+        start = offsets[body_line] if body_line < len(lines) else len(text)
+        end = offsets[end_line] if end_line < len(lines) else len(text)
+        out.append((title, start, end))
+    return out
+
+
+def _parse_items(section_text: str, base: int) -> _Item:
+    lines = section_text.split("\n")
+    width = _wrap_width(lines)
+    root = _Item("root", "", pos=base)
+    levels: list[str] = []  # marker kinds in order of first appearance = nesting depth
+    stack: list[_Item] = [root]
+    prev = ""
+    pos = base
+    for line in lines:
+        line_pos = pos
+        pos += len(line) + 1
+        if not line.strip():
+            prev = ""
+            continue
+        mk = _marker(line)
+        if mk:
+            kind, label, cut = mk
+            if kind not in levels:
+                levels.append(kind)
+            depth = levels.index(kind) + 1
+            while len(stack) > depth:
+                stack.pop()
+            while len(stack) < depth:
+                # A deeper marker with no parent at the level above: attach to the nearest item.
+                stack.append(stack[-1])
+            item = _Item(kind, label, [[line[cut:].strip()]], pos=line_pos)
+            stack[-1].children.append(item)
+            stack.append(item)
+        else:
+            current = stack[-1]
+            if not current.paragraphs or _new_paragraph(prev, line, width):
+                current.paragraphs.append([line.strip()])
+            else:
+                current.paragraphs[-1].append(line.strip())
+        prev = line
+    return root
+
+
+def _agency_heading(lines: list[str]) -> tuple[list[str], str, list[str]] | None:
+    """(agencies, heading text, remaining lines) when a paragraph opens with an agency heading."""
+    best = None
+    for k in range(1, len(lines) + 1):
+        cand = collapse(" ".join(lines[:k])).rstrip(":").strip()
+        body = _HEADING_PREFIX.sub("", cand)
+        if not body or len(body.split()) > 40:
+            break
+        end = agency_phrase_end(body, 0)
+        if end is not None and end >= len(body.rstrip(" .:")):
+            rest = lines[k:]
+            if rest and not rest[0][:1].isupper():
+                continue  # "2. Văn phòng UBND tỉnh" / "theo dõi, ...": a wrapped sentence, not a heading
+            best = (split_agencies(body[:end]), cand, rest)
+    return best
+
+
+def subject_of(text: str) -> list[str]:
+    """Agencies that are the subject of a duty sentence (after an introductory clause, if any)."""
+    flat = collapse(text)
+    m = _ASSIGN_VERB.match(flat)
+    starts = [m.end()] if m else [0]
+    if _INTRO_CLAUSE.match(flat):
+        starts += [c.end() for c in re.finditer(r",\s*", flat[:400])]
+    for s in starts:
+        found = agencies_at(flat, s)
+        if not found:
+            continue
+        names, end = found
+        after = flat[end:].lstrip(" ,")
+        # A subject is followed by its verb (lower case), not by the end of the text.
+        if after[:1].islower():
+            return names
+    return []
+
+
+def _is_grouping(lines: list[str]) -> bool:
+    text = collapse(" ".join(lines))
+    return not text.endswith(".") and len(text.split()) <= 20
+
+
+def _duty(section: str, index: str, text: str, lead: list[str], pos: int, year: int | None) -> dict:
+    content = collapse(text)
+    timeframe = leading_timeframe(content)
+    return {
+        "kind": "responsibility",
+        "section": section,
+        "index": index,
+        "content": content,
+        "lead": list(lead),
+        "coordinators": [c for c in coordinators_in(content) if c not in lead],
+        "approver": None,
+        "timeframe": timeframe,
+        "due": due_of(timeframe, year),
+        "_pos": pos,
+    }
+
+
+def _walk(item: _Item, path: list[str], lead: list[str], index_base: str, out: list[dict],
+          year: int | None) -> None:
+    section = " / ".join(path)
+    bullets = 0
+    for child in item.children:
+        if child.kind in ("dash", "plus"):
+            bullets += 1
+            index = f"{index_base}-{bullets}" if index_base else str(bullets)
+        else:
+            index = child.label
+        paragraphs = child.paragraphs
+        heading = _agency_heading(paragraphs[0]) if paragraphs else None
+        if heading:
+            names, title, rest = heading
+            duties = ([rest] if rest else []) + paragraphs[1:]
+            if child.children:
+                label = f"{child.label}{')' if child.kind == 'letter' else '.'}" if child.kind in ("num", "letter") else "-"
+                _walk(child, [*path, f"{label} {title}"], names, index, out, year)
+            for para in duties:
+                out.append(_duty(section, index, " ".join(para), names, child.pos, year))
+            continue
+        if child.children and paragraphs and _is_grouping(paragraphs[0]):
+            title = collapse(" ".join(paragraphs[0]))
+            label = f"{child.label}{')' if child.kind == 'letter' else '.'}" if child.kind in ("num", "letter") else "-"
+            sub_lead = subject_of(title) or lead
+            _walk(child, [*path, f"{label} {title}"], sub_lead, index, out, year)
+            continue
+        current = lead
+        for para in paragraphs:
+            subject = subject_of(" ".join(para))
+            current = subject or (current if current is not lead else lead)
+            if current:
+                out.append(_duty(section, index, " ".join(para), current, child.pos, year))
+        if child.children:
+            _walk(child, path, current or lead, index, out, year)
+
+
+def extract_responsibilities(text: str, default_year: int | None = None) -> list[dict]:
+    """Duties listed in the plan's duty sections, each led by its agency heading or subject."""
+    out: list[dict] = []
+    for title, start, end in duty_sections(text):
+        root = _parse_items(text[start:end], start)
+        # Paragraphs before the first item belong to no agency unless they name one as subject.
+        lead: list[str] = []
+        for para in root.paragraphs:
+            subject = subject_of(" ".join(para))
+            if subject:
+                lead = subject
+                out.append(_duty(title, "", " ".join(para), lead, start, default_year))
+        _walk(root, [title], [], "", out, default_year)
+    return out

@@ -1,0 +1,376 @@
+"""Table reconstruction for every layout plans arrive in.
+
+Layouts:
+- *cell blocks*: text exports where each cell is a block of hard-wrapped lines
+  closed by a line holding only ``|`` (no row delimiter: rows are recovered
+  from the header's column count);
+- *pipe rows*: one row per line, ``| c1 | c2 | c3 |`` (how DOCX and HTML
+  ingestion render tables into text);
+- HTML ``<table>`` (selectolax), DOCX tables (python-docx) and PDF pages
+  (pdfplumber) through :func:`rows_from_html`, :func:`rows_from_docx_table`
+  and :func:`rows_from_pdf_page`, which give plain rows of cell strings.
+
+Columns are found by meaning (nội dung / chủ trì / phối hợp / cấp ban hành /
+thời gian), never by position.  Section rows ("I. Công tác chỉ đạo ...") are
+carried into the rows below them; empty cells stay empty; repeated row
+numbers are kept (``seq`` tells them apart).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.extract.text import collapse
+
+# Column roles, tried in order: the first role whose pattern matches a header cell wins.
+# "Cơ quan chủ trì đề xuất/tham mưu/thực hiện" is a lead column, so "chủ trì" comes first.
+_ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("index", re.compile(r"^(?:số\s*(?:tt|thứ\s*tự)|stt|tt|số)\.?$")),
+    ("lead", re.compile(r"chủ\s*trì|đơn\s*vị\s*(?:thực\s*hiện|triển\s*khai)|cơ\s*quan\s*(?:thực\s*hiện|triển\s*khai)|"
+                        r"đơn\s*vị\s*đầu\s*mối|cơ\s*quan\s*đầu\s*mối")),
+    ("coordinators", re.compile(r"phối\s*hợp")),
+    ("approver", re.compile(r"cấp\s*(?:ban\s*hành|phê\s*duyệt|trình|quyết\s*định)|phê\s*duyệt|ban\s*hành")),
+    ("timeframe", re.compile(r"thời\s*(?:gian|hạn|điểm)|tiến\s*độ|hoàn\s*thành")),
+    ("output", re.compile(r"sản\s*phẩm|kết\s*quả")),
+    ("note", re.compile(r"ghi\s*chú")),
+    ("content", re.compile(r"nội\s*dung|nhiệm\s*vụ|công\s*việc|giải\s*pháp|mục\s*tiêu|chỉ\s*tiêu|hoạt\s*động|tên")),
+)
+_HEADER_ROLES_NEEDED = {"content"}
+_SECTION = re.compile(r"^(?:(?:[IVXLC]+|[A-Z])\s*[.)-]\s*\S|(?:phần|mục|chương)\s+[IVXLC\d]+\b)", re.IGNORECASE)
+_ROMAN_ONLY = re.compile(r"^[IVXLC]+\.?$")
+_ROMAN_SECTION = re.compile(r"^[IVXLC]+\s*[.)]\s*\S")
+_INDEX_CELL = re.compile(r"^\d+(?:\.\d+)*\.?$|^[a-zđ]\)?$")
+_LEADING_INDEX = re.compile(r"^(\d+(?:\.\d+)*)\s*[.)]\s*(?=\S)")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+@dataclass(slots=True)
+class Table:
+    """A reconstructed table: header cells, their roles, and body rows (raw cell text)."""
+
+    header: list[str]
+    roles: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+    start: int = 0  # character offset of the table in the source text
+    end: int = 0
+    layout: str = ""
+
+
+@dataclass(slots=True)
+class TableRow:
+    """One body row read through the header roles."""
+
+    section: str
+    index: str
+    cells: dict[str, str] = field(default_factory=dict)  # role -> raw cell text (line breaks kept)
+    seq: int = 0
+
+
+def header_role(cell: str) -> str | None:
+    """The meaning of one header cell, or None if it names no known column."""
+    text = collapse(cell).casefold()
+    if not text or len(text) > 120:
+        return None
+    for role, pattern in _ROLE_PATTERNS:
+        if pattern.search(text):
+            return role
+    return None
+
+
+def header_roles(cells: list[str]) -> list[str] | None:
+    """Roles of a candidate header row; None unless it looks like a task table header."""
+    roles = [header_role(c) or "" for c in cells]
+    present = {r for r in roles if r}
+    if not present >= _HEADER_ROLES_NEEDED:
+        return None
+    if len(present & {"lead", "coordinators", "timeframe", "approver"}) < 1 or len(present) < 2:
+        return None
+    # The same meaning twice is not a header (e.g. a body row quoting column names).
+    named = [r for r in roles if r]
+    if len(named) != len(set(named)):
+        return None
+    return [r or f"col{i}" for i, r in enumerate(roles)]
+
+
+# --- cell blocks -------------------------------------------------------------------------
+
+
+def _cell_blocks(text: str) -> list[tuple[str, int, int]]:
+    """Split a text export into cell blocks closed by a line holding only ``|``.
+
+    Returns (block text, start offset, end offset); the last block may lack its closing bar.
+    """
+    blocks: list[tuple[str, int, int]] = []
+    start = 0
+    for m in re.finditer(r"^[ \t]*\|[ \t]*$", text, re.MULTILINE):
+        blocks.append((text[start : m.start()].strip("\n"), start, m.start()))
+        start = m.end() + 1
+    if start < len(text):
+        blocks.append((text[start:].strip("\n"), start, len(text)))
+    return blocks
+
+
+def _split_caption(block: str) -> tuple[str, str] | None:
+    """Split a block into (caption lines, header cell) when its tail is a header cell.
+
+    Text before a table is not closed by a bar, so it shares a block with the first header cell.
+    """
+    lines = [ln for ln in block.split("\n")]
+    for k in range(len(lines)):
+        tail = "\n".join(lines[k:])
+        if len(collapse(tail)) <= 80 and header_role(tail):
+            return "\n".join(lines[:k]), tail
+    return None
+
+
+def _looks_row_start(cell: str, roles: list[str]) -> bool:
+    text = collapse(cell)
+    if roles and roles[0] == "index":
+        return bool(_INDEX_CELL.match(text)) or bool(_ROMAN_ONLY.match(text)) or bool(_SECTION.match(text))
+    return bool(_LEADING_INDEX.match(text)) or bool(_SECTION.match(text)) or bool(_ROMAN_ONLY.match(text))
+
+
+def tables_from_cell_blocks(text: str) -> list[Table]:
+    """Tables of a text export whose cells are closed by ``|`` lines (seeds 000, 001)."""
+    blocks = _cell_blocks(text)
+    tables: list[Table] = []
+    i = 0
+    while i < len(blocks):
+        found = None
+        # A header is a run of consecutive blocks whose roles make a task table.
+        first = _split_caption(blocks[i][0])
+        if first:
+            caption, head0 = first
+            cells = [head0]
+            j = i + 1
+            while j < len(blocks) and header_role(blocks[j][0]) and len(collapse(blocks[j][0])) <= 80:
+                cells.append(blocks[j][0])
+                j += 1
+            roles = header_roles(cells)
+            if roles and len(cells) >= 3:
+                found = (caption, cells, roles, j)
+        if not found:
+            i += 1
+            continue
+        caption, header, roles, j = found
+        ncols = len(header)
+        rows: list[list[str]] = []
+        while j < len(blocks):
+            cell = blocks[j][0]
+            flat = collapse(cell)
+            if not flat and not rows:
+                j += 1
+                continue
+            if _is_section_cell(flat, roles) and not _row_continues(blocks, j, roles):
+                rows.append([cell] + [""] * (ncols - 1))
+                rows[-1].append("\x00section")
+                j += 1
+                continue
+            chunk = [b[0] for b in blocks[j : j + ncols]]
+            chunk += [""] * (ncols - len(chunk))
+            rows.append(chunk)
+            j += ncols
+        tables.append(
+            Table(header=header, roles=roles, rows=rows, caption=caption, start=blocks[i][1],
+                  end=blocks[min(j, len(blocks)) - 1][2], layout="cell_blocks")
+        )
+        i = j
+    return tables
+
+
+def _is_section_cell(flat: str, roles: list[str]) -> bool:
+    if roles[0] == "index":
+        return bool(_ROMAN_SECTION.match(flat)) or bool(re.match(r"^(?:phần|mục|chương)\s", flat, re.I))
+    return bool(_SECTION.match(flat)) and not _LEADING_INDEX.match(flat)
+
+
+def _row_continues(blocks: list[tuple[str, int, int]], j: int, roles: list[str]) -> bool:
+    """A roman-numbered index cell followed by content cells is a full row, not a section band."""
+    if roles[0] != "index":
+        return False
+    nxt = collapse(blocks[j + 1][0]) if j + 1 < len(blocks) else ""
+    return bool(_ROMAN_ONLY.match(collapse(blocks[j][0]))) and bool(nxt) and not _INDEX_CELL.match(nxt)
+
+
+# --- pipe rows (DOCX / HTML rendered to text) --------------------------------------------
+
+
+def split_pipe_row(line: str) -> list[str]:
+    """Cells of one ``| c1 | c2 |`` line; ``\\|`` is a literal bar inside a cell."""
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    cells = re.split(r"(?<!\\)\|", inner)
+    return [c.replace("\\|", "|").strip().replace("<br>", "\n") for c in cells]
+
+
+def tables_from_pipe_rows(text: str) -> list[Table]:
+    """Tables rendered one row per line as ``| c1 | c2 | c3 |``."""
+    tables: list[Table] = []
+    lines = text.split("\n")
+    offsets = []
+    pos = 0
+    for ln in lines:
+        offsets.append(pos)
+        pos += len(ln) + 1
+    i = 0
+    while i < len(lines):
+        if not _PIPE_ROW.match(lines[i]) or lines[i].strip() == "|":
+            i += 1
+            continue
+        j = i
+        rows: list[list[str]] = []
+        while j < len(lines) and (_PIPE_ROW.match(lines[j]) and lines[j].strip() != "|"):
+            if not _PIPE_SEPARATOR.match(lines[j]):
+                rows.append(split_pipe_row(lines[j]))
+            j += 1
+        caption_lines = [ln for ln in lines[max(0, i - 6) : i] if ln.strip()]
+        table = table_from_rows(rows, caption="\n".join(caption_lines))
+        if table:
+            table.start, table.end, table.layout = offsets[i], offsets[j - 1] + len(lines[j - 1]), "pipe_rows"
+            tables.append(table)
+        i = j
+    return tables
+
+
+def table_from_rows(rows: list[list[str]], caption: str = "") -> Table | None:
+    """A :class:`Table` from plain rows (any layout): find the header by meaning, keep the rest."""
+    for h, cells in enumerate(rows[:8]):
+        roles = header_roles(cells)
+        if not roles:
+            continue
+        ncols = len(cells)
+        body: list[list[str]] = []
+        for row in rows[h + 1 :]:
+            row = [*row, *[""] * (ncols - len(row))][:ncols] if len(row) != ncols else list(row)
+            if _is_numbering_row(row):
+                continue  # "(1) | (2) | (3)" column-number rows under some headers
+            if _is_band(row, roles):
+                body.append([_band_text(row), *[""] * (ncols - 1), "\x00section"])
+            else:
+                body.append(row)
+        return Table(header=list(cells), roles=roles, rows=body, caption=caption, layout="rows")
+    return None
+
+
+def _is_numbering_row(row: list[str]) -> bool:
+    flat = [collapse(c) for c in row if collapse(c)]
+    return bool(flat) and all(re.fullmatch(r"\(?\d{1,2}\)?", c) for c in flat) and len(flat) == len(row)
+
+
+def _band_text(row: list[str]) -> str:
+    cells = [collapse(c) for c in row if collapse(c)]
+    # Merged cells come out repeated (python-docx, colspan expansion): keep one copy.
+    uniq = list(dict.fromkeys(cells))
+    if len(uniq) == 2 and _ROMAN_ONLY.match(uniq[0]):
+        return f"{uniq[0].rstrip('.')}. {uniq[1]}"
+    return " ".join(uniq)
+
+
+def _is_band(row: list[str], roles: list[str]) -> bool:
+    """A section row: one distinct text across the row, or a roman index with a title and nothing else."""
+    cells = [collapse(c) for c in row]
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    uniq = list(dict.fromkeys(filled))
+    if len(uniq) == 1:
+        return len(filled) > 1 or (bool(_SECTION.match(uniq[0])) and not _LEADING_INDEX.match(uniq[0]))
+    if roles[0] == "index" and _ROMAN_ONLY.match(cells[0]) and len(uniq) == 2:
+        return True
+    return False
+
+
+# --- other formats -----------------------------------------------------------------------
+
+
+def rows_from_html(html: str) -> list[list[list[str]]]:
+    """Every ``<table>`` of an HTML page as rows of cell text (colspan repeated, like merged DOCX cells)."""
+    from selectolax.parser import HTMLParser
+
+    tree = HTMLParser(html)
+    out: list[list[list[str]]] = []
+    for table in tree.css("table"):
+        rows: list[list[str]] = []
+        for tr in table.css("tr"):
+            # Skip rows of nested tables: they belong to the inner table.
+            parent = tr.parent
+            while parent is not None and parent.tag not in ("table",):
+                parent = parent.parent
+            if parent is not None and parent.mem_id != table.mem_id:
+                continue
+            row: list[str] = []
+            for cell in tr.iter():
+                if cell.tag not in ("td", "th"):
+                    continue
+                for br in cell.css("br"):
+                    br.replace_with("\n")
+                parts = [p.text(separator=" ") for p in cell.css("p")] or [cell.text(separator=" ")]
+                value = "\n".join(collapse(p) for p in parts if collapse(p))
+                span = int(cell.attributes.get("colspan") or 1) if (cell.attributes.get("colspan") or "1").isdigit() else 1
+                row.extend([value] * max(span, 1))
+            if row:
+                rows.append(row)
+        out.append(rows)
+    return out
+
+
+def rows_from_docx_table(table) -> list[list[str]]:
+    """Rows of a python-docx table (merged cells repeat their text, as python-docx reports them)."""
+    rows: list[list[str]] = []
+    for row in table.rows:
+        rows.append(["\n".join(p.text.strip() for p in cell.paragraphs if p.text.strip()) for cell in row.cells])
+    return rows
+
+
+def render_pipe_rows(rows: list[list[str]]) -> str:
+    """Render rows the way ingestion writes tables into text: one ``| c1 | c2 |`` line per row."""
+    def cell(c: str) -> str:
+        return collapse(c.replace("|", "\\|").replace("\n", "<br>")) if "\n" in c else collapse(c.replace("|", "\\|"))
+
+    return "\n".join("| " + " | ".join(cell(c) for c in row) + " |" for row in rows)
+
+
+def rows_from_pdf_page(page) -> list[list[list[str]]]:
+    """Tables of one pdfplumber page as rows of cell text (None cells become empty)."""
+    return [[[c or "" for c in row] for row in t] for t in page.extract_tables()]
+
+
+# --- reading rows through roles ----------------------------------------------------------
+
+
+def find_tables(text: str) -> list[Table]:
+    """Every task table in a decoded text, whatever its layout, in document order."""
+    tables = tables_from_cell_blocks(text) + tables_from_pipe_rows(text)
+    if "<table" in text.lower():
+        for rows in rows_from_html(text):
+            t = table_from_rows(rows)
+            if t:
+                t.layout = "html"
+                tables.append(t)
+    return sorted(tables, key=lambda t: t.start)
+
+
+def table_rows(table: Table) -> list[TableRow]:
+    """Body rows with section carried down, index split from content, raw cells by role."""
+    out: list[TableRow] = []
+    section = ""
+    for row in table.rows:
+        if row and row[-1] == "\x00section":
+            section = collapse(row[0])
+            continue
+        cells = {role: row[i] if i < len(row) else "" for i, role in enumerate(table.roles)}
+        content = collapse(cells.get("content", ""))
+        index = collapse(cells.get("index", "")).rstrip(".)")
+        m = _LEADING_INDEX.match(content)
+        if m:
+            index = index or m.group(1)
+            content = content[m.end():].strip()
+        if not content and not any(collapse(v) for k, v in cells.items() if k != "index"):
+            continue
+        cells["content"] = content
+        out.append(TableRow(section=section, index=index, cells=cells, seq=len(out) + 1))
+    return out
