@@ -304,17 +304,48 @@ def _group_shelves(
 
 
 def _force_positions(G: nx.MultiDiGraph, start: dict[Any, tuple[float, float]]) -> dict[Any, tuple[float, float]]:
-    """Spring layout for small graphs (numpy-only below 500 nodes), seeded by the layered layout."""
+    """Spring layout per connected component (numpy only below 500 nodes), components packed in shelves.
+
+    Laying out components separately keeps isolated nodes from pushing everything else into a
+    corner; the layered positions seed the springs so that higher instruments tend to stay above.
+    """
     simple = nx.Graph(G.to_undirected(as_view=True))
     simple.remove_edges_from(nx.selfloop_edges(simple))
     xs = [p[0] for p in start.values()] or [0.0]
     ys = [p[1] for p in start.values()] or [0.0]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
     seed = {n: ((x - min(xs)) / span * 2 - 1, -((y - min(ys)) / span * 2 - 1)) for n, (x, y) in start.items()}
-    n = max(1, simple.number_of_nodes())
-    raw = nx.spring_layout(simple, pos=seed, iterations=120, seed=7, k=1.6 / math.sqrt(n))
-    scale = max(320.0, 95.0 * math.sqrt(n))
-    return {node: (float(p[0]) * scale, -float(p[1]) * scale) for node, p in raw.items()}
+    components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(map(str, c))))
+    blocks: list[tuple[float, dict[Any, tuple[float, float]]]] = []
+    loose: list[Any] = []
+    for comp in components:
+        if len(comp) < 3:
+            loose.extend(sorted(comp, key=lambda n: start[n][0]))
+            continue
+        sub = simple.subgraph(comp)
+        raw = nx.spring_layout(sub, pos={n: seed[n] for n in comp}, iterations=150, seed=7)
+        half = max(110.0, 85.0 * math.sqrt(len(comp)))
+        blocks.append((half, {n: (float(p[0]) * half, -float(p[1]) * half) for n, p in raw.items()}))
+    pos: dict[Any, tuple[float, float]] = {}
+    total_area = sum((2 * half) ** 2 for half, _ in blocks)
+    width = max([2 * half for half, _ in blocks] + [math.sqrt(total_area) * 1.4, 600.0])
+    x = y = shelf_h = 0.0
+    for half, local in blocks:
+        size = 2 * half + GROUP_GAP
+        if x > 0 and x + size > width:
+            x, y, shelf_h = 0.0, y + shelf_h, 0.0
+        for n, (lx, ly) in local.items():
+            pos[n] = (x + half + lx, y + half + ly)
+        x += size
+        shelf_h = max(shelf_h, size)
+    y += shelf_h
+    if loose:
+        placed = [p[0] for p in pos.values()]
+        centre = (min(placed) + max(placed)) / 2 if placed else 0.0
+        below: dict[Any, tuple[float, float]] = {}
+        _rows(loose, width, NODE_GAP, y, below)
+        pos.update({n: (centre + bx, by) for n, (bx, by) in below.items()})
+    return pos
 
 
 def layout_positions(G: nx.MultiDiGraph, *, hierarchical: bool = False) -> dict[Any, tuple[float, float]]:
@@ -358,6 +389,9 @@ def _node_payload(
     style = KINDS[kind]
     fields = {f: _text(d.get(f)) for f in NODE_FIELDS}
     name = _text(d.get("label")) or fields["number"] or fields["title"] or _iri_tail(str(n))
+    if kind == "task" and fields["title"] and fields["title"] != name:
+        # A task's label is its index in the plan ("2", "II.3"): readable only with its content.
+        name = f"{name}. {fields['title']}" if _text(d.get("label")) else fields["title"]
     plan = plan_of.get(n)
     if kind == "task" and not fields["province"] and plan is not None:
         fields["province"] = _text(G.nodes[plan].get("province"))
@@ -365,7 +399,7 @@ def _node_payload(
         line
         for line in (
             f"{style.label}: {name}",
-            _clip(fields["title"], 160) if fields["title"] != name else "",
+            _clip(fields["title"], 160) if fields["title"] not in name else "",
             " · ".join(x for x in (fields["date"], fields["issuer"]) if x),
         )
         if line

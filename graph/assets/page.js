@@ -115,8 +115,8 @@
     startDetails(n.name);
     body.appendChild(kindTag(n.kind));
     body.appendChild(rows([
-      ["Số hiệu", n.number],
-      ["Tên / trích yếu", n.title !== n.name ? n.title : ""],
+      [n.kind === "task" ? "Kế hoạch số" : "Số hiệu", n.number],
+      ["Tên / trích yếu", n.name.indexOf(n.title) === -1 ? n.title : ""],
       ["Ngày", n.date],
       ["Cơ quan ban hành", n.issuer],
       ["Tỉnh/thành", n.province],
