@@ -99,7 +99,7 @@ def expand_spans(rows: list[list[tuple[str, int, int]]], *, limit: int = 100) ->
     return [[c or "" for c in row] for row in grid]
 
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # not U+00AD: it is TCVN3 "ư" seen as cp1252
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.MULTILINE)
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 

@@ -67,7 +67,7 @@ def check_zip(data: bytes, options: ReadOptions) -> None:
                                 f"(member {m.filename} lies about its size)"
                             )
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-                raise FormatProblem(f"truncated or corrupt DOCX: member {m.filename} cannot be read ({exc})") from exc
+                raise FormatProblem(f"corrupt DOCX: member {m.filename} cannot be read ({exc})") from exc
             except NotImplementedError as exc:
                 raise FormatProblem(f"DOCX member {m.filename} uses an unsupported compression ({exc})") from exc
 

@@ -87,8 +87,8 @@ class _Walker:
     def flush(self) -> None:
         text = "".join(self.inline)
         self.inline.clear()
-        for line in text.split("\n"):
-            self.blocks.paragraph(collapse(line))
+        # <br> breaks a line inside the paragraph; the paragraph itself ends with a blank line
+        self.blocks.paragraph("\n".join(filter(None, (collapse(line) for line in text.split("\n")))))
 
     def walk(self, node: LexborNode, *, in_article: bool = False, in_pre: bool = False) -> None:
         for child in node.iter(include_text=True):

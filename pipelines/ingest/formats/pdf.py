@@ -71,7 +71,10 @@ def read_pdf(data: bytes, options: ReadOptions) -> Extracted:
     except FormatProblem:
         raise
     except Exception as exc:  # pdfminer raises many kinds (PDFSyntaxError, PSEOF, KeyError, ValueError ...)
-        name = type(exc).__name__
+        # pdfplumber wraps pdfminer's error: name the real one
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        name = type(inner).__name__
+        exc = inner
         if "Password" in name or "Encrypt" in name:
             raise FormatProblem(f"encrypted PDF: cannot decrypt ({name})") from exc
         raise FormatProblem(f"corrupt PDF: {name}: {exc}") from exc
