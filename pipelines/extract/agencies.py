@@ -159,7 +159,9 @@ def lookup(name: str) -> GazetteerEntry | None:
 _LOCAL_UNIT = re.compile(
     r"^(?:ubnd|hđnd)\s+(huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+\S", re.IGNORECASE
 )
-_PREFIX = re.compile(r"^(?:[-+•*]\s*)?(?:đề\s+nghị|trách\s+nhiệm\s+của|nhiệm\s+vụ\s+của|giao(?:\s+cho)?)\s+", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"^(?:[-+•*]\s*)?(?:đề\s+nghị|trách\s+nhiệm\s+của|nhiệm\s+vụ\s+của|giao(?:\s+cho)?)\s+", re.IGNORECASE
+)
 
 
 def strip_agency_prefix(name: str) -> str:
@@ -206,7 +208,8 @@ def resolve_agency(name: str, province: str | None) -> dict:
         "type": kind,
         "known": known,
         "slug": slugify(canonical),
-        "iri_path": f"id/org/{slug_scope}/{slugify(canonical)}" if scope != "national" else f"id/org/{slugify(canonical)}",
+        "iri_path": f"id/org/{slugify(canonical)}" if scope == "national"
+        else f"id/org/{slug_scope}/{slugify(canonical)}",
     }
 
 
@@ -229,8 +232,9 @@ _ITEM_START = re.compile(
 )
 _TIER = re.compile(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+cấp\s+\w+$", re.IGNORECASE)
 _TIER_TAIL = re.compile(r"^cấp\s+(?:tỉnh|huyện|xã)$", re.IGNORECASE)
-_UNIT_ITEM = re.compile(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ]")
-_UNIT_TAIL = re.compile(r"^(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]")
+_UNIT_WORDS = r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)"
+_UNIT_ITEM = re.compile(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+" + _UNIT_WORDS + r"\s+(?=[^\W\d_])(?=\w)[^\sa-zà-ỹđ]")
+_UNIT_TAIL = re.compile(r"^" + _UNIT_WORDS + r"\s+[^\sa-zà-ỹđ\d\W]")
 
 
 def _split_top(cell: str) -> list[str]:
@@ -251,7 +255,11 @@ def _split_list(piece: str) -> list[str]:
     for m in re.finditer(r"\s*,\s*|\s+và\s+", piece):
         nxt = piece[m.end():]
         current = piece[pos:m.start()].strip()
-        if _ITEM_START.match(nxt) or ("," in m.group(0) and _TIER.match(current) and _TIER_TAIL.match(_first_words(nxt, 2))) or ("," in m.group(0) and _UNIT_ITEM.match(current) and _UNIT_TAIL.match(nxt)):
+        comma = "," in m.group(0)
+        opens_item = bool(_ITEM_START.match(nxt)) or (not comma and bool(re.match(r"cơ\s+quan\b", nxt)))
+        elliptic_tier = comma and bool(_TIER.match(current)) and bool(_TIER_TAIL.match(_first_words(nxt, 2)))
+        elliptic_unit = comma and bool(_UNIT_ITEM.match(current)) and bool(_UNIT_TAIL.match(nxt))
+        if opens_item or elliptic_tier or elliptic_unit:
             items.append(current)
             pos = m.end()
     items.append(piece[pos:].strip())
@@ -287,8 +295,9 @@ def _split_glued(item: str) -> list[str]:
     words = item.split()
     for k in range(1, len(words)):
         left, right = " ".join(words[:k]), " ".join(words[k:])
-        if lookup(left) and (lookup(right) or (len(_split_glued(right)) > 1 and all(lookup(r) for r in _split_glued(right)))):
-            return [left, *_split_glued(right)]
+        rest = _split_glued(right)
+        if lookup(left) and (lookup(right) or (len(rest) > 1 and all(lookup(r) for r in rest))):
+            return [left, *rest]
     return [item]
 
 
@@ -332,7 +341,7 @@ _STOP_WORDS = {
     "khẩn", "nâng", "quán", "đôn", "giám", "bố", "tập", "duy", "cập", "công", "hoàn", "tự", "về", "bảo",
     "đảm", "xử", "chuẩn", "trình", "ký", "thẩm", "gửi", "tạo", "huy", "chịu", "có", "sớm", "kịp", "khi",
     "tại", "là", "cần", "được", "đã", "sẽ", "đang", "không", "vào", "với", "viết", "đăng", "lồng", "vận",
-    "quy", "giao", "thống", "phát", "biên", "in", "xuất", "tìm", "đẩy", "mở", "tích", "khảo", "ứng",
+    "quy", "giao", "thống", "phát", "biên", "in", "xuất", "tìm", "đẩy", "mở", "tích", "khảo", "ứng", "tổ",
 }
 # Words that look like stops but continue a collective name ("có liên quan", "ban, ngành").
 _STOP_EXCEPTIONS = {("có", "liên"), ("công", "an"), ("ban", "ngành")}
@@ -360,6 +369,18 @@ def _gazetteer_prefix(text: str) -> int:
     return 0
 
 
+def _ends_phrase(text: str, i: int, word: str, bare: str, nxt_bare: str, relative: bool) -> bool:
+    """Whether ``word`` (at ``i``) is the verb or preposition that closes an agency phrase."""
+    if relative:
+        # Inside "đã được UBND tỉnh phân công ..." only a purpose clause closes the phrase.
+        return bare in {"để", "nhằm"}
+    if bare == "trong":
+        return bool(_TRONG_STOP.match(text[i:].casefold()))
+    if not word[:1].islower() or bare not in _STOP_WORDS or (bare, nxt_bare) in _STOP_EXCEPTIONS:
+        return False
+    return not (bare == "tổ" and text[:i].rstrip().endswith("các"))
+
+
 def agency_phrase_end(text: str, pos: int = 0) -> int | None:
     """End offset of the agency list starting at ``pos`` (None if no agency starts there).
 
@@ -371,6 +392,7 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
         return None
     i = pos
     relative = False
+    plain_words = False
     last_end = pos
     n_words = 0
     while i < len(text):
@@ -378,10 +400,13 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
             i += 1
         # Named bodies the gazetteer knows: jump over the whole name (it may hold "," or "và").
         g = _gazetteer_prefix(text[i:]) if not relative and (i == pos or _is_item_start(text[i:])) else 0
-        if g:
+        if g and not plain_words:
+            entry = lookup(text[i:i + g])
             i += g
             last_end = i
         else:
+            plain_words = False
+            entry = None
             m = _WORD.match(text, i)
             if not m:
                 break
@@ -393,8 +418,7 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
                 break
             if bare in ("được", "đã") and i > pos:
                 relative = True
-            elif (i > pos and not relative and word[:1].islower() and bare in _STOP_WORDS and (bare, nxt_bare) not in _STOP_EXCEPTIONS \
-                    and not (bare == "tổ" and text[:i].rstrip().endswith("các"))) or (i > pos and relative and bare in {"để", "nhằm"}) or (i > pos and bare == "trong" and _TRONG_STOP.match(text[i:].casefold())):
+            elif i > pos and _ends_phrase(text, i, word, bare, nxt_bare, relative):
                 break
             i = m.end()
             n_words += 1
@@ -422,8 +446,11 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
         if j and "," in j.group(0) and _CONTINUE_AFTER_COMMA.match(text[i + j.end():]):
             i += j.end()
             continue
-        # A collective's modifiers may follow a gazetteer name ("Các cơ quan có liên quan" is known,
-        # "các cơ quan có liên quan trong và ngoài tỉnh" is not): only plain words, checked above.
+        # A collective's modifiers may follow its gazetteer name ("các cơ quan truyền thông" is known,
+        # "các cơ quan truyền thông trong và ngoài tỉnh" is not): go on word by word.
+        if entry is not None and entry.type == "collective" and text[i:i + 1] == " ":
+            plain_words = True
+            continue
         break
     end = last_end
     while end > pos and text[end - 1] in " ,;":

@@ -107,7 +107,7 @@ def duty_sections(text: str) -> list[tuple[str, int, int]]:
             continue
         i += 1
     out = []
-    for n, (li, title, body_line) in enumerate(heads):
+    for n, (_, title, body_line) in enumerate(heads):
         if not _DUTY_SECTION.search(title):
             continue
         end_line = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
@@ -213,6 +213,10 @@ def _duty(section: str, index: str, text: str, lead: list[str], pos: int, year: 
     }
 
 
+def _label(item: _Item) -> str:
+    return {"num": f"{item.label}.", "letter": f"{item.label})"}.get(item.kind, item.label)
+
+
 def _walk(item: _Item, path: list[str], lead: list[str], index_base: str, out: list[dict],
           year: int | None) -> None:
     section = " / ".join(path)
@@ -229,14 +233,14 @@ def _walk(item: _Item, path: list[str], lead: list[str], index_base: str, out: l
             names, title, rest = heading
             duties = ([rest] if rest else []) + paragraphs[1:]
             if child.children:
-                label = f"{child.label}{')' if child.kind == 'letter' else '.'}" if child.kind in ("num", "letter") else "-"
+                label = _label(child)
                 _walk(child, [*path, f"{label} {title}"], names, index, out, year)
             for para in duties:
                 out.append(_duty(section, index, " ".join(para), names, child.pos, year))
             continue
         if child.children and paragraphs and _is_grouping(paragraphs[0]):
             title = collapse(" ".join(paragraphs[0]))
-            label = f"{child.label}{')' if child.kind == 'letter' else '.'}" if child.kind in ("num", "letter") else "-"
+            label = _label(child)
             sub_lead = subject_of(title) or lead
             _walk(child, [*path, f"{label} {title}"], sub_lead, index, out, year)
             continue

@@ -279,9 +279,7 @@ def _is_band(row: list[str], roles: list[str]) -> bool:
     uniq = list(dict.fromkeys(filled))
     if len(uniq) == 1:
         return len(filled) > 1 or (bool(_SECTION.match(uniq[0])) and not _LEADING_INDEX.match(uniq[0]))
-    if roles[0] == "index" and _ROMAN_ONLY.match(cells[0]) and len(uniq) == 2:
-        return True
-    return False
+    return bool(roles[0] == "index" and _ROMAN_ONLY.match(cells[0]) and len(uniq) == 2)
 
 
 # --- other formats -----------------------------------------------------------------------
@@ -310,7 +308,8 @@ def rows_from_html(html: str) -> list[list[list[str]]]:
                     br.replace_with("\n")
                 parts = [p.text(separator=" ") for p in cell.css("p")] or [cell.text(separator=" ")]
                 value = "\n".join(collapse(p) for p in parts if collapse(p))
-                span = int(cell.attributes.get("colspan") or 1) if (cell.attributes.get("colspan") or "1").isdigit() else 1
+                colspan = cell.attributes.get("colspan") or "1"
+                span = int(colspan) if colspan.isdigit() else 1
                 row.extend([value] * max(span, 1))
             if row:
                 rows.append(row)

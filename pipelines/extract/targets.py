@@ -1,7 +1,138 @@
-"""Placeholder until implemented."""
+"""Targets (chỉ tiêu, mục tiêu cụ thể) with their printed values and years.
+
+Two sources: items under a heading naming "chỉ tiêu" or "mục tiêu cụ thể"
+("II. CÁC CHỈ TIÊU CHỦ YẾU", "b) Mục tiêu cụ thể:"), and rows of an appendix
+table whose caption or content column names them ("DANH MỤC MỘT SỐ MỤC TIÊU
+CỤ THỂ").  A general aim ("Mục tiêu chung") is not a target.
+"""
 
 from __future__ import annotations
 
+import re
+
+from pipelines.extract.responsibilities import _marker, _sentence_case
+from pipelines.extract.tables import find_tables, table_rows
+from pipelines.extract.tasks import appendix_title
+from pipelines.extract.text import collapse
+from pipelines.extract.timeframes import parse_timeframe
+
+_TARGET_HEADING = re.compile(r"chỉ\s+tiêu|mục\s+tiêu\s+cụ\s+thể", re.IGNORECASE)
+_ROMAN = re.compile(r"^\s*([IVXLC]+)\s*\.\s+(\S.*)$")
+_PERCENT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%")
+_RANK = re.compile(r"\btop\s+\d+\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:năm|đến|giai\s+đoạn)\s+((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?", re.IGNORECASE)
+
+
+def target_values(text: str) -> list[str]:
+    """Printed percentages and ranks in order, repeats kept ("100 %" -> "100%")."""
+    found: list[tuple[int, str]] = [(m.start(), f"{m.group(1)}%") for m in _PERCENT.finditer(text)]
+    found += [(m.start(), m.group(0)) for m in _RANK.finditer(text)]
+    return [v for _, v in sorted(found)]
+
+
+def target_years(text: str) -> list[int]:
+    years: list[int] = []
+    for m in _YEAR.finditer(text):
+        for g in m.groups():
+            if g and int(g) not in years:
+                years.append(int(g))
+    return years
+
+
+def _heading_text(lines: list[str], i: int, cut: int) -> tuple[str, int]:
+    title = lines[i][cut:].strip()
+    j = i + 1
+    while j < len(lines) and title.isupper() and lines[j].strip().isupper() and not _marker(lines[j]):
+        title += " " + lines[j].strip()
+        j += 1
+    return collapse(title), j
+
+
+def _section_targets(text: str) -> list[dict]:
+    lines = text.split("\n")
+    out: list[dict] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        rm = _ROMAN.match(line)
+        mk = None if rm else _marker(line)
+        if not (rm or mk):
+            i += 1
+            continue
+        if rm:
+            title, j = _heading_text(lines, i, line.index(rm.group(2)))
+            label, kind = f"{rm.group(1)}.", "roman"
+        else:
+            kind, lab, cut = mk
+            title, j = _heading_text(lines, i, cut)
+            label = f"{lab})" if kind == "letter" else (f"{lab}." if kind == "num" else "-")
+        general_aim = re.search(r"mục\s+tiêu\s+chung", title, re.IGNORECASE)
+        if not _TARGET_HEADING.search(title) or len(title.split()) > 12 or general_aim:
+            i += 1
+            continue
+        section = f"{label} {_sentence_case(title).rstrip(':')}"
+        items: list[list[str]] = []
+        item_kind = None
+        k = j
+        while k < len(lines):
+            ln = lines[k]
+            if _ROMAN.match(ln):
+                break
+            m2 = _marker(ln)
+            if m2:
+                if item_kind is None and m2[0] != kind:
+                    item_kind = m2[0]
+                if m2[0] == item_kind:
+                    items.append([m2[1], ln[m2[2]:].strip()])
+                    k += 1
+                    continue
+                break
+            if items and ln.strip():
+                items[-1][1] += " " + ln.strip()
+            elif not items and ln.strip() and item_kind is None:
+                break  # prose under the heading: not a list of targets
+            k += 1
+        for n, (lab, body) in enumerate(items, start=1):
+            if item_kind in ("num", "letter"):
+                index = lab
+            else:
+                index = f"{label.rstrip(').')}-{n}" if kind == "letter" else str(n)
+            body = collapse(body)
+            out.append({"section": section, "index": index, "text": body,
+                        "values": target_values(body), "years": target_years(body)})
+        i = max(k, i + 1)
+    return out
+
+
+def _table_targets(text: str, document: dict) -> list[dict]:
+    year = None
+    m = re.match(r"(\d{4})", str((document or {}).get("date") or ""))
+    if m:
+        year = int(m.group(1))
+    out: list[dict] = []
+    for table in find_tables(text):
+        header = " ".join(table.header)
+        if "content" not in table.roles or not (
+            _TARGET_HEADING.search(table.caption) or _TARGET_HEADING.search(header)
+        ):
+            continue
+        for row in table_rows(table):
+            body = row.cells["content"]
+            deadline = collapse(row.cells.get("timeframe", "")) or None
+            parsed = parse_timeframe(deadline, year) if deadline else None
+            years = target_years(body)
+            if parsed and parsed.get("end"):
+                y = int(parsed["end"][:4])
+                if y not in years:
+                    years.append(y)
+            rec = {"section": row.section or appendix_title(table.caption), "index": row.index, "text": body,
+                   "values": target_values(body), "years": years}
+            if deadline:
+                rec["deadline"] = deadline
+            out.append(rec)
+    return out
+
 
 def extract_targets(text: str, document: dict) -> list[dict]:
-    return []
+    """Targets of a plan, in document order: heading lists first, then appendix tables."""
+    return _section_targets(text) + _table_targets(text, document)
