@@ -114,10 +114,14 @@ def _resolve_nodes(G: nx.MultiDiGraph, node_or_number: str) -> list[Any]:
     if node_or_number in G:
         return [node_or_number]
     key = _norm_key(str(node_or_number))
+    if not key:
+        raise KeyError("empty focus")
     for field in ("number", "label"):
-        hits = [n for n, d in G.nodes(data=True) if key and _norm_key(str(d.get(field) or "")) == key]
-        if hits:
-            return hits
+        hits = [n for n, d in G.nodes(data=True) if _norm_key(str(d.get(field) or "")) == key]
+        # Tasks repeat their plan's number: the document itself is what was asked for.
+        documents = [n for n in hits if _kind(G.nodes[n]) in DOCUMENT_KINDS]
+        if documents or hits:
+            return documents or hits
     raise KeyError(f"no node has id, number or label {node_or_number!r}")
 
 
@@ -223,6 +227,7 @@ def _layered_positions(G: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
     """
     pos: dict[Any, tuple[float, float]] = {}
     width = max(1400.0, math.sqrt(G.number_of_nodes()) * 130.0)
+    compact = G.number_of_nodes() > FORCE_LAYOUT_MAX_NODES
     levels = _document_levels(G)
     owner = _task_owner(G)
     tasks_of: dict[Any, list[Any]] = defaultdict(list)
@@ -243,13 +248,8 @@ def _layered_positions(G: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
         by_level[lvl].append(n)
     for lvl in sorted(by_level):
         members = _barycentre_order(by_level[lvl], anchors, G)
-        plain = [n for n in members if n not in tasks_of]
-        groups = [n for n in members if n in tasks_of]
-        y = _rows(plain, width, NODE_GAP, y, pos)
-        note_anchors(plain)
-        if groups:
-            y = _group_shelves(groups, tasks_of, G, width, y, pos)
-            note_anchors(n for g in groups for n in (g, *tasks_of[g]))
+        y = _group_shelves(members, tasks_of, G, width, y, pos, compact=compact)
+        note_anchors(n for m in members for n in (m, *tasks_of.get(m, ())))
     loose_tasks = [n for n, d in G.nodes(data=True) if _kind(d) == "task" and n not in pos]
     y = _rows(_barycentre_order(loose_tasks, anchors, G), width, TASK_GAP * 2, y, pos)
     note_anchors(loose_tasks)
@@ -259,47 +259,53 @@ def _layered_positions(G: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
 
 
 def _group_shelves(
-    plans: list[Any],
+    members: list[Any],
     tasks_of: Mapping[Any, list[Any]],
     G: nx.MultiDiGraph,
     width: float,
     y: float,
     pos: dict[Any, tuple[float, float]],
+    *,
+    compact: bool,
 ) -> float:
-    """Shelf-pack plan groups: each plan on top, its tasks in a small grid beneath it."""
-    blocks = []
-    for plan in plans:
-        tasks = sorted(tasks_of[plan], key=lambda t: _sort_key(G, t))
-        cols = max(1, math.ceil(math.sqrt(len(tasks) * 2)))
-        rows = math.ceil(len(tasks) / cols)
-        block_w = max(NODE_GAP, cols * TASK_GAP)
-        block_h = ROW_GAP + rows * TASK_GAP
-        blocks.append((plan, tasks, cols, block_w, block_h))
-    total_w = sum(b[3] for b in blocks) + GROUP_GAP * (len(blocks) - 1)
-    shelf_w = min(width, total_w) if total_w > 0 else width
-    shelf: list[tuple[Any, list[Any], int, float, float]] = []
+    """Shelf-pack one layer: each document in a block, a plan's tasks in a small grid beneath it.
 
-    def flush(shelf_y: float) -> float:
-        used = sum(b[3] for b in shelf) + GROUP_GAP * (len(shelf) - 1)
-        x = -used / 2
-        for plan, tasks, cols, block_w, _ in shelf:
+    Documents without tasks and plans with tasks share the same shelves, so the layer stays one
+    layer. ``compact`` (large graphs) packs tasks tightly; small graphs leave room for task labels.
+    """
+    task_dx, task_dy = (TASK_GAP, TASK_GAP) if compact else (150.0, 95.0)
+    blocks = []
+    for node in members:
+        tasks = sorted(tasks_of.get(node, ()), key=lambda t: _sort_key(G, t))
+        if not tasks:
+            blocks.append((node, tasks, 1, float(NODE_GAP), 0.0))
+            continue
+        cols = max(1, math.ceil(math.sqrt(len(tasks) * 2))) if compact else min(len(tasks), 4)
+        rows = math.ceil(len(tasks) / cols)
+        block_w = max(NODE_GAP, cols * task_dx) + GROUP_GAP
+        blocks.append((node, tasks, cols, block_w, ROW_GAP + (rows - 1) * task_dy + ROW_GAP / 2))
+
+    def flush(shelf: list[tuple[Any, list[Any], int, float, float]], shelf_y: float) -> float:
+        x = -sum(b[3] for b in shelf) / 2
+        for node, tasks, cols, block_w, _ in shelf:
             cx = x + block_w / 2
-            pos[plan] = (cx, shelf_y)
-            tx0 = cx - (min(cols, len(tasks)) - 1) * TASK_GAP / 2
+            pos[node] = (cx, shelf_y)
+            tx0 = cx - (min(cols, len(tasks)) - 1) * task_dx / 2
             for i, t in enumerate(tasks):
-                pos[t] = (tx0 + (i % cols) * TASK_GAP, shelf_y + ROW_GAP + (i // cols) * TASK_GAP)
-            x += block_w + GROUP_GAP
+                pos[t] = (tx0 + (i % cols) * task_dx, shelf_y + ROW_GAP + (i // cols) * task_dy)
+            x += block_w
         return shelf_y + max(b[4] for b in shelf) + ROW_GAP
 
+    shelf: list[tuple[Any, list[Any], int, float, float]] = []
     line_w = 0.0
     for block in blocks:
-        if shelf and line_w + GROUP_GAP + block[3] > shelf_w:
-            y = flush(y)
+        if shelf and line_w + block[3] > width + NODE_GAP:
+            y = flush(shelf, y)
             shelf, line_w = [], 0.0
-        line_w += block[3] + (GROUP_GAP if shelf else 0)
+        line_w += block[3]
         shelf.append(block)
     if shelf:
-        y = flush(y)
+        y = flush(shelf, y)
     return y - ROW_GAP + LAYER_GAP
 
 
@@ -422,8 +428,11 @@ def _node_payload(
         "kind": kind,
         "name": name,
         "search": search_key(name, fields["number"], fields["title"], fields["issuer"]),
-        **fields,
+        # "title" is vis-network's tooltip, so the document's own title travels as "doc_title".
+        **{("doc_title" if k == "title" else k): v for k, v in fields.items()},
     }
+    if kind == "task":
+        payload["widthConstraint"] = {"maximum": 130}
     if style.shape == "box":
         # Label inside a filled box: no white halo, which would blur white text.
         payload["font"] = {"color": style.font_color, "size": 15, "strokeWidth": 0}

@@ -116,7 +116,7 @@
     body.appendChild(kindTag(n.kind));
     body.appendChild(rows([
       [n.kind === "task" ? "Kế hoạch số" : "Số hiệu", n.number],
-      ["Tên / trích yếu", n.name.indexOf(n.title) === -1 ? n.title : ""],
+      ["Tên / trích yếu", n.name.indexOf(n.doc_title) === -1 ? n.doc_title : ""],
       ["Ngày", n.date],
       ["Cơ quan ban hành", n.issuer],
       ["Tỉnh/thành", n.province],
@@ -215,7 +215,7 @@
 
   function openAllClusters() {
     api.clusters.forEach(function (id) {
-      if (network.isCluster(id)) network.clustering.openCluster(id, {}, false);
+      if (network.body.nodes[id] && network.isCluster(id)) network.clustering.openCluster(id, {}, false);
     });
     api.clusters = [];
     network.body.emitter.emit("_dataChanged");
