@@ -45,11 +45,26 @@ _TYPE_ALT = "|".join(sorted((w.replace(" ", r"\s+") for w in _TYPE_WORDS), key=l
 _TYPE_BEFORE = re.compile(rf"(?<![a-z])({_TYPE_ALT})\s*(?:so\s*:?\s*)?$")
 # Short forms on the original text: "Nghị quyết 76", "Đề án số 06" (not followed by "/" or "-code").
 _SHORT_TYPE_WORDS = sorted({v for v in _TYPE_WORDS.values()}, key=len, reverse=True)
+# A leading character class lets the regex engine skip ahead quickly; the pairing of first letter
+# and rest is checked afterwards (_short_form_type), as is the left word boundary.
+_SHORT_FIRSTS = "".join(sorted({c for n in _SHORT_TYPE_WORDS for c in (n[0].upper(), n[0].lower())}))
 _SHORT_FORM = re.compile(
-    r"(?<![\w])(" + "|".join(n.replace(" ", r"\s+") for n in _SHORT_TYPE_WORDS) + r")\s+(?:số\s+)?(\d{1,5})"
-    r"(?![\d,.]?\d)(?!\s*[/-]\s*[\wĐđ])",
-    re.IGNORECASE,
+    rf"[{_SHORT_FIRSTS}](?:" + "|".join(n[1:].replace(" ", r"\s+") for n in _SHORT_TYPE_WORDS) + r")"
+    r"\s+(?:số\s+)?(\d{1,5})(?![\d,.]?\d)(?!\s*[/-]\s*[\wĐđ])"
 )
+_SHORT_NAMES = {fold(n): n for n in _SHORT_TYPE_WORDS}
+
+
+def _short_form_type(text: str, m: re.Match[str]) -> str | None:
+    """Type name of a short-form match, or ``None`` (mid-word hit or mismatched first letter)."""
+    if m.start() > 0 and text[m.start() - 1].isalnum():
+        return None
+    word = re.sub(r"\s+", " ", text[m.start() : m.start(1)]).strip()
+    word = re.sub(r"\s+số$", "", word)
+    name = _SHORT_NAMES.get(fold(word))
+    if name is None or word[1:] != name[1:]:
+        return None
+    return name
 _DEFINED_ALIAS = re.compile(
     r"\(\s*sau\s+đây\s+(?:được\s+)?(?:gọi|viết)\s+tắt\s+(?:là\s+)?(?P<alias>[^()]{1,120}?)\s*\)"
 )
@@ -425,7 +440,7 @@ def _title_implements(doc_title: str | None, inst: _Instrument, doc_type: str | 
     if not doc_title:
         return False
     folded = fold(doc_title)
-    verb = re.search(r"(?:thuc hien|trien khai)\s+(.*)$", folded)
+    verb = re.search(r"(?:thuc hien|trien khai)(?:\s*,?\s*(?:thuc hien|trien khai))*\s+(.*)$", folded)
     if not verb:
         return False
     rest = verb.group(1)
@@ -474,7 +489,8 @@ def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: l
     # 2. Short forms "Type n" resolved by a subject that introduced them or by type + serial.
     taken = [(m.start, m.end) for i in instruments for m in i.mentions] + own_spans
     for sm in _SHORT_FORM.finditer(text):
-        if any(a <= sm.start() < b for a, b in taken):
+        type_name = _short_form_type(text, sm)
+        if type_name is None or any(a <= sm.start() < b for a, b in taken):
             continue
         form = _collapse(sm.group(0))
         form_f = fold(form)
@@ -484,8 +500,7 @@ def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: l
         ]
         cands = introduced
         if not cands:
-            type_name = _collapse(sm.group(1))
-            serial = int(sm.group(2))
+            serial = int(sm.group(1))
             cands = [
                 i for i in instruments
                 if i.mentions[0].number is not None and int(i.mentions[0].number.serial) == serial

@@ -124,15 +124,21 @@ def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
 def _case_lookup(body: str):
     """Casing of words as the body prints them mid-sentence (used to sentence-case headings)."""
     cache: dict[str, str | None] = {}
+    lowered = body.lower()
+    if len(lowered) != len(body):  # a rare letter changed length when lowered: keep offsets honest
+        lowered, body = body, body
 
     def variant(phrase_words: list[str], idx: int) -> str | None:
         key = " ".join(phrase_words) + f"#{idx}"
         if key in cache:
             return cache[key]
-        pattern = r"(?<![\w])" + r"\s+".join(re.escape(w) for w in phrase_words) + r"(?![\w])"
+        # Starts with a literal so the engine's fast prefix scan applies; the boundary is checked below.
+        pattern = r"\s+".join(re.escape(w.lower()) for w in phrase_words) + r"(?![\w])"
         counts: Counter[str] = Counter()
-        for m in re.finditer(pattern, body, re.IGNORECASE):
-            words = m.group(0).split()
+        for m in re.finditer(pattern, lowered):
+            if m.start() > 0 and lowered[m.start() - 1].isalnum():
+                continue
+            words = body[m.start() : m.end()].split()
             if idx == 0:
                 prev = body[max(0, m.start() - 3) : m.start()].rstrip()
                 if not prev or not (prev[-1].isalnum() or prev[-1] == ","):

@@ -239,9 +239,13 @@ def _number_regex() -> re.Pattern[str]:
         p = _expand(form.pattern)
         if p not in seen:
             seen.append(p)
-    # Longest shapes first so "61/2018/NĐ-CP" is never read as "61/2018" + junk.
-    body = "|".join(f"(?:{p})" for p in sorted(seen, key=len, reverse=True))
-    return re.compile(rf"(?<![\w/.,])(?:{body})")
+    # Longest shapes first so "61/2018/NĐ-CP" is never read as "61/2018" + junk.  Every form starts
+    # with {NUM}; the first digit is matched before the boundary check so the scan stays fast.
+    num = _PLACEHOLDERS["NUM"]
+    if not all(p.startswith(num) for p in seen):
+        raise RuntimeError(f"{REFERENCE_DIR / 'number_forms.json'}: every form must start with {{NUM}}")
+    tails = "|".join(f"(?:{p[len(num):]})" for p in sorted(seen, key=len, reverse=True))
+    return re.compile(rf"\d(?<![\w/.,]\d)\d{{0,4}}(?:{tails})")
 
 
 _SEGMENT = re.compile(r"\d+|[^\W\d_]+\d*")
