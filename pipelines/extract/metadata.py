@@ -138,6 +138,10 @@ def _case_lookup(body: str):
         for m in re.finditer(pattern, lowered):
             if m.start() > 0 and lowered[m.start() - 1].isalnum():
                 continue
+            line_from = body.rfind("\n", 0, m.start()) + 1
+            line_to = body.find("\n", m.end())
+            if _is_caps(body[line_from : line_to if line_to >= 0 else len(body)]):
+                continue  # another heading: its capitals are typographic
             words = body[m.start() : m.end()].split()
             if idx == 0:
                 prev = body[max(0, m.start() - 3) : m.start()].rstrip()
@@ -157,7 +161,14 @@ def sentence_case(heading: str, body: str) -> str:
         return heading
     variant = _case_lookup(body)
     out = [words[0].capitalize()]
-    for i in range(1, len(words)):
+    # The type name opening the heading keeps its registry spelling ("QUYẾT ĐỊNH" -> "Quyết định").
+    first = 1
+    for name in sorted(set(_HEADING_TYPES.values()), key=len, reverse=True):
+        n = name.split()
+        if [w.lower() for w in words[: len(n)]] == [w.lower() for w in n]:
+            out, first = list(n), len(n)
+            break
+    for i in range(first, len(words)):
         w = words[i]
         if any(c.isdigit() for c in w) or not any(c.isalpha() for c in w):
             out.append(w)

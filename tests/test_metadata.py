@@ -1,0 +1,116 @@
+"""Document metadata: seeds against gold, layout variants, casing, robustness."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.extract.metadata import extract_metadata, sentence_case
+from pipelines.ingest.source import read_source
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+GOLD = Path(__file__).resolve().parent / "fixtures" / "gold"
+FIELDS = ("number", "doc_type", "issuer", "province", "date", "title", "signer")
+
+
+@pytest.mark.parametrize("gold_path", sorted(GOLD.glob("*.json")), ids=lambda p: p.stem[:3])
+def test_seed_metadata_matches_gold(gold_path: Path) -> None:
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    doc = extract_metadata(read_source(RAW / gold["source"]).text)
+    for field in FIELDS:
+        assert doc[field] == gold["document"][field], field
+
+
+def test_seed_extras_signer_role_and_self_aliases() -> None:
+    doc = extract_metadata(read_source(RAW / "000_8b11740c270d85e3.txt").text)
+    assert doc["signer_role"] == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    assert doc["aliases"] == ["Kế hoạch CCHC 2022", "Kế hoạch CCHC năm 2022"]
+
+
+LETTER = """BỘ NỘI VỤ
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 35/QĐ- BNV
+Hà Nội, ngày 22/01/2024
+QUYẾT ĐỊNH
+BAN HÀNH KẾ HOẠCH THÔNG TIN, TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH NĂM 2024
+Căn cứ Nghị định số 63/2022/NĐ-CP của Chính phủ; xét đề nghị của Vụ trưởng Vụ Cải cách hành chính,
+Bộ trưởng Bộ Nội vụ ban hành Kế hoạch thông tin, tuyên truyền cải cách hành chính năm 2024.
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch.
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+Nguyễn Trọng Thừa
+"""
+
+
+def test_ministry_letterhead_numeric_date_and_signature() -> None:
+    doc = extract_metadata(LETTER)
+    assert doc["number"] == "35/QĐ-BNV"
+    assert doc["doc_type"] == "Quyết định"
+    assert doc["issuer"] == "Bộ Nội vụ"
+    assert doc["province"] is None
+    assert doc["date"] == "2024-01-22"
+    assert doc["title"] == "Quyết định ban hành Kế hoạch thông tin, tuyên truyền cải cách hành chính năm 2024"
+    assert doc["signer"] == "Nguyễn Trọng Thừa"
+    assert doc["signer_role"] == "KT. BỘ TRƯỞNG / THỨ TRƯỞNG"
+
+
+def test_city_letterhead_gives_city_level() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: 12/KH-UBND\nCần Thơ, ngày 5 tháng 1 năm 2023\nKẾ HOẠCH\nPHÁT TRIỂN THÀNH PHỐ CẦN THƠ\n"
+            "Ủy ban nhân dân thành phố Cần Thơ ban hành kế hoạch.")
+    doc = extract_metadata(text)
+    assert (doc["issuer"], doc["province"], doc["date"]) == ("UBND thành phố Cần Thơ", "Cần Thơ", "2023-01-05")
+    assert doc["title"] == "Kế hoạch phát triển thành phố Cần Thơ"
+
+
+def test_sentence_case_takes_capitals_from_the_body() -> None:
+    body = ("Ủy ban nhân dân tỉnh Long An triển khai Nghị quyết của Chính phủ về cải cách hành chính; "
+            "Sở Nội vụ tổng hợp.")
+    heading = "KẾ HOẠCH THỰC HIỆN NGHỊ QUYẾT CỦA CHÍNH PHỦ VỀ CẢI CÁCH HÀNH CHÍNH TỈNH LONG AN"
+    assert sentence_case(heading, body) == (
+        "Kế hoạch thực hiện Nghị quyết của Chính phủ về cải cách hành chính tỉnh Long An")
+
+
+def test_news_page_without_number_or_heading() -> None:
+    text = ("Trang chủ\nChi tiết tin\n\nLong An: Sơ kết công tác cải cách hành chính 6 tháng đầu năm 2023\n"
+            "15/07/2023 - Lượt xem: 12\n\nSáng ngày 14/7, UBND tỉnh Long An tổ chức hội nghị. "
+            "Các sở của tỉnh Long An tham dự.\n")
+    doc = extract_metadata(text)
+    assert doc["doc_type"] == "Tin tức"
+    assert doc["number"] is None and doc["signer"] is None
+    assert doc["date"] == "2023-07-15"
+    assert doc["title"] == "Long An: Sơ kết công tác cải cách hành chính 6 tháng đầu năm 2023"
+    assert doc["province"] == "Long An"
+    assert doc["issuer"] == "Cổng Thông tin điện tử tỉnh Long An" and doc["issuer_inferred"] is True
+
+
+def test_database_header_fills_what_the_body_lacks() -> None:
+    text = ("Quyết định 15/2024/QĐ-UBND năm 2024\n\nSố hiệu 15/2024/QĐ-UBND\nNgày ban hành 02/04/2024\n"
+            "Loại văn bản Quyết định\nCơ quan ban hành Tỉnh Bến Tre\nNgười ký Trần Ngọc Tam\n\n"
+            "Nội dung đang cập nhật [...]")
+    doc = extract_metadata(text)
+    assert doc["number"] == "15/2024/QĐ-UBND"
+    assert doc["date"] == "2024-04-02"
+    assert doc["doc_type"] == "Quyết định"
+    assert doc["issuer"] == "UBND tỉnh Bến Tre" and doc["province"] == "Bến Tre"
+    assert doc["signer"] == "Trần Ngọc Tam"
+
+
+def test_empty_like_text_gives_all_none() -> None:
+    doc = extract_metadata("xin chào")
+    assert all(doc[f] is None for f in FIELDS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=500))
+def test_metadata_never_raises(text: str) -> None:
+    doc = extract_metadata(text)
+    assert set(FIELDS) <= set(doc)
