@@ -233,8 +233,14 @@ _ITEM_START = re.compile(
 _TIER = re.compile(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+cấp\s+\w+$", re.IGNORECASE)
 _TIER_TAIL = re.compile(r"^cấp\s+(?:tỉnh|huyện|xã)$", re.IGNORECASE)
 _UNIT_WORDS = r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)"
-_UNIT_ITEM = re.compile(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+" + _UNIT_WORDS + r"\s+(?=[^\W\d_])(?=\w)[^\sa-zà-ỹđ]")
-_UNIT_TAIL = re.compile(r"^" + _UNIT_WORDS + r"\s+[^\sa-zà-ỹđ\d\W]")
+# A named unit: the unit word is followed by a capitalised place name ("huyện Mỏ Cày Bắc").
+_UNIT_ITEM = re.compile(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+" + _UNIT_WORDS + r"\s+(?P<name>\w)")
+_UNIT_TAIL = re.compile(r"^" + _UNIT_WORDS + r"\s+(?P<name>\w)")
+
+
+def _named_unit(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    m = pattern.match(text)
+    return m if m and m.group("name").isupper() else None
 
 
 def _split_top(cell: str) -> list[str]:
@@ -258,7 +264,7 @@ def _split_list(piece: str) -> list[str]:
         comma = "," in m.group(0)
         opens_item = bool(_ITEM_START.match(nxt)) or (not comma and bool(re.match(r"cơ\s+quan\b", nxt)))
         elliptic_tier = comma and bool(_TIER.match(current)) and bool(_TIER_TAIL.match(_first_words(nxt, 2)))
-        elliptic_unit = comma and bool(_UNIT_ITEM.match(current)) and bool(_UNIT_TAIL.match(nxt))
+        elliptic_unit = comma and bool(_named_unit(_UNIT_ITEM, current)) and bool(_named_unit(_UNIT_TAIL, nxt))
         if opens_item or elliptic_tier or elliptic_unit:
             items.append(current)
             pos = m.end()
@@ -279,8 +285,8 @@ def _restore_heads(items: list[str]) -> list[str]:
             if m:
                 out.append(f"{m.group(1)} {item}")
                 continue
-        if out and _UNIT_TAIL.match(item):
-            m = _UNIT_ITEM.match(out[-1])
+        if out and _named_unit(_UNIT_TAIL, item):
+            m = _named_unit(_UNIT_ITEM, out[-1])
             if m:
                 out.append(f"{m.group(1)} {item}")
                 continue

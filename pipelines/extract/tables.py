@@ -19,6 +19,7 @@ numbers are kept (``seq`` tells them apart).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from pipelines.extract.text import collapse
@@ -69,6 +70,15 @@ class TableRow:
     seq: int = 0
 
 
+def _strip_accents(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+# PDF text extraction sometimes loses diacritics: match headers without them too.
+_ROLE_PATTERNS_PLAIN = tuple((role, re.compile(_strip_accents(p.pattern))) for role, p in _ROLE_PATTERNS)
+
+
 def header_role(cell: str) -> str | None:
     """The meaning of one header cell, or None if it names no known column."""
     text = collapse(cell).casefold()
@@ -76,6 +86,10 @@ def header_role(cell: str) -> str | None:
         return None
     for role, pattern in _ROLE_PATTERNS:
         if pattern.search(text):
+            return role
+    plain = _strip_accents(text)
+    for role, pattern in _ROLE_PATTERNS_PLAIN:
+        if pattern.search(plain):
             return role
     return None
 
@@ -117,18 +131,30 @@ def _split_caption(block: str) -> tuple[str, str] | None:
     """Split a block into (caption lines, header cell) when its tail is a header cell.
 
     Text before a table is not closed by a bar, so it shares a block with the first header cell.
+    The header cell is the longest tail with the same meaning as the shortest meaningful tail
+    ("dung công việc" -> "Nội dung công việc", but not "(Ban hành kèm theo ...) Nội dung ...").
     """
-    lines = [ln for ln in block.split("\n")]
-    for k in range(len(lines)):
+    lines = block.split("\n")
+    found: tuple[int, str] | None = None
+    for k in range(len(lines) - 1, -1, -1):
         tail = "\n".join(lines[k:])
-        if len(collapse(tail)) <= 80 and header_role(tail):
-            return "\n".join(lines[:k]), tail
-    return None
+        if len(collapse(tail)) > 80:
+            break
+        role = header_role(tail)
+        if found is None and role:
+            found = (k, role)
+        elif found is not None:
+            if role != found[1]:
+                break
+            found = (k, role)
+    if not found:
+        return None
+    return "\n".join(lines[: found[0]]), "\n".join(lines[found[0]:])
 
 
 def _looks_row_start(cell: str, roles: list[str]) -> bool:
     text = collapse(cell)
-    if roles and roles[0] == "index":
+    if "index" in roles:
         return bool(_INDEX_CELL.match(text)) or bool(_ROMAN_ONLY.match(text)) or bool(_SECTION.match(text))
     return bool(_LEADING_INDEX.match(text)) or bool(_SECTION.match(text)) or bool(_ROMAN_ONLY.match(text))
 
@@ -182,14 +208,14 @@ def tables_from_cell_blocks(text: str) -> list[Table]:
 
 
 def _is_section_cell(flat: str, roles: list[str]) -> bool:
-    if roles[0] == "index":
+    if "index" in roles:
         return bool(_ROMAN_SECTION.match(flat)) or bool(re.match(r"^(?:phần|mục|chương)\s", flat, re.I))
     return bool(_SECTION.match(flat)) and not _LEADING_INDEX.match(flat)
 
 
 def _row_continues(blocks: list[tuple[str, int, int]], j: int, roles: list[str]) -> bool:
     """A roman-numbered index cell followed by content cells is a full row, not a section band."""
-    if roles[0] != "index":
+    if "index" not in roles:
         return False
     nxt = collapse(blocks[j + 1][0]) if j + 1 < len(blocks) else ""
     return bool(_ROMAN_ONLY.match(collapse(blocks[j][0]))) and bool(nxt) and not _INDEX_CELL.match(nxt)
@@ -279,33 +305,38 @@ def _is_band(row: list[str], roles: list[str]) -> bool:
     uniq = list(dict.fromkeys(filled))
     if len(uniq) == 1:
         return len(filled) > 1 or (bool(_SECTION.match(uniq[0])) and not _LEADING_INDEX.match(uniq[0]))
-    return bool(roles[0] == "index" and _ROMAN_ONLY.match(cells[0]) and len(uniq) == 2)
+    if "index" not in roles:
+        return False
+    return bool(_ROMAN_ONLY.match(cells[roles.index("index")]) and len(uniq) == 2)
 
 
 # --- other formats -----------------------------------------------------------------------
 
 
+def _table_depth(node) -> int:  # noqa: ANN001 - selectolax node
+    depth, parent = 0, node.parent
+    while parent is not None:
+        depth += parent.tag == "table"
+        parent = parent.parent
+    return depth
+
+
 def rows_from_html(html: str) -> list[list[list[str]]]:
     """Every ``<table>`` of an HTML page as rows of cell text (colspan repeated, like merged DOCX cells)."""
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(html)
+    tree = LexborHTMLParser(html)
     out: list[list[list[str]]] = []
     for table in tree.css("table"):
+        own = _table_depth(table) + 1
         rows: list[list[str]] = []
         for tr in table.css("tr"):
-            # Skip rows of nested tables: they belong to the inner table.
-            parent = tr.parent
-            while parent is not None and parent.tag not in ("table",):
-                parent = parent.parent
-            if parent is not None and parent.mem_id != table.mem_id:
-                continue
+            if _table_depth(tr) != own:
+                continue  # a row of a nested table belongs to the inner table
             row: list[str] = []
             for cell in tr.iter():
                 if cell.tag not in ("td", "th"):
                     continue
-                for br in cell.css("br"):
-                    br.replace_with("\n")
                 parts = [p.text(separator=" ") for p in cell.css("p")] or [cell.text(separator=" ")]
                 value = "\n".join(collapse(p) for p in parts if collapse(p))
                 colspan = cell.attributes.get("colspan") or "1"
