@@ -202,15 +202,8 @@ def measure_browser(path: Path) -> dict[str, float]:
             wall = time.perf_counter() - start
             ready_ms = page.evaluate("window.vanban.readyMs")
             counts = page.evaluate("[vanban.nodes.length, vanban.edges.length, vanban.clusters.length]")
-            # Interactive: click the first plan on the canvas and time until its details show.
+            # Interactive: bring the first plan to the middle at scale 1, click it, time the details panel.
             plan_id = page.evaluate("vanban.nodes.get({filter: n => n.kind === 'plan'})[0].id")
-            xy = page.evaluate(
-                "id => { const p = vanban.network.getPositions([id])[id];"
-                " const d = vanban.network.canvasToDOM(p); const r = document.getElementById('mynetwork')"
-                ".getBoundingClientRect(); return [d.x + r.left, d.y + r.top]; }",
-                plan_id,
-            )
-            vanban_network_scale = page.evaluate("vanban.network.getScale()")
             page.evaluate("id => vanban.network.focus(id, {scale: 1.0, animation: false})", plan_id)
             xy = page.evaluate(
                 "id => { const p = vanban.network.getPositions([id])[id];"
@@ -232,7 +225,6 @@ def measure_browser(path: Path) -> dict[str, float]:
                 "clusters": counts[2],
                 "foreign_requests": len(foreign),
                 "console_errors": len(errors),
-                "fit_scale": vanban_network_scale,
             }
         finally:
             browser.close()
@@ -243,6 +235,7 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--hierarchical", action="store_true")
+    parser.add_argument("--no-cluster", action="store_true", help="Draw every task node (no clusters).")
     parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "bench-graph.html")
     args = parser.parse_args()
 
@@ -250,7 +243,13 @@ def main() -> None:
 
     G = synthetic_projection(args.nodes)
     t0 = time.perf_counter()
-    counts = write_graph_page(G, args.out, hierarchical=args.hierarchical, title=f"bench {args.nodes}")
+    counts = write_graph_page(
+        G,
+        args.out,
+        hierarchical=args.hierarchical,
+        title=f"bench {args.nodes}",
+        cluster_tasks=False if args.no_cluster else None,
+    )
     write_s = time.perf_counter() - t0
     size_mb = args.out.stat().st_size / 1e6
     print(
