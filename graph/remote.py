@@ -232,6 +232,18 @@ class RemoteStore:
         rows = self.query(f"SELECT ?g ?sha WHERE {{ GRAPH ?g {{ ?g <{PUBLISH_SHA}> ?sha }} }}")["results"]["bindings"]
         return {r["g"]["value"]: r["sha"]["value"] for r in rows}
 
+    def dump_nquads(self) -> bytes:
+        """Every named graph as N-Quads: one GET of the whole dataset (Oxigraph), else graph by graph."""
+        status, body = self.request("GET", self.endpoints.store, headers={"Accept": "application/n-quads"})
+        if status == 200 and body.lstrip()[:1] in (b"<", b"_", b""):
+            return body
+        parts = []
+        for iri in self.graphs():
+            triples = self.get_graph(iri) or b""
+            node = f"<{iri}>".encode()
+            parts += [line[: line.rfind(b".")] + node + b" .\n" for line in triples.splitlines() if line.strip()]
+        return b"".join(parts)
+
     def triple_count(self) -> int:
         rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")["results"]["bindings"]
         return int(rows[0]["n"]["value"]) if rows else 0
@@ -293,3 +305,20 @@ def publish_remote(url: str, graphs: dict[str, Path]) -> dict:
         "url": url,
         "seconds": round(time.perf_counter() - t0, 3),
     }
+
+
+def snapshot_store(url: str):
+    """The server's published graphs copied into an in-memory pyoxigraph Store (bookkeeping triples left out).
+
+    For the readers that need a local store (SHACL checks, exports, the NetworkX projection) when the
+    graph lives on a server: ``store = snapshot_store(settings.store_url)`` instead of ``open_store(...)``.
+    """
+    import pyoxigraph as ox
+
+    with RemoteStore(url) as remote:
+        data = remote.dump_nquads()
+    store = ox.Store()
+    store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    for quad in list(store.quads_for_pattern(None, ox.NamedNode(PUBLISH_SHA), None, None)):
+        store.remove(quad)
+    return store

@@ -15,7 +15,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.remote import PUBLISH_SHA, RemoteStore, RemoteStoreError, nquads_to_ntriples, parse_store_url, publish_remote
+from graph.remote import (
+    PUBLISH_SHA,
+    RemoteStore,
+    RemoteStoreError,
+    nquads_to_ntriples,
+    parse_store_url,
+    publish_remote,
+    snapshot_store,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "fixtures" / "gold"
@@ -86,12 +94,13 @@ def store(server: str) -> Iterator[RemoteStore]:
         yield s
 
 
-def _gold_graphs(out: Path) -> dict[str, Path]:
-    """One N-Quads file per gold record, built by graph.build (as the pipeline does)."""
+@pytest.fixture(scope="module")
+def gold_graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One N-Quads file per gold record, built by graph.build (as the pipeline does); read-only."""
     from graph.build import document_graph_nquads
 
     graphs: dict[str, Path] = {}
-    out.mkdir(parents=True, exist_ok=True)
+    out = tmp_path_factory.mktemp("gold_graphs")
     for path in sorted(GOLD.glob("*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
         sha = hashlib.sha256((RAW / record["source"]).read_bytes()).hexdigest()
@@ -147,9 +156,9 @@ def test_put_creates_then_replaces_and_delete_reports_missing(store: RemoteStore
 
 
 def test_publish_remote_replaces_changed_removes_missing_keeps_rest(
-    store: RemoteStore, server: str, tmp_path: Path
+    store: RemoteStore, server: str, tmp_path: Path, gold_graphs: dict[str, Path]
 ) -> None:
-    graphs = _gold_graphs(tmp_path / "v1")
+    graphs = gold_graphs
     iris = sorted(graphs)
     # a graph another tool wrote (no publish hash): publish_remote must leave it alone
     status, _ = store.request(
@@ -259,8 +268,10 @@ BASELINE_QUERIES = {
 }
 
 
-def test_saved_queries_answer_the_same_embedded_and_remote(store: RemoteStore, server: str, tmp_path: Path) -> None:
-    graphs = _gold_graphs(tmp_path / "g")
+def test_saved_queries_answer_the_same_embedded_and_remote(
+    store: RemoteStore, server: str, tmp_path: Path, gold_graphs: dict[str, Path]
+) -> None:
+    graphs = gold_graphs
     publish_remote(server, graphs)
     embedded = ox.Store()
     for iri, path in graphs.items():
@@ -286,3 +297,16 @@ def test_saved_queries_answer_the_same_embedded_and_remote(store: RemoteStore, s
         assert got == want, name
         answered += bool(want)
     assert answered >= 2  # at least the baseline queries return rows on the gold graphs
+
+
+def test_snapshot_copies_published_graphs_without_bookkeeping(
+    store: RemoteStore, server: str, tmp_path: Path, gold_graphs: dict[str, Path]
+) -> None:
+    graphs = gold_graphs
+    publish_remote(server, graphs)
+    embedded = ox.Store()
+    for path in graphs.values():
+        embedded.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    copy = snapshot_store(server)
+    assert set(copy) == set(embedded)
+    assert {g.value for g in copy.named_graphs()} == set(graphs)
