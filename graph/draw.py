@@ -100,6 +100,7 @@ ROW_GAP = 70
 NODE_GAP = 190
 TASK_GAP = 46
 GROUP_GAP = 120
+SCREEN_RATIO = 1.4  # width / height of the drawing area beside the side panel
 
 
 # --------------------------------------------------------------------------- focus
@@ -219,14 +220,15 @@ def _rows(nodes: list[Any], width: float, gap: float, y: float, pos: dict[Any, t
     return y - ROW_GAP + LAYER_GAP
 
 
-def _layered_positions(G: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
+def _layered_positions(G: nx.MultiDiGraph, width: float | None = None) -> dict[Any, tuple[float, float]]:
     """Layers top to bottom: higher instruments, lower ones, plans with their tasks, agencies.
 
     Rows wrap at a width that grows with the square root of the graph so that large graphs stay
     roughly as tall as they are wide. Linear in nodes and edges apart from sorting.
     """
     pos: dict[Any, tuple[float, float]] = {}
-    width = max(1400.0, math.sqrt(G.number_of_nodes()) * 130.0)
+    if width is None:
+        width = max(1400.0, math.sqrt(G.number_of_nodes()) * 130.0)
     compact = G.number_of_nodes() > FORCE_LAYOUT_MAX_NODES
     levels = _document_levels(G)
     owner = _task_owner(G)
@@ -359,6 +361,12 @@ def layout_positions(G: nx.MultiDiGraph, *, hierarchical: bool = False) -> dict[
     if G.number_of_nodes() == 0:
         return {}
     layered = _layered_positions(G)
+    xs = [p[0] for p in layered.values()]
+    ys = [p[1] for p in layered.values()]
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    if h > 0 and w > SCREEN_RATIO * 1.5 * h:
+        # Far wider than a screen: wrap rows narrower so that the whole graph fits at a readable zoom.
+        layered = _layered_positions(G, width=max(1400.0, math.sqrt(w * h * SCREEN_RATIO)))
     if hierarchical or G.number_of_nodes() > FORCE_LAYOUT_MAX_NODES:
         return layered
     return _force_positions(G, layered)
