@@ -252,5 +252,13 @@ def test_large_graph_clusters_tasks_per_plan(open_page, tmp_path: Path) -> None:
     assert page.evaluate("[vanban.clustered, vanban.clusters.length]") == [False, 0]
     page.click("#btn-cluster")
     assert page.evaluate("[vanban.clustered, vanban.clusters.length]") == [True, 40]
+    # Searching for a folded task opens its plan's cluster and shows the task.
+    page.fill("#search", "VIEC 7")
+    page.press("#search", "Enter")
+    page.wait_for_function("() => vanban.shown && vanban.shown.id.endsWith('/task/7')")
+    task = page.evaluate("vanban.shown.id")
+    assert page.evaluate("id => vanban.network.clustering.findNode(id).length", task) == 1
+    assert page.evaluate("vanban.clusters.length") == 39
+    assert page.evaluate("vanban.network.getSelectedNodes()") == [task]
     assert opened.errors == []
     assert all(url.startswith("file://") for url in opened.requests)

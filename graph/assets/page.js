@@ -223,14 +223,14 @@
   }
 
   function reveal(id) {
-    if (!network.body.nodes[id] || network.clustering.findNode(id).length > 1) {
-      var path = network.clustering.findNode(id);
-      if (path.length > 1) {
-        network.openCluster(path[0]);
-        api.clusters = api.clusters.filter(function (c) { return c !== path[0]; });
-      }
+    // A task folded into its plan's cluster: open that cluster so the task can be shown.
+    var path = network.clustering.findNode(id);
+    if (path.length > 1) {
+      network.openCluster(path[0]);
+      api.clusters = api.clusters.filter(function (c) { return c !== path[0]; });
     }
   }
+  api.reveal = reveal;
 
   // ------------------------------------------------------------------ filters
 
