@@ -47,6 +47,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
 
 
+@lru_cache(maxsize=65536)
 def _key(name: str) -> str:
     """A comparison key: case, tone placement, abbreviations, punctuation and province names folded."""
     s = tone_normalise(collapse(nfc(name)).casefold())
@@ -142,6 +143,7 @@ def _alias_index() -> dict[str, GazetteerEntry]:
     return index
 
 
+@lru_cache(maxsize=65536)
 def lookup(name: str) -> GazetteerEntry | None:
     """The gazetteer entry a printed name denotes, or None."""
     k = _key(strip_agency_prefix(name))
@@ -294,17 +296,27 @@ def _restore_heads(items: list[str]) -> list[str]:
     return out
 
 
-def _split_glued(item: str) -> list[str]:
-    """Two known bodies printed with no separator ("Sở TT&TT VP.UBND tỉnh": a lost line break)."""
+@lru_cache(maxsize=4096)
+def _glued(item: str) -> tuple[str, ...] | None:
+    """``item`` as a run of known bodies (one or more), or None."""
     if lookup(item):
-        return [item]
+        return (item,)
     words = item.split()
     for k in range(1, len(words)):
-        left, right = " ".join(words[:k]), " ".join(words[k:])
-        rest = _split_glued(right)
-        if lookup(left) and (lookup(right) or (len(rest) > 1 and all(lookup(r) for r in rest))):
-            return [left, *rest]
-    return [item]
+        left = " ".join(words[:k])
+        if lookup(left):
+            rest = _glued(" ".join(words[k:]))
+            if rest:
+                return (left, *rest)
+    return None
+
+
+def _split_glued(item: str) -> list[str]:
+    """Two known bodies printed with no separator ("Sở TT&TT VP.UBND tỉnh": a lost line break)."""
+    if len(item.split()) > 16:
+        return [item]
+    run = _glued(item)
+    return list(run) if run else [item]
 
 
 def split_agencies(cell: str) -> list[str]:

@@ -39,6 +39,7 @@ _INTRO_CLAUSE = re.compile(
     r"^(?:căn\s+cứ|trên\s+cơ\s+sở|theo(?!\s+dõi)|để|nhằm|sau\s+khi|khi|h[àằ]ng\s+năm|định\s+kỳ|từng|trong\s+quá\s+trình)\b",
     re.IGNORECASE,
 )
+_CLOSING = re.compile(r"^\s*(?:Trên\s+đây\s+là|Nơi\s+nhận\s*:)")
 _ASSIGN_VERB = re.compile(r"^(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu)\s+", re.IGNORECASE)
 
 
@@ -111,6 +112,11 @@ def duty_sections(text: str) -> list[tuple[str, int, int]]:
         if not _DUTY_SECTION.search(title):
             continue
         end_line = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
+        # The closing formula ("Trên đây là Kế hoạch ...") and "Nơi nhận" end the last section.
+        for k in range(body_line, end_line):
+            if _CLOSING.match(lines[k]):
+                end_line = k
+                break
         start = offsets[body_line] if body_line < len(lines) else len(text)
         end = offsets[end_line] if end_line < len(lines) else len(text)
         out.append((title, start, end))

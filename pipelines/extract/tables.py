@@ -313,7 +313,7 @@ def _is_band(row: list[str], roles: list[str]) -> bool:
 # --- other formats -----------------------------------------------------------------------
 
 
-def _table_depth(node) -> int:  # noqa: ANN001 - selectolax node
+def _table_depth(node) -> int:
     depth, parent = 0, node.parent
     while parent is not None:
         depth += parent.tag == "table"

@@ -1,0 +1,142 @@
+"""Agencies: cell splitting (NOTES §10), prose phrases, gazetteer resolution, unknown names kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.extract.agencies import (
+    collect_agencies,
+    coordinators_in,
+    gazetteer,
+    parse_lead_cell,
+    province_from_text,
+    provinces,
+    resolve_agency,
+    split_agencies,
+    unknown_agencies,
+)
+
+SPLITS = [
+    ("Sở Giáo dục và Đào tạo, Sở Y tế, Sở Văn hóa, Thể thao và Du lịch",
+     ["Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Văn hóa, Thể thao và Du lịch"]),
+    ("Các cơ quan, đơn vị có liên quan", ["Các cơ quan, đơn vị có liên quan"]),
+    ("Các sở, ngành, địa phương", ["Các sở, ngành, địa phương"]),
+    ("Cơ quan chuyên môn thuộc UBND cấp tỉnh, cấp huyện", ["Cơ quan chuyên môn thuộc UBND cấp tỉnh, cấp huyện"]),
+    ("UBND cấp huyện, cấp xã", ["UBND cấp huyện", "UBND cấp xã"]),
+    ("UBND cấp huyện; cấp xã", ["UBND cấp huyện", "UBND cấp xã"]),
+    ("Sở, ngành tinh, UBND cấp huyện, cấp xã", ["Sở, ngành tinh", "UBND cấp huyện", "UBND cấp xã"]),
+    ("Sở Nội vụ, các sở ngành, địa phương", ["Sở Nội vụ", "các sở ngành, địa phương"]),
+    ("Sở Tư pháp và các cơ quan có liên quan", ["Sở Tư pháp", "các cơ quan có liên quan"]),
+    ("Sở Tài chính và cơ quan chuyên môn thuộc UBND cấp tỉnh, cấp huyện",
+     ["Sở Tài chính", "cơ quan chuyên môn thuộc UBND cấp tỉnh, cấp huyện"]),
+    ("Văn phòng UBND tỉnh; VP HĐND - UBND cấp huyện", ["Văn phòng UBND tỉnh", "VP HĐND - UBND cấp huyện"]),
+    ("Sở TT&TT VP.UBND tỉnh", ["Sở TT&TT", "VP.UBND tỉnh"]),  # two known bodies, separator lost
+    ("- Các sở, ban, ngành tỉnh;\n- UBND huyện Mỏ Cày Bắc, thành phố\nBến Tre;\n- UBND xã Tân Phú Tây, phường An Hội.",
+     ["Các sở, ban, ngành tỉnh", "UBND huyện Mỏ Cày Bắc", "UBND thành phố Bến Tre", "UBND xã Tân Phú Tây",
+      "UBND phường An Hội"]),
+    ("UBND các huyện, thành phố, thị xã", ["UBND các huyện, thành phố, thị xã"]),
+    ("Báo Ấp Bắc, Đài Phát thanh và Truyền hình tỉnh, Cổng thông tin điện tử của tỉnh",
+     ["Báo Ấp Bắc", "Đài Phát thanh và Truyền hình tỉnh", "Cổng thông tin điện tử của tỉnh"]),
+]
+
+
+@pytest.mark.parametrize(("cell", "names"), SPLITS)
+def test_split_agency_cells(cell: str, names: list[str]) -> None:
+    assert split_agencies(cell) == names
+
+
+def test_lead_cell_names_its_coordinator() -> None:
+    assert parse_lead_cell("Sở Tài chính chủ trì, phối hợp với Sở Kế hoạch và Đầu tư") == (
+        ["Sở Tài chính"], ["Sở Kế hoạch và Đầu tư"])
+
+
+def test_lead_cell_sentence_keeps_the_agency_part() -> None:
+    cell = "Cơ quan, người có thẩm quyền giải quyết thủ tục hành chính tự đánh giá việc thực hiện của cơ quan mình."
+    assert parse_lead_cell(cell) == (["Cơ quan, người có thẩm quyền giải quyết thủ tục hành chính"], [])
+
+
+COORDINATORS = [
+    ("Chủ trì, phối hợp với Sở Nội vụ, Công an tỉnh và các cơ quan, đơn vị liên quan tổ chức cuộc thi",
+     ["Sở Nội vụ", "Công an tỉnh", "các cơ quan, đơn vị liên quan"]),
+    ("Phối hợp tốt đối với các cơ quan đã được UBND tỉnh phân công phụ trách từng nội dung để việc triển khai",
+     ["các cơ quan đã được UBND tỉnh phân công phụ trách từng nội dung"]),
+    ("Phối hợp với các cơ quan truyền thông trong và ngoài tỉnh xây dựng các chuyên mục",
+     ["các cơ quan truyền thông trong và ngoài tỉnh"]),
+    ("Phối hợp Bưu điện tỉnh tổ chức thực hiện", ["Bưu điện tỉnh"]),
+    ("Chủ trì, phối hợp với Sở Thông tin và Truyền thông hướng dẫn các cơ quan", ["Sở Thông tin và Truyền thông"]),
+    ("Chủ trì, phối hợp với Sở Tài chính lập dự toán kinh phí", ["Sở Tài chính"]),
+    ("Phối hợp thực hiện lồng ghép tuyên truyền", []),
+    ("Báo cáo kết quả gửi về Sở Nội vụ để tổng hợp", []),  # a report recipient is no coordinator
+]
+
+
+@pytest.mark.parametrize(("duty", "names"), COORDINATORS)
+def test_coordinators_after_phoi_hop(duty: str, names: list[str]) -> None:
+    assert coordinators_in(duty) == names
+
+
+RESOLVE = [
+    ("Sở TT&TT", "Sở Thông tin và Truyền thông", "province"),
+    ("VP.UBND tỉnh", "Văn phòng UBND tỉnh", "province"),
+    ("Văn phòng Ủy ban nhân dân tỉnh", "Văn phòng UBND tỉnh", "province"),
+    ("Sở KH&CN", "Sở Khoa học và Công nghệ", "province"),
+    ("Đài PTTH tỉnh", "Đài Phát thanh và Truyền hình tỉnh", "province"),
+    ("Đài Phát thanh và Truyền hình", "Đài Phát thanh và Truyền hình tỉnh", "province"),
+    ("Các sở, ban, ngành tình", "Các sở, ban, ngành tỉnh", "province"),
+    ("Sở, ngành tinh", "Các sở, ban, ngành tỉnh", "province"),
+    ("Ủy ban nhân dân các huyện, thành phố, thị xã", "UBND cấp huyện", "district"),
+    ("UBND cấp xã", "UBND cấp xã", "commune"),
+    ("Uỷ ban nhân dân tỉnh Bến Tre", "UBND tỉnh", "province"),
+    ("Sở Văn hoá, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch", "province"),
+]
+
+
+@pytest.mark.parametrize(("name", "canonical", "level"), RESOLVE)
+def test_resolve_known_names(name: str, canonical: str, level: str) -> None:
+    r = resolve_agency(name, "Bến Tre")
+    assert (r["canonical"], r["level"], r["known"], r["province"]) == (canonical, level, True, "Bến Tre")
+    assert r["iri_path"] == f"id/org/ben-tre/{r['slug']}"
+
+
+def test_central_bodies_are_national() -> None:
+    r = resolve_agency("Bộ Nội vụ", "Tiền Giang")
+    assert r["province"] == "national" and r["level"] == "national" and r["iri_path"] == "id/org/bo-noi-vu"
+
+
+def test_same_body_in_two_provinces_is_two_bodies() -> None:
+    a, b = resolve_agency("Sở Nội vụ", "Tiền Giang"), resolve_agency("Sở Nội vụ", "Bến Tre")
+    assert a["slug"] == b["slug"] and a["iri_path"] != b["iri_path"]
+
+
+def test_city_inside_a_province_is_not_the_province() -> None:
+    r = resolve_agency("UBND thành phố Bến Tre", "Bến Tre")
+    assert r["canonical"] == "UBND thành phố Bến Tre" and r["level"] == "district"
+
+
+def test_unknown_names_are_kept_and_flagged() -> None:
+    r = resolve_agency("Báo Đồng Khởi", "Bến Tre")
+    assert r["known"] is False and r["canonical"] == "Báo Đồng Khởi"
+    records = [{"source": "a.txt", "agencies": [r, resolve_agency("Sở Y tế", "Bến Tre")]},
+               {"source": "b.txt", "agencies": [r]}]
+    assert unknown_agencies(records) == [{"name": "Báo Đồng Khởi", "count": 2, "sources": ["a.txt", "b.txt"]}]
+
+
+def test_collect_agencies_maps_every_task_name() -> None:
+    tasks = [{"lead": ["Sở TT&TT", "VP.UBND tỉnh"], "coordinators": ["Báo Đồng Khởi"],
+              "approver": "HĐND tỉnh, UBND tỉnh"}]
+    out = collect_agencies("ỦY BAN NHÂN DÂN\nTỈNH BẾN TRE\n", {"province": None}, tasks, [])
+    by_name = {a["name"]: a for a in out}
+    assert list(by_name) == ["Sở TT&TT", "VP.UBND tỉnh", "Báo Đồng Khởi", "HĐND tỉnh", "UBND tỉnh"]
+    assert by_name["Sở TT&TT"]["canonical"] == "Sở Thông tin và Truyền thông"
+    assert by_name["Sở TT&TT"]["province"] == "Bến Tre"  # from the letterhead when metadata has none
+    assert by_name["Báo Đồng Khởi"]["known"] is False
+
+
+def test_reference_tables_are_well_formed() -> None:
+    names = [p["name"] for p in provinces()]
+    assert len(names) == len(set(names))
+    assert sum(p["status"] != "until_2025" for p in provinces()) == 34
+    assert sum(p["status"] != "from_2025" for p in provinces()) == 63
+    canon = [e.canonical for e in gazetteer()]
+    assert len(canon) == len(set(canon))
+    assert province_from_text("ỦY BAN NHÂN DÂN\nTỈNH TIỀN GIANG\n-------") == "Tiền Giang"

@@ -1,0 +1,137 @@
+"""Tasks on the seeds against the gold (floors from issue 4) and prose-duty structures."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract.responsibilities import extract_responsibilities, subject_of
+from pipelines.extract.tasks import extract_tasks, tasks_csv_rows
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "fixtures" / "gold"
+RAW = ROOT / "data" / "raw"
+
+
+def _norm(s) -> str:
+    return re.sub(r"\s+", " ", str(s or "")).strip().casefold()
+
+
+def _match(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
+    """Greedy one-to-one pairing by content similarity >= 0.85 (as the contract's scorer does)."""
+    pairs = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            s = difflib.SequenceMatcher(None, _norm(g["content"]), _norm(p["content"]), autojunk=False).ratio()
+            if s >= 0.85:
+                pairs.append((s, gi, pi))
+    used_g, used_p, out = set(), set(), []
+    for _, gi, pi in sorted(pairs, reverse=True):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            out.append((gold[gi], pred[pi]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def scored() -> dict:
+    tp = fp = fn = lead = coord = time = 0
+    for gf in sorted(GOLD.glob("*.json")):
+        gold = json.loads(gf.read_text(encoding="utf-8"))
+        text = (RAW / gold["source"]).read_text(encoding="utf-8")
+        doc = {"province": None, "date": gold["document"].get("date")}
+        pred = extract_tasks(text, doc)
+        m = _match(gold["tasks"], pred)
+        tp, fp, fn = tp + len(m), fp + len(pred) - len(m), fn + len(gold["tasks"]) - len(m)
+        for g, p in m:
+            lead += {_norm(x) for x in g["lead"]} == {_norm(x) for x in p["lead"]}
+            coord += {_norm(x) for x in g["coordinators"]} == {_norm(x) for x in p["coordinators"]}
+            time += _norm(g["timeframe"]) == _norm(p["timeframe"])
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return {"f1": 2 * precision * recall / max(precision + recall, 1e-9), "lead": lead / max(tp, 1),
+            "coord": coord / max(tp, 1), "time": time / max(tp, 1)}
+
+
+def test_task_f1_floor(scored: dict) -> None:
+    assert scored["f1"] >= 0.98
+
+
+def test_lead_accuracy_floor(scored: dict) -> None:
+    assert scored["lead"] >= 0.95
+
+
+def test_coordinator_accuracy_floor(scored: dict) -> None:
+    assert scored["coord"] >= 0.90
+
+
+def test_timeframe_accuracy_floor(scored: dict) -> None:
+    assert scored["time"] >= 0.95
+
+
+def test_task_shape_and_seq() -> None:
+    text = (RAW / "000_8b11740c270d85e3.txt").read_text(encoding="utf-8")
+    tasks = extract_tasks(text, {"province": None, "date": "2021-12-31"})
+    assert [t["seq"] for t in tasks] == list(range(1, len(tasks) + 1))
+    row = tasks[0]
+    assert row["kind"] == "appendix_row" and row["section"].startswith("I. ")
+    assert {"start", "end", "recurring"} <= set(row["due"])
+    # Appendix VII prints two rows numbered "3": both kept.
+    assert [t["index"] for t in tasks if t["section"].startswith("VII.")].count("3") == 2
+    csv_rows = tasks_csv_rows({"source": "000.txt", "document": {"number": "397/KH-UBND"}, "tasks": tasks})
+    assert csv_rows[0]["plan"] == "397/KH-UBND" and csv_rows[0]["end"] == "2022-01-31"
+
+
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH AN GIANG
+I. MỤC ĐÍCH, YÊU CẦU
+1. Sở Nội vụ chuẩn bị nội dung hội nghị.
+II. TỔ CHỨC THỰC HIỆN
+1. Các sở, ban, ngành tỉnh, Ủy ban nhân dân các huyện, thị xã, thành phố
+a) Xây dựng kế hoạch của cơ quan, đơn vị mình.
+b) Hàng năm, báo cáo kết quả thực hiện gửi về Sở Nội vụ để tổng hợp.
+2. Trách nhiệm của Sở Tài chính
+- Bố trí kinh phí thực hiện Kế hoạch.
+- Chủ trì, phối hợp với Sở Kế hoạch và Đầu tư thẩm định dự toán.
+3. Công an tỉnh
+Chủ trì tuyên truyền về Đề án 06 trên địa bàn tỉnh.
+4. Giao Sở Thông tin và Truyền thông hướng dẫn các cơ quan triển khai chữ ký số.
+5. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh
+Phối hợp với các cơ quan hành chính nhà nước tuyên truyền về cải cách hành chính.
+Trên đây là Kế hoạch của Ủy ban nhân dân tỉnh.
+"""
+
+
+def test_per_agency_headings_and_assignment_sentences() -> None:
+    duties = extract_responsibilities(PLAN)
+    got = [(d["index"], d["lead"], d["coordinators"], d["timeframe"]) for d in duties]
+    assert got == [
+        ("a", ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các huyện, thị xã, thành phố"], [], None),
+        ("b", ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các huyện, thị xã, thành phố"], [], "Hàng năm"),
+        ("2-1", ["Sở Tài chính"], [], None),
+        ("2-2", ["Sở Tài chính"], ["Sở Kế hoạch và Đầu tư"], None),
+        ("3", ["Công an tỉnh"], [], None),
+        ("4", ["Sở Thông tin và Truyền thông"], [], None),
+        ("5", ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "các tổ chức chính trị - xã hội tỉnh"],
+         ["các cơ quan hành chính nhà nước"], None),
+    ]
+    assert all(d["kind"] == "responsibility" and d["approver"] is None for d in duties)
+    # Only duty sections are read: "I. Mục đích" names Sở Nội vụ but assigns nothing.
+    assert duties[0]["section"].startswith("II. Tổ chức thực hiện / 1. ")
+
+
+def test_duties_in_an_appendix_table_are_not_repeated_from_prose() -> None:
+    plan = PLAN.replace("I. MỤC ĐÍCH, YÊU CẦU", "I. NỘI DUNG\nCác nhiệm vụ cụ thể tại Phụ lục kèm theo.\nII. MỤC TIÊU")
+    assert extract_tasks(plan, {}) == []
+    assert len(extract_tasks(PLAN, {})) == 7
+
+
+def test_subject_of_a_duty_sentence() -> None:
+    assert subject_of("Căn cứ Kế hoạch này, các sở, ban, ngành tỉnh; UBND các huyện, thành phố tổ chức triển khai.") \
+        == ["các sở, ban, ngành tỉnh", "UBND các huyện, thành phố"]
+    assert subject_of("Từng thời kỳ, phải có sơ kết, đánh giá rút kinh nghiệm.") == []
+    assert subject_of("Báo cáo kết quả thực hiện về Sở Nội vụ.") == []
