@@ -114,3 +114,56 @@ def test_empty_like_text_gives_all_none() -> None:
 def test_metadata_never_raises(text: str) -> None:
     doc = extract_metadata(text)
     assert set(FIELDS) <= set(doc)
+
+
+DECISION = """ỦY BAN NHÂN DÂN
+TỈNH LONG AN
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 1234/QĐ-UBND
+Long An, ngày 02 tháng 3 năm 2023
+QUYẾT ĐỊNH
+Về việc ban hành Kế hoạch cải cách hành chính
+năm 2023 của tỉnh Long An
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LONG AN
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch cải cách hành chính năm 2023 của tỉnh Long An.
+"""
+
+
+def test_decision_subject_line_in_mixed_case_and_authority_line_excluded() -> None:
+    doc = extract_metadata(DECISION)
+    assert doc["title"] == "Quyết định về việc ban hành Kế hoạch cải cách hành chính năm 2023 của tỉnh Long An"
+    assert (doc["number"], doc["doc_type"], doc["issuer"]) == ("1234/QĐ-UBND", "Quyết định", "UBND tỉnh Long An")
+
+
+def test_department_under_the_provincial_committee() -> None:
+    text = ("UBND TỈNH TIỀN GIANG\nSỞ NỘI VỤ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 45/KH-SNV\n"
+            "Tiền Giang, ngày 10 tháng 2 năm 2022\nKẾ HOẠCH\nKIỂM TRA CÔNG TÁC NĂM 2022\n"
+            "Sở Nội vụ ban hành kế hoạch kiểm tra công tác năm 2022.")
+    doc = extract_metadata(text)
+    assert doc["issuer"] == "Sở Nội vụ tỉnh Tiền Giang"
+    assert doc["province"] == "Tiền Giang"
+
+
+def test_district_committee() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nHUYỆN CHÂU THÀNH\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 88/KH-UBND\n"
+            "Châu Thành, ngày 3 tháng 4 năm 2022\nKẾ HOẠCH\nCẢI CÁCH HÀNH CHÍNH\nThực hiện chỉ đạo của UBND tỉnh.")
+    doc = extract_metadata(text)
+    assert doc["issuer"] == "UBND huyện Châu Thành"
+    assert doc["date"] == "2022-04-03"
+
+
+def test_party_letterhead_and_number_without_colon() -> None:
+    text = ("ĐẢNG BỘ TỈNH BẾN TRE\nTỈNH ỦY\n*\nĐẢNG CỘNG SẢN VIỆT NAM\nSố 01-ĐA/TU\n"
+            "Bến Tre, ngày 29 tháng 12 năm 2020\nĐỀ ÁN\nCẢI CÁCH HÀNH CHÍNH GIAI ĐOẠN 2020 - 2025\n"
+            "Tỉnh ủy Bến Tre ban hành đề án về cải cách hành chính.\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\nLê Đức Thọ\n")
+    doc = extract_metadata(text)
+    assert doc["number"] == "01-ĐA/TU"
+    assert doc["doc_type"] == "Đề án"
+    assert (doc["issuer"], doc["province"]) == ("Tỉnh ủy Bến Tre", "Bến Tre")
+    assert doc["date"] == "2020-12-29"
+    assert doc["title"] == "Đề án cải cách hành chính giai đoạn 2020 - 2025"
+    assert doc["signer"] == "Lê Đức Thọ"

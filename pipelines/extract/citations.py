@@ -93,7 +93,7 @@ _ROLE = (
     r"(?:(?:Bộ\s+trưởng|Thứ\s+trưởng|Chủ\s+nhiệm|Thống\s+đốc|Tổng\s+Kiểm\s+toán|Chánh\s+án|Viện\s+trưởng"
     r"|Tổng\s+Thanh\s+tra)(?:\s*,\s*Chủ\s+nhiệm)?\s+)?"
 )
-_LOCAL_LEVEL = r"(?P<level>tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)"
+_LOCAL_LEVEL = r"(?P<level>(?i:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn))"
 
 
 def _issuer_regex() -> re.Pattern[str]:
@@ -152,10 +152,21 @@ def _place_or_default(name: str | None, ctx: _Context) -> tuple[str, str | None]
     return (place or ctx.province or ""), place
 
 
+# Any other body named after "của": its head noun and up to eight words, to the next clause.
+_OTHER_ISSUER = re.compile(
+    r"[\s,]*của\s+(?P<org>(?:Sở|Ban|Văn\s+phòng|Cục|Tổng\s+cục|Ủy\s+ban|Hội\s+đồng|Đảng\s+ủy|Đảng\s+đoàn|"
+    r"Trung\s+tâm|Thanh\s+tra|Công\s+an|Bộ\s+Chỉ\s+huy|Kho\s+bạc|Ngân\s+hàng|Đoàn|Liên\s+đoàn|Hội)"
+    r"(?:\s+[^\s,;.()]+){1,8}?)(?=\s+(?:về|ngày|và|tại|theo|trong|đã|được|nhằm|để)\s|\s*[,;.()]|\s*$)"
+)
+
+
 def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
     """Issuer clause at ``pos`` ("của Bộ trưởng Bộ Nội vụ", "Hội nghị lần thứ sáu Ban Chấp hành ...")."""
     m = _ISSUER_RE.match(text, pos)
     if not m:
+        om = _OTHER_ISSUER.match(text, pos)
+        if om:
+            return _collapse(om.group("org")), om.end()
         return None, pos
     g = m.groupdict()
     if g.get("party"):
@@ -175,7 +186,7 @@ def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
         if g.get(key):
             level_group = "ulevel" if key == "ubnd" else "hlevel"
             name_group = "uname" if key == "ubnd" else "hname"
-            level = re.sub(r"\s+", " ", g[level_group]) if g.get(level_group) else None
+            level = re.sub(r"\s+", " ", g[level_group]).lower() if g.get(level_group) else None
             place, printed = _place_or_default(g.get(name_group), ctx)
             end = m.end() if printed or not g.get(name_group) else m.start(name_group)
             if level is None:
@@ -272,8 +283,17 @@ def _read_title(text: str, pos: int, introduced: bool, numbers: list[NumberMatch
     return title, end
 
 
+_NAMED_ACT = re.compile(
+    r"(?<![\w])(?:Bộ\s+luật|Luật|Pháp\s+lệnh)\s+(?P<name>[A-ZĐ][^;:()\n]{2,150}?)"
+    r"(?:\s+(?:năm\s+)?\d{4})?\s+(?:số\s*:?\s*)?$"
+)
+
+
 def _read_title_before(text: str, type_start: int) -> str | None:
-    """"Chiến lược X ... ban hành tại Quyết định số N": the programme X is the subject."""
+    """Subject printed before the number.
+
+    "Chiến lược X ... ban hành tại Quyết định số N": the programme X is the subject.
+    """
     window_start = max(0, type_start - 400)
     window = text[window_start:type_start]
     pm = _PROMULGATED_AT.search(window)
@@ -323,13 +343,22 @@ class _Instrument:
         return min(m.start for m in self.mentions)
 
 
+_ACT_BEFORE = re.compile(r"(?<![\w])(Bộ\s+luật|Luật|Pháp\s+lệnh)\s+[A-ZĐ][^;:()\n]{2,150}?\s+(?:số\s*:?\s*)?$")
+
+
 def _printed_type(text: str, nm: NumberMatch) -> tuple[str | None, int]:
     lo = max(0, nm.start - 48)
     window = fold(text[lo : nm.start])
     m = _TYPE_BEFORE.search(window)
-    if not m:
-        return None, nm.start
-    return _TYPE_WORDS[re.sub(r"\s+", " ", m.group(1))], lo + m.start()
+    if m:
+        return _TYPE_WORDS[re.sub(r"\s+", " ", m.group(1))], lo + m.start()
+    if nm.form == "normative":
+        # A named act: "Luật Tổ chức chính quyền địa phương số 77/2015/QH13".
+        lo = max(0, nm.start - 200)
+        am = _ACT_BEFORE.search(text, lo, nm.start)
+        if am:
+            return _TYPE_WORDS[fold(re.sub(r"\s+", " ", am.group(1)))], am.start()
+    return None, nm.start
 
 
 def _analyse(text: str, numbers: list[NumberMatch], idx: int, ctx: _Context) -> _Mention:
@@ -352,7 +381,8 @@ def _analyse(text: str, numbers: list[NumberMatch], idx: int, ctx: _Context) -> 
         break
     title, tend = _read_title(text, pos, introduced, numbers, idx)
     if title is None:
-        title = _read_title_before(text, start)
+        act = _NAMED_ACT.search(text, start, nm.start) if nm.start - start > 12 else None
+        title = _collapse(act.group("name")) if act else _read_title_before(text, start)
         mention.title_before = title is not None
     else:
         mention.title_end = tend
@@ -425,7 +455,7 @@ def _self_reference_implements(text: str, mention_start: int, own_type: str | No
     lo = max(0, mention_start - 300)
     window = text[lo:mention_start]
     pat = re.compile(
-        rf"(?:ban\s+hành|Trên\s+đây\s+là)\s+{_ws(own_type)}(?:(?!\s*[;.]\s)[^;|])*?{_IMPLEMENT_VERB}\s*$",
+        rf"(?:ban\s+hành|Trên\s+đây\s+là)\s+{_ws(own_type)}(?:(?!\s*[;.]\s)[^;:|])*?{_IMPLEMENT_VERB}\s*$",
         re.IGNORECASE,
     )
     return pat.search(window) is not None

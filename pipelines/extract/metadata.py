@@ -25,7 +25,7 @@ _DB_FIELDS = {
     "signer": r"Người\s+ký",
 }
 _DB_RE = {k: re.compile(rf"(?m)^[ \t]*{v}[ \t]*:?[ \t]+(?P<v>[^\n]+?)[ \t]*$") for k, v in _DB_FIELDS.items()}
-_NUMBER_LINE = re.compile(r"(?<![\w])Số\s*:\s*(?P<v>[^\n|]{1,60})")
+_NUMBER_LINE = re.compile(r"(?<![\w])Số\s*(?::\s*|\s(?=\s*\d))(?P<v>[^\n|]{1,60})")
 _PLACE_DATE = re.compile(
     r"(?P<place>[^\n|,]{2,40}),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
     r"|(?P<place2>[^\n|,]{2,40}),\s*ngày\s+(?P<d2>\d{1,2})\s*/\s*(?P<m2>\d{1,2})\s*/\s*(?P<y2>\d{4})"
@@ -78,47 +78,77 @@ def _db_header(text: str) -> dict[str, str]:
     return out
 
 
-def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
-    """(issuer, province, level, end of the letterhead) from the lines before the national motto."""
-    head = text[:_HEADER_CHARS]
-    motto = _NATIONAL_MOTTO.search(fold(head))
-    if not motto:
-        return None, None, None, 0
-    before = head[: motto.start()]
-    lines = [ln.strip() for ln in before.splitlines()]
-    # The letterhead is the last block of upper-case lines before the motto.
+_LOCAL_UNIT = re.compile(
+    r"(?P<kind>uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd)\s+"
+    r"(?P<level>tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran)\s+"
+    r"(?P<name>.+?)(?=\s+(?:so|ban|van phong|phong|chi cuc|cuc|trung tam|thanh tra)\s|$)"
+)
+_PARTY_BRANCH = re.compile(r"dang bo (?P<level>tinh|thanh pho)\s+(?P<name>.+?)(?=\s+(?:tinh uy|thanh uy)\b|$)")
+_PARTY_COMMITTEE = re.compile(r"(?P<kind>tinh uy|thanh uy|huyen uy)(?:\s+(?P<name>.+))?$")
+_LEVELS = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
+           "xa": "xã", "phuong": "phường", "thi tran": "thị trấn"}
+_MOTTOS = (_NATIONAL_MOTTO, re.compile(r"d\s*a\s*n\s*g\s+c\s*o\s*n\s*g\s+s\s*a\s*n\s+v\s*i\s*e\s*t\s+n\s*a\s*m"))
+
+
+def _letterhead_block(head: str, motto_start: int) -> str:
+    """The last block of upper-case lines before the motto, joined (it is often hard-wrapped)."""
+    lines = [ln.strip() for ln in head[:motto_start].splitlines()]
     block: list[str] = []
     for ln in reversed(lines):
-        if not ln or set(ln) <= set("-|_= \t"):
-            if block:
-                if ln and set(ln) <= set("|"):
-                    break
-                continue
+        if not ln or set(ln) <= set("-|_=*~ \t"):
+            if block and ln and set(ln) <= set("|"):
+                break
             continue
         if not _is_caps(ln):
             break
         block.insert(0, ln)
-    joined = _collapse(" ".join(block))
+    return _collapse(" ".join(block))
+
+
+def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
+    """(issuer, province, level, end of the letterhead) from the lines before the state or Party motto."""
+    head = text[:_HEADER_CHARS]
+    folded_head = fold(head)
+    hits = [m for m in (rx.search(folded_head) for rx in _MOTTOS) if m]
+    if not hits:
+        return None, None, None, 0
+    motto = min(hits, key=lambda m: m.start())
+    joined = _letterhead_block(head, motto.start())
     f = fold(joined)
-    m = re.search(r"(uy ban nhan dan|hoi dong nhan dan|tinh uy|thanh uy)\s+(tinh|thanh pho)?\s*(.*)$", f)
-    if m:
-        kind = m.group(1)
-        level = m.group(2)
-        rest = joined[m.start(3) :].strip()
-        if kind in ("tinh uy", "thanh uy"):
-            province = _place_case(rest) if rest else None
-            word = "Tỉnh ủy" if kind == "tinh uy" else "Thành ủy"
-            level_word = "tỉnh" if kind == "tinh uy" else "thành phố"
-            return (f"{word} {province}" if province else word), province, level_word, motto.start()
-        level_name = {"tinh": "tỉnh", "thanh pho": "thành phố"}.get(level or "")
-        if level_name and rest:
-            province = _place_case(rest)
-            short = "UBND" if kind == "uy ban nhan dan" else "HĐND"
-            return f"{short} {level_name} {province}", province, level_name, motto.start()
+    body = text[motto.end() :]
+    province = level = issuer = None
+    lm = _LOCAL_UNIT.search(f)
+    if lm:
+        short = "UBND" if lm.group("kind") in ("uy ban nhan dan", "ubnd") else "HĐND"
+        lvl = _LEVELS[lm.group("level")]
+        name = _place_case(joined[lm.start("name") : lm.end("name")])
+        issuer = f"{short} {lvl} {name}"
+        if lvl in ("tỉnh", "thành phố"):
+            province, level = name, lvl
+        rest = joined[lm.end() :].strip()
+        if rest:  # a department under the people's committee: "SỞ NỘI VỤ"
+            dept = sentence_case(rest, body)
+            issuer = f"{dept} {lvl} {name}"
+        return issuer, province, level, motto.start()
+    pb = _PARTY_BRANCH.search(f)
+    if pb:
+        province = _place_case(joined[pb.start("name") : pb.end("name")])
+        level = _LEVELS[pb.group("level")]
+    pc = _PARTY_COMMITTEE.search(f)
+    if pc:
+        word = {"tinh uy": "Tỉnh ủy", "thanh uy": "Thành ủy", "huyen uy": "Huyện ủy"}[pc.group("kind")]
+        if pc.group("name"):
+            name = _place_case(joined[pc.start("name") : pc.end("name")])
+            if pc.group("kind") != "huyen uy":
+                province = name
+            level = level or ("tỉnh" if pc.group("kind") == "tinh uy" else "thành phố")
+        else:
+            name = province
+        return (f"{word} {name}" if name else word), province, level, motto.start()
     for i in issuer_codes():
-        if i.scope == "national" and fold(i.name) in f:
+        if i.scope in ("national", "party") and fold(i.name) in f:
             return i.name, None, None, motto.start()
-    return (joined or None), None, None, motto.start()
+    return (sentence_case(joined, body) if joined else None), None, None, motto.start()
 
 
 def _case_lookup(body: str):
@@ -182,35 +212,68 @@ def sentence_case(heading: str, body: str) -> str:
     return " ".join(out)
 
 
-def _heading(text: str, start: int) -> tuple[str | None, str | None, int]:
-    """(type name, heading text, end offset) of the upper-case type heading after ``start``."""
+_AUTHORITY_LINE = re.compile(
+    r"^(?:chu tich|pho chu tich|bo truong|thu tuong|uy ban nhan dan|hoi dong nhan dan|ban thuong vu|"
+    r"ban chap hanh|giam doc|chanh van phong|truong ban|cuc truong|tong cuc truong|quyet dinh\s*:|"
+    r"quyet nghi\s*:|chinh phu)"
+)
+_SUBJECT_LINE = re.compile(r"^(?:về|v/v|v\.v)(?:\s|$)", re.IGNORECASE)
+_BODY_START = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Xét|Theo|Để|Nhằm|Triển\s+khai)\b")
+
+
+def _heading(text: str, start: int) -> tuple[str | None, list[tuple[str, bool]], int]:
+    """Type name, heading parts ``(text, upper-case?)`` and end offset of the type heading after ``start``.
+
+    The heading is upper case ("KẾ HOẠCH / THỰC HIỆN ..."); a decision often prints its subject in
+    mixed case on the next lines ("Về việc ban hành ..."), followed by the upper-case authority line.
+    """
     pos = start
     lines = text[start : start + _HEADER_CHARS].splitlines(keepends=True)
-    collected: list[str] = []
+    parts: list[tuple[str, bool]] = []
     doc_type = None
     end = start
+    mixed_lines = 0
     for ln in lines:
         s = ln.strip().strip("|").strip()
-        if collected:
-            if not s:
-                pos += len(ln)
-                continue
-            if _is_caps(s) and not s.startswith("("):
-                collected.append(s)
-                pos += len(ln)
-                end = pos
-                continue
-            break
-        if s and _is_caps(s):
-            hm = _HEADING_RE.match(fold(s))
-            if hm:
-                doc_type = _HEADING_TYPES[hm.group(1)]
-                collected.append(s)
-                end = pos + len(ln)
         pos += len(ln)
-    if not collected:
-        return None, None, start
-    return doc_type, _collapse(" ".join(collected)), end
+        if not parts:
+            if s and _is_caps(s):
+                hm = _HEADING_RE.match(fold(s))
+                if hm:
+                    doc_type = _HEADING_TYPES[hm.group(1)]
+                    parts.append((s, True))
+                    end = pos
+            continue
+        if not s:
+            continue
+        if _is_caps(s):
+            if mixed_lines or s.startswith("(") or _AUTHORITY_LINE.match(fold(s)):
+                break
+            parts.append((s, True))
+            end = pos
+            continue
+        if (mixed_lines == 0 and _SUBJECT_LINE.match(s)) or (
+            0 < mixed_lines < 4 and not _BODY_START.match(s) and not parts[-1][0].endswith((".", ";"))
+        ):
+            parts.append((s, False))
+            mixed_lines += 1
+            end = pos
+            continue
+        break
+    return doc_type, parts, (end if parts else start)
+
+
+def _heading_title(parts: list[tuple[str, bool]], body: str) -> str | None:
+    if not parts:
+        return None
+    caps = _collapse(" ".join(p for p, upper in parts if upper))
+    mixed = _collapse(" ".join(p for p, upper in parts if not upper))
+    title = sentence_case(caps, body)
+    if mixed:
+        mixed = re.sub(r"^(?:V/v|V\.v|v/v)\s*", "về việc ", mixed)
+        mixed = re.sub(r"^Về\b", "về", mixed)
+        title = f"{title} {mixed}".rstrip(" .")
+    return title
 
 
 def _signer(text: str) -> tuple[str | None, str | None]:
@@ -306,8 +369,9 @@ def extract_metadata(text: str) -> dict:
 
     heading_from = pd.end() if pd else (nm.end() if nm else letter_end)
     heading_type, heading, heading_end = _heading(text, heading_from)
+    heading_text = _heading_title(heading, text[heading_end:])
     doc_type = db.get("type") or (parsed.doc_type if parsed else None) or heading_type
-    title = sentence_case(heading, text[heading_end:]) if heading else None
+    title = heading_text
 
     if issuer is None and db.get("issuer"):
         place = re.match(r"^(Tỉnh|Thành phố)\s+(.+)$", db["issuer"])
@@ -330,7 +394,7 @@ def extract_metadata(text: str) -> dict:
         em = DATE_RE.search(db["effective"])
         result["effective_date"] = date_from_match(em) if em else None
 
-    if number is None and heading is None:
+    if number is None and not heading:
         _news_page(text, result)
     result["aliases"] = _self_aliases(text, result.get("doc_type"))
     return result

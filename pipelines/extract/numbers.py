@@ -22,8 +22,8 @@ import json
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from pathlib import Path
 
 REFERENCE_DIR = Path(os.environ.get("VANBAN_REFERENCE_DIR", Path(__file__).resolve().parents[2] / "data" / "reference"))
@@ -177,6 +177,7 @@ def _issuer_by_code() -> tuple[dict[str, IssuerCode], dict[str, list[IssuerCode]
     return exact, loose
 
 
+@cache
 def lookup_type(code: str) -> DocType | None:
     """Document type of a code; "QD" finds QĐ, "DA" stays Dự án (exact spelling wins)."""
     exact, loose = _type_by_code()
@@ -186,9 +187,10 @@ def lookup_type(code: str) -> DocType | None:
     return hits[0] if len(hits) == 1 else None
 
 
-_TERM_SUFFIX = re.compile(r"^(\D+?)(\d{1,2})$")
+_TERM_SUFFIX = re.compile(r"^(\D+?)(\d{1,3})$")
 
 
+@cache
 def lookup_issuer(code: str) -> IssuerCode | None:
     """Issuer of a code; a term number is allowed ("QH13", "UBTVQH15")."""
     exact, loose = _issuer_by_code()
@@ -203,6 +205,7 @@ def lookup_issuer(code: str) -> IssuerCode | None:
     return None
 
 
+@cache
 def _canonical_code(code: str) -> str:
     """Registry spelling of a code when known ("QD" -> "QĐ", "TTG" -> "TTg"), else upper-cased."""
     t = lookup_type(code)
@@ -224,7 +227,7 @@ _PLACEHOLDERS = {
     "YEAR": r"(?:19|20)\d{2}",
     "SLASH": r"[ \t]*/+\s*",
     "DASH": r"[ \t]*-\s*",
-    "CODE": r"[A-ZĐ][A-Za-zĐđ]{0,9}\d{0,2}(?![^\W\d_])",
+    "CODE": r"[A-ZĐ][A-Za-zĐđ]{0,9}\d{0,3}(?![^\W\d_])",
 }
 
 
@@ -362,13 +365,19 @@ def _raw_length(raw: str, n_tokens: int, n_seps: int) -> int:
     return len(raw)
 
 
+@lru_cache(maxsize=65536)
+def _parse_cached(raw: str) -> NumberMatch | None:
+    return _parse(raw, 0)
+
+
 def find_numbers(text: str) -> list[NumberMatch]:
     """Every instrument number in ``text`` (already prepared), in order."""
     out: list[NumberMatch] = []
     for m in _number_regex().finditer(text):
-        parsed = _parse(m.group(0), m.start())
+        parsed = _parse_cached(m.group(0))
         if parsed is not None:
-            out.append(parsed)
+            start = m.start()
+            out.append(replace(parsed, start=start, end=start + parsed.end))
     return out
 
 
