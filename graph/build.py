@@ -44,6 +44,16 @@ from graph.iris import (
 PLAN_TYPES = {"kế hoạch", "chương trình", "đề án", "phương án", "kế hoạch hành động", "chương trình hành động"}
 RELATIONS = {"based_on": ELI + "based_on", "implements": VN + "implements", "cites": ELI + "cites"}
 QUOTE_CONTEXT = 32
+# Closed code lists (also declared in ontology/vanban.ttl): code -> (Vietnamese, English) labels.
+CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "issuer-level": {"central": ("trung ương", "central"), "provincial": ("địa phương", "provincial"),
+                     "party": ("Đảng", "Party")},
+    "role": {"lead": ("chủ trì", "lead"), "coordinating": ("phối hợp", "coordinating")},
+    "task-kind": {"appendix_row": ("dòng của phụ lục nhiệm vụ", "appendix task row"),
+                  "responsibility": ("trách nhiệm được giao", "assigned responsibility")},
+    "agency-type": {"specific": ("cơ quan cụ thể", "specific body"), "collective": ("nhóm cơ quan", "collective"),
+                    "office": ("chức danh", "office holder")},
+}
 
 
 class RecordError(ValueError):
@@ -116,6 +126,18 @@ class _Builder:
             self.add(iri, SKOS + "notation", Literal(notation))
         return iri
 
+    def code(self, scheme: str, code: str) -> str:
+        """A concept of one of the closed code lists (labels in vi and en when the code is known)."""
+        iri = self.iris.concept(scheme, code)
+        self.add(iri, RDF + "type", SKOS + "Concept")
+        self.add(iri, SKOS + "inScheme", self.iris.scheme + scheme)
+        self.add(iri, SKOS + "notation", Literal(code))
+        labels = CODE_LABELS.get(scheme, {}).get(code)
+        if labels:
+            self.add(iri, SKOS + "prefLabel", _vi(labels[0]))
+            self.add(iri, SKOS + "prefLabel", Literal(labels[1], lang="en"))
+        return iri
+
     def agency(self, name: str | None, province: str | None = None) -> str | None:
         """IRI of an agency: one identity per body and province."""
         if not name or not name.strip():
@@ -142,7 +164,7 @@ class _Builder:
             self.add(iri, SKOS + "altLabel", _vi(name))
         self.add(iri, VN + "province", self.place(prov))
         if kind:
-            self.add(iri, VN + "agencyType", self.concept("agency-type", str(kind)))
+            self.add(iri, VN + "agencyType", self.code("agency-type", str(kind)))
         if prov and canonical.startswith("Sở "):
             # Provincial departments sit under the provincial People's Committee.
             parent = self.iris.agency(resolve_agency("UBND tỉnh", prov)["slug"], prov)
@@ -168,8 +190,8 @@ class _Builder:
             sel = f"{a}-pos-{i}"
             self.add(a, OA + "hasSelector", sel)
             self.add(sel, RDF + "type", OA + "TextPositionSelector")
-            self.add(sel, OA + "start", Literal(start, datatype=RDFLIB_XSD.nonNegativeInteger))
-            self.add(sel, OA + "end", Literal(end, datatype=RDFLIB_XSD.nonNegativeInteger))
+            self.add(sel, OA + "start", Literal(start, datatype=RDFLIB_XSD.integer))
+            self.add(sel, OA + "end", Literal(end, datatype=RDFLIB_XSD.integer))
             if quote is None and self.text is not None:
                 quote = self.text[start:end]
         if quote:
@@ -216,7 +238,7 @@ class _Builder:
         if issuer_code:
             self.add(iri, VN + "issuerCode", Literal(issuer_code))
         level = "party" if is_party_number(number) else ("provincial" if local else "central")
-        self.add(iri, VN + "issuerLevel", self.concept("issuer-level", level))
+        self.add(iri, VN + "issuerLevel", self.code("issuer-level", level))
         self.add(iri, ELI + "jurisdiction", self.place(province))
         if not resolved:
             self.add(iri, VN + "resolved", Literal(False))
@@ -303,7 +325,7 @@ class _Builder:
         self.add(t, VN + "taskIndex", Literal(str(label)))
         self.add(t, VN + "sequence", Literal(int(task.get("seq") or n)))
         if task.get("kind"):
-            self.add(t, VN + "taskKind", self.concept("task-kind", task["kind"]))
+            self.add(t, VN + "taskKind", self.code("task-kind", task["kind"]))
         if task.get("section"):
             self.add(t, VN + "section", _vi(task["section"]))
         if content:
@@ -317,7 +339,7 @@ class _Builder:
                     part = f"{t}/{'lead' if role == 'lead' else 'coordinating'}/{org.rsplit('/', 1)[-1]}"
                     self.add(t, CV + "hasParticipation", part)
                     self.add(part, RDF + "type", CV + "Participation")
-                    self.add(part, CV + "role", self.concept("role", "lead" if role == "lead" else "coordinating"))
+                    self.add(part, CV + "role", self.code("role", "lead" if role == "lead" else "coordinating"))
                     self.add(part, CV + "hasParticipant", org)
         approver = task.get("approver")
         if approver:

@@ -35,8 +35,10 @@ TIME = "http://www.w3.org/2006/time#"
 SCHEMA = "http://schema.org/"
 PPLAN = "http://purl.org/net/p-plan#"
 
-# Our ontology namespace is fixed (it names terms, not data) so saved queries work for any data base IRI.
+# Our ontology namespace and code lists are fixed (they name terms, not data) so saved queries and
+# the ontology's SKOS schemes work for any data base IRI.
 VN = "https://w3id.org/vanban/ontology#"
+SCHEME = "https://w3id.org/vanban/scheme/"
 
 PREFIXES: dict[str, str] = {
     "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "eli": ELI, "org": ORG, "cv": CV,
@@ -265,8 +267,11 @@ def number_matches(query: str, number: str) -> bool:
 
 
 def normalise_number_query(text: str) -> list[str]:
-    """Candidate canonical numbers from analyst input; the extractor's version when available."""
-    fn = _import("pipelines.extract.citations", "normalise_number_query")
+    """Candidate canonical numbers from analyst input, or one anchored regex (starting with "^") over
+    canonical numbers; the extractor's version when available, else the input without spaces."""
+    fn = _import("pipelines.extract.citations", "normalise_number_query") or _import(
+        "pipelines.extract.numbers", "normalise_number_query"
+    )
     if fn is not None:
         try:
             out = fn(text)
@@ -289,7 +294,7 @@ class Iris:
         base = base or DEFAULT_BASE
         self.base = base if base.endswith(("/", "#")) else base + "/"
         self.id = self.base + "id/"
-        self.scheme = self.base + "scheme/"
+        self.scheme = SCHEME
 
     def graph(self, source_name: str) -> str:
         return f"{self.base}graph/{quote(source_name, safe='._-~')}"

@@ -9,8 +9,12 @@ to the decoded text) and ``due`` for the printed time frames listed in ``DUE`` b
 
 from __future__ import annotations
 
+import atexit
 import copy
+import functools
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -85,14 +89,27 @@ def build_outputs(outputs: Path, items: list[dict], base_iri: str | None = None)
     return publish_store(outputs, write_graphs(outputs / "graphs", items, base_iri))
 
 
-@pytest.fixture(scope="session")
-def seeds() -> list[dict]:
-    return gold_records()
+@functools.cache
+def _cached_records() -> tuple[dict, ...]:
+    return tuple(gold_records())
 
 
-@pytest.fixture(scope="session")
-def seed_outputs(tmp_path_factory: pytest.TempPathFactory, seeds: list[dict]) -> Path:
-    """An outputs folder whose store holds the five seeds' graphs (read-only for tests)."""
-    outputs = tmp_path_factory.mktemp("outputs")
-    build_outputs(outputs, copy.deepcopy(seeds))
+@functools.cache
+def _cached_outputs() -> Path:
+    outputs = Path(tempfile.mkdtemp(prefix="vanban-seeds-"))
+    atexit.register(shutil.rmtree, outputs, True)
+    build_outputs(outputs, copy.deepcopy(list(_cached_records())))
     return outputs
+
+
+@pytest.fixture()
+def seeds() -> list[dict]:
+    """The completed gold records (a fresh copy per test: tests may edit them)."""
+    return copy.deepcopy(list(_cached_records()))
+
+
+@pytest.fixture()
+def seed_outputs() -> Path:
+    """An outputs folder whose published store holds the five seeds' graphs, built once per test run
+    and shared: tests must only read it."""
+    return _cached_outputs()

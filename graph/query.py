@@ -1,0 +1,293 @@
+"""SPARQL over the published store: saved queries, parameters, lineage and task listings.
+
+Every query runs with the union of the named graphs as default graph (as the server does).
+Saved queries (``graph/queries/*.rq``) leave their parameters as free variables; a caller
+binds them with ``params``, which become a VALUES block at the top of the outer WHERE, so
+an unbound parameter simply means "all".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import deque
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.iris import ELI, PREFIXES, VN, normalise_number_query, number_matches, slug
+
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+LINEAGE_PROPERTIES = (ELI + "based_on", VN + "implements")
+RELATION_NAMES = {ELI + "based_on": "based_on", VN + "implements": "implements", ELI + "cites": "cites"}
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message names the query and the reason."""
+
+
+def saved_queries() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(QUERIES_DIR.glob("*.rq"))}
+
+
+def load_query(name_or_path: str) -> str:
+    """Text of a saved query (by name), an .rq file, or the argument itself as inline SPARQL."""
+    path = Path(name_or_path)
+    if path.suffix == ".rq" and path.is_file():
+        return path.read_text(encoding="utf-8")
+    saved = saved_queries()
+    if name_or_path in saved:
+        return saved[name_or_path].read_text(encoding="utf-8")
+    if path.suffix == ".rq":
+        raise QueryError(f"{name_or_path}: no such query file (saved queries: {', '.join(saved)})")
+    return name_or_path
+
+
+def _term(value: str) -> str:
+    if value.startswith("<") and value.endswith(">"):
+        return value
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return f'"{value}"^^<http://www.w3.org/2001/XMLSchema#date>'
+    return json.dumps(value, ensure_ascii=False)
+
+
+def bind_params(query: str, params: dict[str, str] | None) -> str:
+    """Pre-bind variables by a VALUES block opening the outer WHERE group."""
+    if not params:
+        return query
+    m = re.search(r"\bWHERE\s*\{", query, flags=re.IGNORECASE)
+    if m is None:
+        raise QueryError("parameters given but the query has no WHERE clause")
+    names = " ".join(f"?{k.lstrip('?')}" for k in params)
+    values = " ".join(_term(v) for v in params.values())
+    return f"{query[:m.end()]}\n  VALUES ({names}) {{ ({values}) }}\n{query[m.end():]}"
+
+
+def run(store: ox.Store, query: str, params: dict[str, str] | None = None):
+    """Execute SPARQL (standard prefixes predeclared, union default graph)."""
+    try:
+        return store.query(bind_params(query, params), prefixes=PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"invalid SPARQL: {exc}") from exc
+
+
+def _value(term) -> str | None:
+    if term is None:
+        return None
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def select(store: ox.Store, query: str, params: dict[str, str] | None = None) -> tuple[list[str], list[dict]]:
+    """(variable names, rows as dicts of plain strings) of a SELECT query."""
+    result = run(store, query, params)
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("expected a SELECT query")
+    names = [v.value for v in result.variables]
+    rows = [{n: _value(sol[n]) for n in names} for sol in result]
+    return names, rows
+
+
+def format_results(store: ox.Store, query: str, fmt: str, params: dict[str, str] | None = None) -> str:
+    """Results as ``table`` (plain text), ``csv`` or ``json`` (SPARQL 1.1 results formats for ASK/SELECT,
+    N-Triples / Turtle for CONSTRUCT)."""
+    result = run(store, query, params)
+    if isinstance(result, ox.QueryBoolean):
+        return json.dumps({"head": {}, "boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower()
+    if isinstance(result, ox.QueryTriples):
+        rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "csv" else ox.RdfFormat.TURTLE
+        return result.serialize(format=rdf_format).decode("utf-8")
+    if fmt == "json":
+        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8")
+    names = [v.value for v in result.variables]
+    rows = [[_value(sol[n]) or "" for n in names] for sol in result]
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(rows)
+        return buf.getvalue()
+    if fmt != "table":
+        raise QueryError(f"unknown format {fmt!r} (table, csv, json)")
+    return render_table(names, rows)
+
+
+def render_table(names: list[str], rows: list[list[str]], width: int = 60) -> str:
+    cut = [[c if len(c) <= width else c[: width - 1] + "…" for c in r] for r in rows]
+    widths = [max([len(n)] + [len(r[i]) for r in cut]) for i, n in enumerate(names)]
+    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cut]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- documents by number
+
+def find_documents(store: ox.Store, text: str) -> list[tuple[str, str]]:
+    """(IRI, number) of every instrument whose number matches what an analyst typed."""
+    _, rows = select(store, "SELECT DISTINCT ?doc ?number WHERE { ?doc vn:docNumber ?number }")
+    found: set[tuple[str, str]] = set()
+    for candidate in normalise_number_query(text):
+        if candidate.startswith("^"):
+            try:
+                pattern = re.compile(candidate)
+            except re.error:
+                continue
+            found |= {(r["doc"], r["number"]) for r in rows if pattern.search(r["number"])}
+        else:
+            found |= {(r["doc"], r["number"]) for r in rows if r["number"] == re.sub(r"\s+", "", candidate)}
+    if found:
+        return sorted(found)
+    return sorted((r["doc"], r["number"]) for r in rows if number_matches(text, r["number"]))
+
+
+# --------------------------------------------------------------------------- lineage
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    depth: int
+    source: str
+    source_number: str | None
+    relation: str
+    target: str
+    target_number: str | None
+    target_title: str | None
+    target_issuer: str | None
+    quote: str | None
+    source_file: str | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+_EDGES_UP = """
+SELECT ?s ?p ?o ?quote ?file WHERE {
+  ?start (eli:based_on|vn:implements)* ?s .
+  GRAPH ?g { ?s ?p ?o . FILTER(?p IN (eli:based_on, vn:implements))
+    OPTIONAL { ?a owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
+                  oa:hasSelector/oa:exact ?quote }
+    OPTIONAL { ?g vn:sourceFile ?file } }
+}"""
+_EDGES_DOWN = """
+SELECT ?s ?p ?o ?quote ?file WHERE {
+  ?o (eli:based_on|vn:implements)* ?start .
+  GRAPH ?g { ?s ?p ?o . FILTER(?p IN (eli:based_on, vn:implements))
+    OPTIONAL { ?a owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
+                  oa:hasSelector/oa:exact ?quote }
+    OPTIONAL { ?g vn:sourceFile ?file } }
+}"""
+_LABELS = """
+SELECT ?n ?number ?title ?issuer WHERE {
+  ?n vn:docNumber ?number .
+  OPTIONAL { ?n eli:title ?title }
+  OPTIONAL { ?n eli:passed_by/skos:prefLabel ?issuer }
+}"""
+
+
+def lineage(store: ox.Store, start: str, direction: str = "up", depth: int | None = None) -> list[Link]:
+    """Links of the lineage chain from ``start``: ``up`` = what it rests on or implements (transitively),
+    ``down`` = what rests on or implements it.  Each link carries the quote that proves it."""
+    if direction not in {"up", "down"}:
+        raise QueryError(f"direction must be 'up' or 'down', not {direction!r}")
+    query = (_EDGES_UP if direction == "up" else _EDGES_DOWN).replace("?start", f"<{start}>")
+    _, rows = select(store, query)
+    edges: dict[str, list[dict]] = {}
+    for r in rows:
+        key = r["s"] if direction == "up" else r["o"]
+        edges.setdefault(key, []).append(r)
+    # Breadth-first from the start: each link appears at its shortest depth.
+    seen_nodes, seen_links, order = {start}, set(), []
+    queue = deque([(start, 1)])
+    while queue:
+        node, d = queue.popleft()
+        if depth is not None and d > depth:
+            continue
+        for r in sorted(edges.get(node, []), key=lambda x: (x["p"], x["o"], x["s"], x["quote"] or "")):
+            link_key = (r["s"], r["p"], r["o"])
+            if link_key in seen_links:
+                continue
+            seen_links.add(link_key)
+            order.append((d, r))
+            nxt = r["o"] if direction == "up" else r["s"]
+            if nxt not in seen_nodes:
+                seen_nodes.add(nxt)
+                queue.append((nxt, d + 1))
+    nodes = sorted({r["s"] for _, r in order} | {r["o"] for _, r in order})
+    labels: dict[str, dict] = {}
+    if nodes:
+        values = " ".join(f"<{n}>" for n in nodes)
+        _, label_rows = select(store, _LABELS.replace("WHERE {", "WHERE {\n  VALUES ?n { " + values + " }", 1))
+        for lr in label_rows:
+            labels.setdefault(lr["n"], lr)
+    links = []
+    for d, r in order:
+        far = r["o"] if direction == "up" else r["s"]
+        info = labels.get(far, {})
+        links.append(Link(
+            depth=d, source=r["s"], source_number=labels.get(r["s"], {}).get("number"),
+            relation=RELATION_NAMES.get(r["p"], r["p"]), target=r["o"],
+            target_number=labels.get(r["o"], {}).get("number"),
+            target_title=info.get("title"), target_issuer=info.get("issuer"),
+            quote=r["quote"], source_file=r["file"],
+        ))
+    return links
+
+
+# --------------------------------------------------------------------------- tasks
+
+_TASKS = """
+SELECT ?task ?plan ?number ?province ?section ?index ?seq ?content ?timeframe ?start ?end ?recurring ?approver
+       (GROUP_CONCAT(DISTINCT ?leadName; separator=" | ") AS ?lead)
+       (GROUP_CONCAT(DISTINCT ?coordName; separator=" | ") AS ?coordinators)
+       (GROUP_CONCAT(DISTINCT ?agencyKey; separator="\\n") AS ?agencyKeys)
+WHERE {
+  ?plan vn:hasTask ?task .
+  OPTIONAL { ?plan vn:docNumber ?number }
+  OPTIONAL { ?plan eli:jurisdiction/skos:prefLabel ?province }
+  OPTIONAL { ?task vn:section ?section }
+  OPTIONAL { ?task vn:taskIndex ?index }
+  OPTIONAL { ?task vn:sequence ?seq }
+  OPTIONAL { ?task schema:description ?content }
+  OPTIONAL { ?task vn:timeFrameText ?timeframe }
+  OPTIONAL { ?task vn:timeFrame/time:hasBeginning/time:inXSDDate ?start }
+  OPTIONAL { ?task vn:timeFrame/time:hasEnd/time:inXSDDate ?end }
+  OPTIONAL { ?task vn:recurring ?recurring }
+  OPTIONAL { ?task vn:approverText ?approver }
+  OPTIONAL { ?task vn:leadAgency/skos:prefLabel ?leadName }
+  OPTIONAL { ?task vn:coordinatingAgency/skos:prefLabel ?coordName }
+  OPTIONAL { ?task (vn:leadAgency|vn:coordinatingAgency) ?ag .
+             { ?ag skos:prefLabel ?agLabel } UNION { ?ag skos:altLabel ?agLabel }
+             BIND(CONCAT(IF(EXISTS { ?task vn:leadAgency ?ag }, "lead", "coordinator"), "\\t", STR(?agLabel))
+                  AS ?agencyKey) }
+}
+GROUP BY ?task ?plan ?number ?province ?section ?index ?seq ?content ?timeframe ?start ?end ?recurring ?approver
+ORDER BY ?number ?seq
+"""
+
+
+def tasks(store: ox.Store, agency: str | None = None, province: str | None = None,
+          due_before: str | None = None) -> list[dict]:
+    """Tasks across plans, filtered by agency (lead or coordinator; name or alias, accents optional),
+    plan province, and end date strictly before ``due_before`` (ISO date)."""
+    if due_before and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", due_before):
+        raise QueryError(f"--due-before must be an ISO date YYYY-MM-DD, not {due_before!r}")
+    _, rows = select(store, _TASKS)
+    want_agency = slug(agency) if agency else None
+    want_province = slug(province) if province else None
+    out = []
+    for r in rows:
+        keys = [k.split("\t", 1) for k in (r.pop("agencyKeys") or "").split("\n") if "\t" in k]
+        if want_agency:
+            roles = sorted({role for role, label in keys if want_agency in slug(label)})
+            if not roles:
+                continue
+            r["role"] = " & ".join(roles)
+        if want_province and want_province != slug(r.get("province") or ""):
+            continue
+        if due_before and not (r.get("end") and r["end"] < due_before):
+            continue
+        out.append(r)
+    return out
