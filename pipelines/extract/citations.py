@@ -13,6 +13,7 @@ Spans are character offsets into the NFC text passed in.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipelines.extract.dates import date_at
@@ -497,10 +498,33 @@ def _first_mention_text(text: str, start: int) -> str:
     return s[: cut if cut > 0 else 80]
 
 
+class _Intervals:
+    """Union of half-open ranges with a logarithmic membership test (documents can be long)."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(r for r in ranges if r[1] > r[0]):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self._starts = [a for a, _ in merged]
+        self._ends = [b for _, b in merged]
+
+    def covers(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+
 def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: list[tuple[int, int]]) -> None:
     """Second pass: defined aliases and "Nghị quyết 76"-style short forms -> known instruments."""
     # 1. "(sau đây gọi tắt là X)": X names a known instrument by number, or follows its subject clause.
     extra_aliases: list[tuple[str, _Instrument]] = []
+    title_end_owner: dict[int, _Instrument] = {}
+    for inst in instruments:
+        for m in inst.mentions:
+            if m.title_end is not None:
+                title_end_owner.setdefault(m.title_end, inst)
     for dm in _DEFINED_ALIAS.finditer(text):
         alias = _collapse(dm.group("alias"))
         nums = find_numbers(alias)
@@ -509,36 +533,35 @@ def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: l
             canon = nums[0].canonical
             owner = next((i for i in instruments if i.canonical == canon), None)
         else:
-            for inst in instruments:
-                if any(m.title_end is not None and 0 <= dm.start() - m.title_end <= 2 for m in inst.mentions):
-                    owner = inst
-                    extra_aliases.append((alias, inst))
-                    break
+            owner = next((title_end_owner[p] for p in range(dm.start() - 2, dm.start() + 1)
+                          if p in title_end_owner), None)
+            if owner is not None:
+                extra_aliases.append((alias, owner))
         if owner is not None and alias not in owner.aliases:
             owner.aliases.append(alias)
     # 2. Short forms "Type n" resolved by a subject that introduced them or by type + serial.
-    taken = [(m.start, m.end) for i in instruments for m in i.mentions] + own_spans
+    taken = _Intervals([(m.start, m.end) for i in instruments for m in i.mentions] + own_spans)
+    subjects = [(i, "\n".join(fold(m.title) for m in i.mentions if m.title)) for i in instruments]
+    by_serial_type: dict[tuple[int, str], list[_Instrument]] = {}
+    for i in instruments:
+        nm = i.mentions[0].number
+        if nm is not None:
+            by_serial_type.setdefault((int(nm.serial), fold(_inst_type(i) or "")), []).append(i)
+    resolved: dict[str, _Instrument | None] = {}
     for sm in _SHORT_FORM.finditer(text):
         type_name = _short_form_type(text, sm)
-        if type_name is None or any(a <= sm.start() < b for a, b in taken):
+        if type_name is None or taken.covers(sm.start()):
             continue
         form = _collapse(sm.group(0))
-        form_f = fold(form)
-        introduced = [
-            i for i in instruments
-            if any(m.title and form_f in fold(m.title) for m in i.mentions) or form in i.aliases
-        ]
-        cands = introduced
-        if not cands:
-            serial = int(sm.group(1))
-            cands = [
-                i for i in instruments
-                if i.mentions[0].number is not None and int(i.mentions[0].number.serial) == serial
-                and fold(_inst_type(i) or "") == fold(type_name)
-            ]
-        if len(cands) != 1:
+        if form not in resolved:
+            form_f = fold(form)
+            cands = [i for i, titles in subjects if form_f in titles or form in i.aliases]
+            if not cands:
+                cands = by_serial_type.get((int(sm.group(1)), fold(type_name)), [])
+            resolved[form] = cands[0] if len(cands) == 1 else None
+        inst = resolved[form]
+        if inst is None:
             continue
-        inst = cands[0]
         inst.mentions.append(_Mention(start=sm.start(), end=sm.end(), number=None, alias=form))
         if form not in inst.aliases:
             inst.aliases.append(form)
@@ -546,9 +569,11 @@ def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: l
     for alias, inst in extra_aliases:
         if len(alias) < 6:
             continue
+        seen_starts = {m.start for m in inst.mentions}
         for am in re.finditer(r"(?<![\w])" + _ws(alias) + r"(?![\w])", text):
-            if any(a <= am.start() < b for a, b in taken) or any(m.start == am.start() for m in inst.mentions):
+            if taken.covers(am.start()) or am.start() in seen_starts:
                 continue
+            seen_starts.add(am.start())
             inst.mentions.append(_Mention(start=am.start(), end=am.end(), number=None, alias=alias))
 
 
@@ -587,9 +612,7 @@ def extract_citations(text: str, document: dict) -> list[dict]:
     preamble_end = _preamble_end(text, document)
     own_type = document.get("doc_type")
     doc_title = document.get("title")
-    nested_ranges = [
-        (m.end, m.title_end) for i in instruments for m in i.mentions if m.title_end is not None
-    ]
+    nested = _Intervals([(m.end, m.title_end) for i in instruments for m in i.mentions if m.title_end is not None])
     out: list[tuple[int, dict]] = []
     for inst in instruments:
         numbered = [m for m in inst.mentions if m.number is not None]
@@ -601,10 +624,7 @@ def extract_citations(text: str, document: dict) -> list[dict]:
         title = _best_title(numbered)
         implements = any(_self_reference_implements(text, m.start, own_type) for m in inst.mentions)
         implements = implements or _title_implements(doc_title, inst, doc_type, title)
-        based_on = any(
-            m.start < preamble_end and not any(a <= m.start < b for a, b in nested_ranges)
-            for m in inst.mentions
-        )
+        based_on = any(m.start < preamble_end and not nested.covers(m.start) for m in inst.mentions)
         relation = "implements" if implements else "based_on" if based_on else "cites"
         aliases = list(inst.aliases)
         standard = fold(f"{doc_type} số {inst.canonical}")

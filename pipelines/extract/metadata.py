@@ -12,9 +12,10 @@ import re
 from collections import Counter
 
 from pipelines.extract.dates import DATE_RE, date_from_match, iso_date
-from pipelines.extract.numbers import fold, issuer_codes, parse_number, prepare_text
+from pipelines.extract.numbers import canonical_number, fold, issuer_codes, parse_number, prepare_text
 
 _HEADER_CHARS = 6000
+_CASE_BODY_CHARS = 200_000  # enough body to learn how words are capitalised
 
 _DB_FIELDS = {
     "number": r"Số\s+hiệu",
@@ -201,7 +202,10 @@ def sentence_case(heading: str, body: str) -> str:
     for i in range(first, len(words)):
         w = words[i]
         if any(c.isdigit() for c in w) or not any(c.isalpha() for c in w):
-            out.append(w)
+            # Instrument numbers take their canonical letters ("27/CT-TTG" -> "27/CT-TTg").
+            core = w.rstrip(",.;:")
+            canon = canonical_number(core) if any(c.isalpha() for c in core) else None
+            out.append(canon + w[len(core) :] if canon else w)
             continue
         cased = variant([words[i - 1], w], 1)
         if cased is None and i + 1 < len(words):
@@ -369,7 +373,7 @@ def extract_metadata(text: str) -> dict:
 
     heading_from = pd.end() if pd else (nm.end() if nm else letter_end)
     heading_type, heading, heading_end = _heading(text, heading_from)
-    heading_text = _heading_title(heading, text[heading_end:])
+    heading_text = _heading_title(heading, text[heading_end : heading_end + _CASE_BODY_CHARS])
     doc_type = db.get("type") or (parsed.doc_type if parsed else None) or heading_type
     title = heading_text
 
