@@ -263,3 +263,16 @@ def test_extraction_never_raises_on_arbitrary_text(text: str, document: dict) ->
 @given(st.text(max_size=400))
 def test_extraction_never_raises_on_any_unicode(text: str) -> None:
     extract_citations(text, {})
+
+
+def test_national_code_is_one_instrument_however_its_issuer_is_worded() -> None:
+    text = ("Nghị quyết số 18-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương Đảng về tổ chức bộ máy; "
+            "tiếp tục thực hiện Nghị quyết số 18-NQ/TW của Bộ Chính trị.")
+    got = extract_citations(text, TG)
+    assert [(c["number"], c["issuer"]) for c in got] == [("18-NQ/TW", "Ban Chấp hành Trung ương")]
+    assert len(got[0]["spans"]) == 2
+
+
+def test_typo_tinh_for_province_level() -> None:
+    (c,) = extract_citations("theo Quyết định số 12/QĐ-UBND ngày 5/1/2021 của UBND tình Bến Tre.", TG)
+    assert c["issuer"] == "UBND tỉnh Bến Tre"

@@ -94,7 +94,8 @@ _ROLE = (
     r"(?:(?:Bộ\s+trưởng|Thứ\s+trưởng|Chủ\s+nhiệm|Thống\s+đốc|Tổng\s+Kiểm\s+toán|Chánh\s+án|Viện\s+trưởng"
     r"|Tổng\s+Thanh\s+tra)(?:\s*,\s*Chủ\s+nhiệm)?\s+)?"
 )
-_LOCAL_LEVEL = r"(?P<level>(?i:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn))"
+# "tình" is a frequent typo of "tỉnh" (a dropped hook above).
+_LOCAL_LEVEL = r"(?P<level>(?i:tỉnh|tình|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn))"
 
 
 def _issuer_regex() -> re.Pattern[str]:
@@ -188,6 +189,8 @@ def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
             level_group = "ulevel" if key == "ubnd" else "hlevel"
             name_group = "uname" if key == "ubnd" else "hname"
             level = re.sub(r"\s+", " ", g[level_group]).lower() if g.get(level_group) else None
+            if level == "tình":
+                level = "tỉnh"
             place, printed = _place_or_default(g.get(name_group), ctx)
             end = m.end() if printed or not g.get(name_group) else m.start(name_group)
             if level is None:
@@ -416,7 +419,10 @@ def _group(mentions: list[_Mention], ctx: _Context) -> list[_Instrument]:
         for g in groups:
             g_issuer = next((x.stated_issuer for x in g.mentions if x.stated_issuer), None)
             g_year = next((_year(x.date) for x in g.mentions if x.date), None)
-            if not _same_issuer(g_issuer, m.stated_issuer):
+            # A national or Party code names its issuer: differently worded issuers are sloppiness,
+            # not namesakes.  Local codes (UBND, TU ...) repeat in every province, so there they split.
+            scope = m.number.issuer.scope if m.number.issuer else None
+            if scope not in ("national", "party") and not _same_issuer(g_issuer, m.stated_issuer):
                 continue
             if m.number.year is None and g_year and m.date and _year(m.date) != g_year:
                 continue
