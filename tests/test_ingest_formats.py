@@ -206,7 +206,7 @@ def test_docx_paragraphs_and_tables_in_body_order(tmp_path: Path) -> None:
     source = read_source(_docx(tmp_path / "plan.docx"))
     assert source.format == "docx"
     assert source.text == (
-        "ỦY BAN NHÂN DÂN\n\nTỈNH BẾN TRE\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\n"
+        "ỦY BAN NHÂN DÂN\nTỈNH BẾN TRE\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\n"
         "KẾ HOẠCH\n\nỦy ban nhân dân tỉnh giao Sở Nội vụ chủ trì.\n\n"
         "| STT | Nội dung công việc | Cơ quan chủ trì | Thời gian |\n"
         "| 1 | Rà soát thủ tục hành chính ¦ mức độ 4 | Sở Nội vụ | Quý I/2023 |\n"
@@ -214,7 +214,8 @@ def test_docx_paragraphs_and_tables_in_body_order(tmp_path: Path) -> None:
         "| II. Nhiệm vụ khác |  |  |  |\n\n"
         "Nơi nhận: như trên.\n"
     )
-    assert source.facts == {"paragraphs": 3, "tables": 1, "layout_tables": 1}
+    # paragraphs: 3 in the body + 2 in the cells of the header frame
+    assert source.facts == {"paragraphs": 5, "tables": 1, "layout_tables": 1}
 
 
 def test_docx_typed_in_tcvn3_font_is_converted(tmp_path: Path) -> None:
@@ -271,3 +272,62 @@ def test_pdf_tables_can_be_switched_off(tmp_path: Path) -> None:
     assert source.facts["tables"] == 0
     assert "2 Số hóa hồ sơ" in source.text  # the table's words, as plain lines
     assert not any(line.startswith("| ") for line in source.text.split("\n"))
+
+
+def _multilevel_list(document) -> str:
+    """Add an abstract list (I., a), 1.) to the numbering part; return its numId."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = document.part.numbering_part.element
+    levels = [("upperRoman", "%1."), ("lowerLetter", "%2)"), ("decimal", "%1.%3.")]
+    xml = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate(levels)
+    )
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{xml}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def _numbered(paragraph, num_id: str, ilvl: int) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
+
+
+def test_docx_automatic_numbering_and_frames_with_tables(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    num_id = _multilevel_list(document)
+    for text, level in (("MỤC ĐÍCH", 0), ("Mục đích", 1), ("Yêu cầu", 1), ("NHIỆM VỤ", 0), ("Rà soát", 1)):
+        _numbered(document.add_paragraph(text), num_id, level)
+    _numbered(document.add_paragraph("Chi tiết"), num_id, 2)
+    document.add_paragraph("Việc thứ nhất", style="List Number")
+    document.add_paragraph("Việc thứ hai", style="List Number")
+    frame = document.add_table(rows=1, cols=1)  # a one-cell frame around an appendix
+    cell = frame.cell(0, 0)
+    cell.paragraphs[0].text = "PHỤ LỤC"
+    inner = cell.add_table(rows=3, cols=3)
+    for c, value in enumerate(["STT", "Nội dung", "Chủ trì"]):
+        inner.cell(0, c).text = value
+    for r, (task, lead) in enumerate((("Số hóa hồ sơ", "Sở Nội vụ"), ("Cấp mã", "Sở Tài chính")), start=1):
+        inner.cell(r, 0).paragraphs[0].style = document.styles["List Number 2"]  # auto-numbered STT column
+        inner.cell(r, 0).paragraphs[0].text = "​"  # Word keeps a number on a cell with (invisible) content
+        inner.cell(r, 1).text = task
+        inner.cell(r, 2).text = lead
+    path = tmp_path / "numbered.docx"
+    document.save(str(path))
+
+    text = read_source(path).text
+    assert text.startswith(
+        "I. MỤC ĐÍCH\n\na) Mục đích\n\nb) Yêu cầu\n\nII. NHIỆM VỤ\n\na) Rà soát\n\nII.1. Chi tiết\n\n"
+        "1. Việc thứ nhất\n\n2. Việc thứ hai\n\nPHỤ LỤC\n\n"
+    )
+    _assert_table_block(
+        text, ["| STT | Nội dung | Chủ trì |", "| 1. | Số hóa hồ sơ | Sở Nội vụ |", "| 2. | Cấp mã | Sở Tài chính |"]
+    )

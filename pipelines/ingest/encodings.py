@@ -347,6 +347,11 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> Decoded:
     try:
         return _check_unicode(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            # every byte before is valid UTF-8: the file was cut inside its last character
+            raise EncodingProblem(
+                f"truncated UTF-8 text: the file ends inside a multi-byte character (byte {exc.start})"
+            ) from exc
         utf8_error = f"{exc.reason} at byte {exc.start}"
     candidates: list[Decoded] = []
     if declared:

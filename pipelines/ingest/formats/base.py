@@ -30,6 +30,9 @@ LAYOUT_CELL_CHARS = 3000
 _SMALL_TABLE_ROWS = 3
 
 
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # not U+00AD: it is TCVN3 "ư" seen as cp1252
+
+
 class FormatProblem(ValueError):
     """The content cannot be read in this format; the message is the reason (no path)."""
 
@@ -49,7 +52,7 @@ class Extracted:
 
 
 def render_cell(text: str) -> str:
-    return collapse(text).replace("|", "¦")
+    return collapse(_ZERO_WIDTH.sub("", text)).replace("|", "¦")
 
 
 def render_table(rows: list[list[str]]) -> str:
@@ -99,7 +102,6 @@ def expand_spans(rows: list[list[tuple[str, int, int]]], *, limit: int = 100) ->
     return [[c or "" for c in row] for row in grid]
 
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # not U+00AD: it is TCVN3 "ư" seen as cp1252
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.MULTILINE)
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Callable, Iterable
 
 from pipelines.ingest.encodings import EncodingProblem, repair_legacy_text
 from pipelines.ingest.formats.base import (
@@ -23,6 +24,7 @@ from pipelines.ingest.formats.base import (
     finish_structured_text,
     is_layout_table,
 )
+from pipelines.ingest.formats.docx_numbering import Numbering
 
 _MAIN_PART = "word/document.xml"
 _MAX_MEMBERS = 10_000
@@ -72,71 +74,90 @@ def check_zip(data: bytes, options: ReadOptions) -> None:
                 raise FormatProblem(f"DOCX member {m.filename} uses an unsupported compression ({exc})") from exc
 
 
-def _cell_text(cell: object) -> tuple[str, bool]:
-    """Text of a table cell (paragraphs and nested tables, in order) and whether it nests a table."""
-    from docx.table import Table
-
-    parts: list[str] = []
-    nested = False
-    for item in cell.iter_inner_content():  # type: ignore[attr-defined]
-        if isinstance(item, Table):
-            nested = True
-            for row in _table_rows(item)[0]:
-                parts.append(" ".join(c for c in row if c))
-        else:
-            parts.append(item.text)
-    return "\n".join(p for p in parts if p.strip()), nested
+def _plain_cell_text(cell: object) -> str:
+    return cell.text  # type: ignore[attr-defined]
 
 
-def _table_rows(table: object) -> tuple[list[list[str]], bool]:
+def _grid(table: object, text_of: Callable[[object], str]) -> list[list[str]]:
     """Grid of cell texts by grid column; horizontal merges leave empty cells, vertical merges repeat."""
     from docx.table import _Cell
 
     grid: list[list[str]] = []
-    nested = False
     for tr in table._tbl.tr_lst:  # type: ignore[attr-defined]
         line: list[str] = [""] * tr.grid_before
         above = grid[-1] if grid else []
         for tc in tr.tc_lst:
-            span = max(1, tc.grid_span)
             col = len(line)
             if tc.vMerge == "continue":
-                text = above[col] if col < len(above) else ""
+                line.append(above[col] if col < len(above) else "")
             else:
-                text, has_nested = _cell_text(_Cell(tc, table))
-                nested = nested or has_nested
-            line.append(text)
-            line.extend([""] * (span - 1))
+                line.append(text_of(_Cell(tc, table)))
+            line.extend([""] * (max(1, tc.grid_span) - 1))
         grid.append(line)
-    return grid, nested
+    return grid
+
+
+def _own_cells(table: object) -> list[object]:
+    """Each cell once, in reading order (continuations of vertical merges left out)."""
+    from docx.table import _Cell
+
+    return [_Cell(tc, table) for tr in table._tbl.tr_lst for tc in tr.tc_lst if tc.vMerge != "continue"]  # type: ignore[attr-defined]
+
+
+class _Reader:
+    def __init__(self, document: object) -> None:
+        self.numbering = Numbering(document)
+        self.blocks = Blocks()
+        self.paragraphs = 0
+
+    def paragraph_text(self, paragraph: object) -> str:
+        label = self.numbering.label(paragraph)  # counted even when empty, as Word does
+        text = paragraph.text  # type: ignore[attr-defined]
+        return f"{label} {text}" if label and text.strip() else text
+
+    def emit(self, items: Iterable[object]) -> None:
+        from docx.table import Table
+
+        for item in items:
+            if isinstance(item, Table):
+                self.table(item)
+            else:
+                self.paragraphs += 1
+                self.blocks.paragraph(self.paragraph_text(item))
+
+    def table(self, table: object) -> None:
+        nested = bool(table._tbl.xpath(".//w:tc//w:tbl"))  # type: ignore[attr-defined]
+        if is_layout_table(_grid(table, _plain_cell_text), nested=nested):
+            # a frame around blocks: its cells are read as body content (nested tables stay tables)
+            self.blocks.layout_tables += 1
+            for cell in _own_cells(table):
+                self.emit(cell.iter_inner_content())  # type: ignore[attr-defined]
+            return
+        self.blocks.table(_grid(table, self.cell_text))
+
+    def cell_text(self, cell: object) -> str:
+        from docx.table import Table
+
+        parts: list[str] = []
+        for item in cell.iter_inner_content():  # type: ignore[attr-defined]
+            if isinstance(item, Table):
+                parts.extend(" ".join(c for c in row if c) for row in _grid(item, self.cell_text))
+            else:
+                parts.append(self.paragraph_text(item))
+        return "\n".join(p for p in parts if p.strip())
 
 
 def read_docx(data: bytes, options: ReadOptions) -> Extracted:
     check_zip(data, options)
     import docx
-    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds (KeyError, XMLSyntaxError, ValueError ...)
         raise FormatProblem(f"corrupt DOCX: python-docx cannot open it ({type(exc).__name__}: {exc})") from exc
-    blocks = Blocks()
-    paragraphs = 0
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            rows, nested = _table_rows(item)
-            if is_layout_table(rows, nested=nested):
-                blocks.layout_tables += 1
-                for row in rows:
-                    for cell in dict.fromkeys(c for c in row if c):  # a merged cell once
-                        for line in cell.split("\n"):
-                            blocks.paragraph(line)
-            else:
-                blocks.table(rows)
-        else:
-            paragraphs += 1
-            blocks.paragraph(item.text)
-    text = finish_structured_text(blocks.text())
+    reader = _Reader(document)
+    reader.emit(document.iter_inner_content())
+    text = finish_structured_text(reader.blocks.text())
     if not text.strip():
         raise FormatProblem("DOCX has no text in its body")
     try:
@@ -144,9 +165,9 @@ def read_docx(data: bytes, options: ReadOptions) -> Extracted:
     except EncodingProblem as exc:
         raise FormatProblem(str(exc)) from exc
     facts: dict[str, object] = {
-        "paragraphs": paragraphs,
-        "tables": blocks.tables,
-        "layout_tables": blocks.layout_tables,
+        "paragraphs": reader.paragraphs,
+        "tables": reader.blocks.tables,
+        "layout_tables": reader.blocks.layout_tables,
     }
     if repaired.legacy:
         facts["legacy_encoding"] = repaired.legacy

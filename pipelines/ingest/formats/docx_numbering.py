@@ -1,0 +1,139 @@
+"""Word's automatic list numbers ("1.", "a)", "II.") which python-docx leaves out of the text.
+
+Plans number their sections, duties and appendix rows (the "STT" column)
+with Word lists as often as by hand; without the labels a task loses its
+index.  This follows ``numbering.xml`` for the common cases: a counter per
+list instance (``numId``) and level, deeper levels restarting when a higher
+one advances, ``lvlText`` templates such as ``%1.%2.``, start values and
+start overrides, and the usual number formats.  Bullets become ``•``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docx.oxml.ns import qn
+
+_BULLET = "•"
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    start: int
+    fmt: str
+    text: str
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, numeral in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out.append(numeral)
+            n -= value
+    return "".join(out)
+
+
+def _letters(n: int) -> str:
+    # Word repeats the letter past z: a..z, aa..zz, aaa...
+    n = max(n, 1)
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def format_number(n: int, fmt: str) -> str:
+    if fmt in ("lowerLetter",):
+        return _letters(n)
+    if fmt == "upperLetter":
+        return _letters(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n).lower()
+    if fmt == "upperRoman":
+        return _roman(n)
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "none":
+        return ""
+    return str(n)  # decimal and the formats we do not render specially
+
+
+def _val(element: object, tag: str) -> str | None:
+    child = element.find(qn(tag))  # type: ignore[attr-defined]
+    return None if child is None else child.get(qn("w:val"))
+
+
+class Numbering:
+    """Stateful labeller: call :meth:`label` for every paragraph in document order."""
+
+    def __init__(self, document: object) -> None:
+        self.abstract: dict[str, dict[int, _Level]] = {}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element  # type: ignore[attr-defined]
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        for abstract in root.findall(qn("w:abstractNum")):
+            levels: dict[int, _Level] = {}
+            for lvl in abstract.findall(qn("w:lvl")):
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = _Level(
+                    start=int(_val(lvl, "w:start") or 1),
+                    fmt=_val(lvl, "w:numFmt") or "decimal",
+                    text=_val(lvl, "w:lvlText") or "",
+                )
+            self.abstract[abstract.get(qn("w:abstractNumId"))] = levels
+        for num in root.findall(qn("w:num")):
+            overrides: dict[int, int] = {}
+            for override in num.findall(qn("w:lvlOverride")):
+                start = _val(override, "w:startOverride")
+                if start is not None:
+                    overrides[int(override.get(qn("w:ilvl"), "0"))] = int(start)
+            self.nums[num.get(qn("w:numId"))] = (_val(num, "w:abstractNumId") or "", overrides)
+
+    def _num_pr(self, paragraph: object) -> tuple[str, int] | None:
+        p_pr = paragraph._p.pPr  # type: ignore[attr-defined]
+        num_pr = p_pr.numPr if p_pr is not None else None
+        num_id = ilvl = None
+        if num_pr is not None:
+            num_id = num_pr.numId.val if num_pr.numId is not None else None
+            ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else None
+        style = paragraph.style if num_id is None else None  # type: ignore[attr-defined]
+        seen = 0
+        while num_id is None and style is not None and seen < 20:  # numbering inherited from the style chain
+            s_pr = style.element.pPr
+            if s_pr is not None and s_pr.numPr is not None and s_pr.numPr.numId is not None:
+                num_id = s_pr.numPr.numId.val
+                if ilvl is None and s_pr.numPr.ilvl is not None:
+                    ilvl = s_pr.numPr.ilvl.val
+            style = style.base_style
+            seen += 1
+        if num_id is None or str(num_id) == "0":
+            return None
+        return str(num_id), int(ilvl or 0)
+
+    def label(self, paragraph: object) -> str:
+        found = self._num_pr(paragraph)
+        if found is None or found[0] not in self.nums:
+            return ""
+        num_id, ilvl = found
+        abstract_id, overrides = self.nums[num_id]
+        levels = self.abstract.get(abstract_id, {})
+        if ilvl not in levels:
+            return ""
+
+        def start(level: int) -> int:
+            return overrides.get(level, levels[level].start if level in levels else 1)
+
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, start(ilvl) - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        level = levels[ilvl]
+        if level.fmt == "bullet":
+            return _BULLET
+        text = level.text
+        for n in range(ilvl + 1, 0, -1):  # %10 is not a thing: levels go 0..8
+            lvl_fmt = levels[n - 1].fmt if n - 1 in levels else "decimal"
+            text = text.replace(f"%{n}", format_number(counters.get(n - 1, start(n - 1)), lvl_fmt))
+        return text.strip()
