@@ -23,8 +23,12 @@ from pipelines.extract.numbers import (
     fold,
     instrument_key,
     issuer_codes,
+    normalise_number_query,
     prepare_text,
 )
+
+# instrument_key and normalise_number_query live in numbers.py; re-exported for the graph builder.
+__all__ = ["extract_citations", "instrument_key", "normalise_number_query", "numbers_mentioned"]
 
 # --- type words --------------------------------------------------------------------------------
 

@@ -178,12 +178,22 @@ def _issuer_by_code() -> tuple[dict[str, IssuerCode], dict[str, list[IssuerCode]
 
 
 @cache
-def lookup_type(code: str) -> DocType | None:
-    """Document type of a code; "QD" finds QĐ, "DA" stays Dự án (exact spelling wins)."""
+def lookup_type(code: str, family: str | None = None) -> DocType | None:
+    """Document type of a code; "QD" finds QĐ, "DA" stays Dự án (exact spelling wins).
+
+    With ``family`` ("party", "normative", "admin") a loose spelling is read within that family
+    first: Party documents have Đề án (ĐA) but no Dự án, so "01-DA/TU" is an Đề án.
+    """
     exact, loose = _type_by_code()
+    hits = loose.get(_code_key(code), [])
+    if family is not None:
+        in_family = [t for t in hits if family in t.families]
+        if code in exact and exact[code] in in_family:
+            return exact[code]
+        if len(in_family) == 1:
+            return in_family[0]
     if code in exact:
         return exact[code]
-    hits = loose.get(_code_key(code), [])
     return hits[0] if len(hits) == 1 else None
 
 
@@ -206,9 +216,9 @@ def lookup_issuer(code: str) -> IssuerCode | None:
 
 
 @cache
-def _canonical_code(code: str) -> str:
+def _canonical_code(code: str, family: str | None = None) -> str:
     """Registry spelling of a code when known ("QD" -> "QĐ", "TTG" -> "TTg"), else upper-cased."""
-    t = lookup_type(code)
+    t = lookup_type(code, family)
     if t is not None:
         return t.code
     i = lookup_issuer(code)
@@ -334,15 +344,18 @@ def _parse(raw: str, start: int) -> NumberMatch | None:
         if len(codes) == 1 and year is None and lookup_issuer(first) is None:
             return None
     issuer = lookup_issuer(issuer_code) if issuer_code else None
+    family = {"party": "party", "normative": "normative"}.get(form, "admin")
     doc_type = None
     if type_code is not None:
-        t = lookup_type(type_code)
+        t = lookup_type(type_code, family)
         doc_type = t.name if t else None
     elif form == "official_letter":
         doc_type = "Công văn"
     elif issuer is not None and issuer.default_type:
         doc_type = issuer.default_type
-    canon_codes = [_canonical_code(c) for c in ([type_code] if type_code else []) + [issuer_code, *units]]
+    canon_codes = ([_canonical_code(type_code, family)] if type_code else []) + [
+        _canonical_code(c) for c in (issuer_code, *units)
+    ]
     if form == "party":
         canonical = f"{tokens[0]}-{canon_codes[0]}/" + "-".join(canon_codes[1:])
     else:
@@ -352,7 +365,7 @@ def _parse(raw: str, start: int) -> NumberMatch | None:
     end = start + _raw_length(raw, len(tokens), len(seps))
     return NumberMatch(
         start=start, end=end, raw=raw[: end - start], canonical=canonical, form=form, serial=tokens[0],
-        year=year, type_code=_canonical_code(type_code) if type_code else None,
+        year=year, type_code=_canonical_code(type_code, family) if type_code else None,
         issuer_code=_canonical_code(issuer_code) if issuer_code else None,
         doc_type=doc_type, issuer=issuer,
     )
