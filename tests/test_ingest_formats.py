@@ -331,3 +331,27 @@ def test_docx_automatic_numbering_and_frames_with_tables(tmp_path: Path) -> None
     _assert_table_block(
         text, ["| STT | Nội dung | Chủ trì |", "| 1. | Số hóa hồ sơ | Sở Nội vụ |", "| 2. | Cấp mã | Sở Tài chính |"]
     )
+
+
+def test_docx_text_in_smart_tags_content_controls_and_revisions(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Ban hành ngày ")
+    for xml in (
+        '<w:smartTag w:element="date"><w:r><w:t>18/11/2022</w:t></w:r></w:smartTag>',
+        '<w:ins w:id="1" w:author="a"><w:r><w:t xml:space="preserve"> của </w:t></w:r></w:ins>',
+        '<w:del w:id="2" w:author="a"><w:r><w:delText>Sở Xây dựng</w:delText></w:r></w:del>',
+        "<w:sdt><w:sdtContent><w:r><w:t>UBND tỉnh</w:t></w:r></w:sdtContent></w:sdt>",
+    ):
+        paragraph._p.append(parse_xml(xml.replace(">", f" {nsdecls('w')}>", 1)))  # declare w: on the root
+    block = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>Trong khối nội dung</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"
+    )
+    document.element.body.insert(len(document.element.body) - 1, block)  # before sectPr
+    path = tmp_path / "tags.docx"
+    document.save(str(path))
+    assert read_source(path).text == "Ban hành ngày 18/11/2022 của UBND tỉnh\n\nTrong khối nội dung\n"

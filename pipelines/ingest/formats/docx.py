@@ -13,7 +13,9 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+
+from docx.oxml.ns import qn
 
 from pipelines.ingest.encodings import EncodingProblem, repair_legacy_text
 from pipelines.ingest.formats.base import (
@@ -104,6 +106,46 @@ def _own_cells(table: object) -> list[object]:
     return [_Cell(tc, table) for tr in table._tbl.tr_lst for tc in tr.tc_lst if tc.vMerge != "continue"]  # type: ignore[attr-defined]
 
 
+# Runs inside smart tags, content controls, tracked insertions, fields and custom XML are text
+# python-docx's Paragraph.text leaves out; deleted runs are not; runs of text boxes belong to
+# their own inner paragraphs.
+_RUNS = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom)]"
+_W_P = qn("w:p")
+
+
+def _paragraph_text(p: object) -> str:
+    parts = []
+    for run in p.xpath(_RUNS):  # type: ignore[attr-defined]
+        owner = run.getparent()
+        while owner is not None and owner.tag != _W_P:
+            owner = owner.getparent()
+        if owner is p:
+            parts.append(run.text)
+    return "".join(parts)
+
+
+def _blocks(element: object, parent: object) -> Iterator[object]:
+    """Paragraphs and tables of a body or cell in order, including those inside content controls."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():  # type: ignore[attr-defined]
+        if child.tag == _W_P:
+            yield Paragraph(child, parent)
+        elif child.tag == _W_TBL:
+            yield Table(child, parent)
+        elif child.tag in (_W_SDT, _W_CUSTOM_XML):
+            content = child.find(_W_SDT_CONTENT) if child.tag == _W_SDT else child
+            if content is not None:
+                yield from _blocks(content, parent)
+
+
+_W_TBL = qn("w:tbl")
+_W_SDT = qn("w:sdt")
+_W_SDT_CONTENT = qn("w:sdtContent")
+_W_CUSTOM_XML = qn("w:customXml")
+
+
 class _Reader:
     def __init__(self, document: object) -> None:
         self.numbering = Numbering(document)
@@ -112,7 +154,7 @@ class _Reader:
 
     def paragraph_text(self, paragraph: object) -> str:
         label = self.numbering.label(paragraph)  # counted even when empty, as Word does
-        text = paragraph.text  # type: ignore[attr-defined]
+        text = _paragraph_text(paragraph._p)  # type: ignore[attr-defined]
         return f"{label} {text}" if label and text.strip() else text
 
     def emit(self, items: Iterable[object]) -> None:
@@ -131,7 +173,7 @@ class _Reader:
             # a frame around blocks: its cells are read as body content (nested tables stay tables)
             self.blocks.layout_tables += 1
             for cell in _own_cells(table):
-                self.emit(cell.iter_inner_content())  # type: ignore[attr-defined]
+                self.emit(_blocks(cell._tc, cell))  # type: ignore[attr-defined]
             return
         self.blocks.table(_grid(table, self.cell_text))
 
@@ -139,7 +181,7 @@ class _Reader:
         from docx.table import Table
 
         parts: list[str] = []
-        for item in cell.iter_inner_content():  # type: ignore[attr-defined]
+        for item in _blocks(cell._tc, cell):  # type: ignore[attr-defined]
             if isinstance(item, Table):
                 parts.extend(" ".join(c for c in row if c) for row in _grid(item, self.cell_text))
             else:
@@ -156,7 +198,7 @@ def read_docx(data: bytes, options: ReadOptions) -> Extracted:
     except Exception as exc:  # python-docx raises many kinds (KeyError, XMLSyntaxError, ValueError ...)
         raise FormatProblem(f"corrupt DOCX: python-docx cannot open it ({type(exc).__name__}: {exc})") from exc
     reader = _Reader(document)
-    reader.emit(document.iter_inner_content())
+    reader.emit(_blocks(document.element.body, document._body))
     text = finish_structured_text(reader.blocks.text())
     if not text.strip():
         raise FormatProblem("DOCX has no text in its body")
