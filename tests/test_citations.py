@@ -276,3 +276,14 @@ def test_national_code_is_one_instrument_however_its_issuer_is_worded() -> None:
 def test_typo_tinh_for_province_level() -> None:
     (c,) = extract_citations("theo Quyết định số 12/QĐ-UBND ngày 5/1/2021 của UBND tình Bến Tre.", TG)
     assert c["issuer"] == "UBND tỉnh Bến Tre"
+
+
+def test_letter_without_sections_takes_its_opening_paragraph_as_basis() -> None:
+    doc = dict(TG, number="1520/UBND-KSTT", doc_type="Công văn")
+    text = ("Số: 1520/UBND-KSTT\nKính gửi: Các sở, ban, ngành tỉnh.\n\n"
+            "Thực hiện Công văn số 6936/VPCP-KSTT ngày 14/10/2022 của Văn phòng Chính phủ về đôn đốc,\n"
+            "Ủy ban nhân dân tỉnh đề nghị các cơ quan triển khai.\n\n"
+            "Các cơ quan tiếp tục thực hiện Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ.\n")
+    c = cites(text, doc)
+    assert c["6936/VPCP-KSTT"]["relation"] == "based_on"
+    assert c["61/2018/NĐ-CP"]["relation"] == "cites"

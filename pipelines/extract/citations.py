@@ -448,12 +448,27 @@ def _own_number(inst: _Instrument, document: dict) -> bool:
     return not years or own_year in years or own_year is None
 
 
+_FIRST_SECTION = re.compile(r"(?m)^[ \t]*(?:I|1)[ \t]*[.)][ \t]*\S|^[ \t]*Điều[ \t]+1\b")
+_BASIS_START = re.compile(r"(?m)^[ \t]*(?:Căn\s+cứ|Thực\s+hiện|Triển\s+khai)\b")
+_BASIS_END = re.compile(r"[.:;]?[ \t]*\n[ \t]*\n|[.:][ \t]*\n|\.\s+(?=[A-ZĐ])")
+
+
 def _preamble_end(text: str, document: dict) -> int:
-    """End of the opening legal basis: the first numbered section heading (formal documents only)."""
+    """End of the opening legal basis (formal documents only).
+
+    Plans and decisions: the first numbered section ("I.", "1.", "Điều 1").  Letters without
+    sections: the end of the paragraph that opens with "Căn cứ"/"Thực hiện".
+    """
     if not document.get("number"):
         return 0
-    m = re.compile(r"(?m)^[ \t]*(?:I|1)[ \t]*[.)][ \t]*\S|^[ \t]*Điều[ \t]+1\b").search(text)
-    return m.start() if m else 0
+    m = _FIRST_SECTION.search(text)
+    if m:
+        return m.start()
+    b = _BASIS_START.search(text, 0, min(len(text), 8000))
+    if not b:
+        return 0
+    e = _BASIS_END.search(text, b.end())
+    return e.start() if e else 0
 
 
 _IMPLEMENT_VERB = r"(?:thực\s+hiện|triển\s+khai(?:\s*,?\s*thực\s+hiện)?)"
