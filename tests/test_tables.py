@@ -163,3 +163,20 @@ def test_pdf_table_rows(tmp_path) -> None:
 def test_text_without_a_task_header_has_no_table() -> None:
     text = "ỦY BAN NHÂN DÂN\n|\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n|\nSố: 1/KH-UBND\n|\n"
     assert find_tables(text) == []
+
+
+def test_cell_blocks_with_index_column_two_cell_bands_and_repeated_header() -> None:
+    head = "STT\n|\nNội dung\n|\nĐơn vị chủ trì\n|\nThời hạn\n|\n"
+    text = (
+        "PHỤ LỤC\n" + head
+        + "I\n|\nCải cách thể chế\n|\n"  # band: roman index, title merged over the other columns
+        + "1\n|\nRà soát văn bản\n|\nSở Tư pháp\n|\nQuý I năm 2024\n|\n"
+        + head  # the header printed again on the next page
+        + "II\n|\nCải cách thủ tục hành chính\n|\n|\n|\n"  # band as a full row with empty cells
+        + "1\n|\nCông bố thủ tục\n|\nVăn phòng UBND tỉnh\n|\nThường xuyên\n|\n"
+    )
+    rows = table_rows(tables_from_cell_blocks(text)[0])
+    assert [(r.section, r.index, r.cells["content"], r.cells["lead"]) for r in rows] == [
+        ("I. Cải cách thể chế", "1", "Rà soát văn bản", "Sở Tư pháp"),
+        ("II. Cải cách thủ tục hành chính", "1", "Công bố thủ tục", "Văn phòng UBND tỉnh"),
+    ]

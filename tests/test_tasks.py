@@ -135,3 +135,46 @@ def test_subject_of_a_duty_sentence() -> None:
         == ["các sở, ban, ngành tỉnh", "UBND các huyện, thành phố"]
     assert subject_of("Từng thời kỳ, phải có sơ kết, đánh giá rút kinh nghiệm.") == []
     assert subject_of("Báo cáo kết quả thực hiện về Sở Nội vụ.") == []
+
+
+UNWRAPPED = """I. NHIỆM VỤ
+1. Tăng cường công tác tuyên truyền về cải cách hành chính trên địa bàn tỉnh.
+2. Giao Sở Tư pháp chủ trì, phối hợp với các cơ quan có liên quan rà soát văn bản quy phạm pháp luật.
+3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh giám sát việc thực hiện.
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ
+a) Theo dõi, đôn đốc việc thực hiện Kế hoạch này.
+b) Định kỳ hàng quý, tổng hợp báo cáo Ủy ban nhân dân tỉnh.
+2. Văn phòng Ủy ban nhân dân tỉnh theo dõi, kiểm tra việc thực hiện.
+Trên đây là Kế hoạch của Ủy ban nhân dân tỉnh.
+"""
+
+
+def test_text_with_one_paragraph_per_line_and_assignments_elsewhere() -> None:
+    # How DOCX/HTML ingestion renders prose: no hard wraps, every line a paragraph.
+    duties = extract_responsibilities(UNWRAPPED, default_year=2024)
+    got = [(d["section"].split(" / ")[0], d["index"], d["lead"], d["coordinators"], d["timeframe"])
+           for d in duties]
+    assert got == [
+        ("I. Nhiệm vụ", "2", ["Sở Tư pháp"], ["các cơ quan có liên quan"], None),
+        ("I. Nhiệm vụ", "3", ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], [], None),
+        ("II. Tổ chức thực hiện", "a", ["Sở Nội vụ"], [], None),
+        ("II. Tổ chức thực hiện", "b", ["Sở Nội vụ"], [], "Định kỳ hàng quý"),
+        ("II. Tổ chức thực hiện", "2", ["Văn phòng Ủy ban nhân dân tỉnh"], [], None),
+    ]
+    assert duties[3]["due"]["recurring"] is True
+
+
+def test_write_tasks_csv(tmp_path) -> None:
+    import csv
+
+    text = (RAW / "001_51ac76e7e232a3ae.txt").read_text(encoding="utf-8")
+    record = {"source": "001.txt", "document": {"number": "1365/KH-UBND"},
+              "tasks": extract_tasks(text, {"date": "2021-03-19"})}
+    from pipelines.extract.tasks import write_tasks_csv
+
+    out = tmp_path / "outputs" / "tasks.csv"
+    assert write_tasks_csv([record], out) == 50
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[-1]["lead"] == "Sở TT&TT; VP.UBND tỉnh" and rows[-1]["end"] == "2025-12-31"
+    assert rows[0]["plan"] == "1365/KH-UBND" and list(tmp_path.glob("outputs/.*tmp")) == []

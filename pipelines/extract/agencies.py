@@ -151,7 +151,7 @@ def lookup(name: str) -> GazetteerEntry | None:
     if k in idx:
         return idx[k]
     # "Đài Phát thanh và Truyền hình" printed without "tỉnh".
-    if k + " tỉnh" in idx and idx[k + " tỉnh"].level == "province":
+    if len(k.split()) >= 3 and k + " tỉnh" in idx and idx[k + " tỉnh"].level == "province":
         return idx[k + " tỉnh"]
     return None
 
@@ -219,9 +219,9 @@ def resolve_agency(name: str, province: str | None) -> dict:
 
 # Words that open the name of a body: a new list item starts where one follows "," / "và" / ";".
 _HEAD_WORDS = (
-    r"Sở|Ban|Bộ|Văn\s+phòng|VP\.?|VPUB\w*|UBND|Ủy\s+ban|Uỷ\s+ban|UBMTTQ\w*|HĐND|Hội\s+đồng|Thường\s+trực|"
+    r"Sở|Ban(?!\s+hành)|Bộ(?!\s+(?:[Cc]hỉ\s+số|câu\s+hỏi|tiêu\s+chí|luật|công\s+cụ|thủ\s+tục))|Văn\s+phòng|VP\.?|VPUB\w*|UBND|Ủy\s+ban|Uỷ\s+ban|UBMTTQ\w*|HĐND|Hội\s+đồng|Thường\s+trực|"
     r"Đài|Báo(?!\s+cáo)|Cổng(?=\s+(?:[Tt]hông\s+tin|TTĐT))|Công\s+an|Bưu\s+điện|Thanh\s+tra|Kho\s+bạc|Cục|Chi\s+cục|Trung\s+tâm|Tỉnh\s+ủy|Tỉnh\s+uỷ|"
-    r"Thành\s+ủy|Tỉnh\s+đoàn|Hội|Liên\s+đoàn|Liên\s+minh|Mặt\s+trận|Trường|Bệnh\s+viện|Viện|Tòa\s+án|"
+    r"Thành\s+ủy|Tỉnh\s+đoàn|Hội(?!\s+nghị|\s+thi|\s+thảo)|Liên\s+đoàn|Liên\s+minh|Mặt\s+trận|Trường|Bệnh\s+viện|Viện|Tòa\s+án|"
     r"Ngân\s+hàng|Bảo\s+hiểm|Phòng|Thủ\s+trưởng|Chủ\s+tịch|Người\s+đứng\s+đầu|Lãnh\s+đạo|Giám\s+đốc|"
     r"Cơ\s+quan|Đơn\s+vị|Chính\s+phủ|Thủ\s+tướng|Quốc\s+hội|Bộ\s+Chỉ\s+huy|Đoàn|Vụ"
 )
@@ -381,7 +381,7 @@ def _gazetteer_prefix(text: str) -> int:
     words = list(_WORD.finditer(text[:200]))
     for k in range(min(len(words), 12), 0, -1):
         end = words[k - 1].end()
-        cand = text[:end].rstrip(",;.:")
+        cand = text[:end].rstrip(",;.:()“”\"")
         if lookup(cand):
             return len(cand)
     return 0
@@ -445,7 +445,7 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
             if n_words > 30:
                 return None
             if word.endswith((".", ":", ")")) and not re.search(r"\b(?:VP|TP)\.$", word):
-                last_end = i - 1 if word.endswith((".", ":")) else i
+                last_end = i - 1
                 break
             if word.endswith((",", ";")):
                 after = text[i:].lstrip()
@@ -511,28 +511,87 @@ def coordinators_in(text: str) -> list[str]:
 _ANY_LEVEL_PROVINCE = {"any"}
 
 
-def collect_agencies(text: str, document: dict, tasks: list[dict], citations: list[dict]) -> list[dict]:
-    """Every agency name used by the tasks (lead, coordinators, approver parts) and citation issuers.
+_RECIPIENTS = re.compile(r"Nơi\s+nhận\s*:(.*?)(?:\n\s*\|\s*\n|\n\s*\n\s*\n|$)", re.DOTALL)
+_NAMED_BODY = re.compile(
+    r"^(?:Sở|Báo|Đài|Ban|Bộ|Cục|Chi\s+cục|Trung\s+tâm|Công\s+an|Hội|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Tỉnh\s+ủy|"
+    r"Văn\s+phòng|Cổng|Bưu\s+điện|Kho\s+bạc|Thanh\s+tra|Liên\s+đoàn|Trường|Viện|Tòa\s+án)\s+\S"
+)
 
-    One entry per printed name (case of the first letter ignored), in order of first use,
-    each resolved to canonical + province + level + type + known.
+
+def recipients(text: str) -> list[str]:
+    """Bodies listed under "Nơi nhận:" ("- Sở Nội vụ;", "- VPUB: CVP, ..."), archive line left out."""
+    m = _RECIPIENTS.search(text)
+    if not m:
+        return []
+    out: list[str] = []
+    for line in re.split(r"\n\s*[-+•]\s*", "\n" + m.group(1)):
+        line = collapse(line).strip(" .;")
+        if not line or re.match(r"^Lưu\b", line, re.IGNORECASE):
+            continue
+        head = line.split(":", 1)[0]  # "VPUB: CVP, các PCVP, ..." -> the office itself
+        out.extend(split_agencies(head))
+    return out
+
+
+_SEGMENT_BREAK = re.compile(r"\n[ \t]*\|[ \t]*\n|[ \t]\|[ \t]|\n[ \t]*(?:[-+•]|\d{1,2}\.|[a-zđ]\))[ \t]+|\n[ \t]*\n")
+
+
+def mentioned_agencies(text: str) -> list[tuple[int, str]]:
+    """(offset in the flat text, printed name) of bodies named anywhere in the text.
+
+    Kept: names the gazetteer knows and capitalised named bodies ("Báo Ấp Bắc"); generic
+    objects inside duties ("các sở, cơ quan ngang sở") are left out unless the gazetteer lists them.
+    Table cells, list items and paragraphs are scanned separately so a name never runs across them.
+    """
+    flat_all = collapse(nfc(text))
+    out: list[tuple[int, str]] = []
+    for segment in _SEGMENT_BREAK.split(nfc(text)):
+        flat = collapse(segment)
+        pos = 0
+        for m in _ITEM_START.finditer(flat):
+            # A name starts a word: "397/KH-UBND" holds no agency.
+            if m.start() < pos or (m.start() > 0 and flat[m.start() - 1] not in " (“\"'"):
+                continue
+            end = agency_phrase_end(flat, m.start())
+            if end is None:
+                continue
+            for name in split_agencies(flat[m.start():end]):
+                words = name.split()
+                named = _NAMED_BODY.match(name) and any(w[:1].isupper() for w in words[1:]) and len(words) <= 12
+                if lookup(name) or _named_unit(_UNIT_ITEM, name) or named:
+                    at = flat_all.find(name)
+                    out.append((at if at >= 0 else len(flat_all), name))
+            pos = end
+    return out
+
+
+def collect_agencies(text: str, document: dict, tasks: list[dict], citations: list[dict],
+                     *, scan_text: bool = True) -> list[dict]:
+    """Agencies of a record: task leads, coordinators and approver parts, citation issuers the
+    gazetteer knows, "Nơi nhận" recipients and (``scan_text``) bodies named anywhere in the text.
+
+    One entry per printed name (case of the first letter ignored), ordered by first occurrence
+    in the text, each resolved to canonical + province + level + type + known, with its roles.
     """
     province = (document or {}).get("province") or province_from_text(text)
+    flat = collapse(nfc(text))
     seen: dict[str, dict] = {}
 
-    def add(name: str | None, role: str) -> None:
-        if not name:
-            return
-        name = collapse(name).strip(" .,;:")
+    def add(name: str | None, role: str, at: int | None = None) -> None:
+        name = collapse(name or "").strip(" .,;:")
         if not name:
             return
         k = name[:1].casefold() + name[1:]
-        if k in seen:
-            seen[k]["roles"].add(role)
-            return
-        rec = resolve_agency(name, province)
-        rec["roles"] = {role}
-        seen[k] = rec
+        if k not in seen:
+            rec = resolve_agency(name, province)
+            rec["roles"] = set()
+            if at is None:
+                at = flat.find(name)
+                if at < 0:
+                    at = flat.find(name[:1].swapcase() + name[1:])
+            rec["_at"] = at if at is not None and at >= 0 else len(flat)
+            seen[k] = rec
+        seen[k]["roles"].add(role)
 
     for t in tasks:
         for n in t.get("lead") or []:
@@ -545,8 +604,14 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
         issuer = c.get("issuer")
         if issuer and lookup(issuer):
             add(issuer, "issuer")
+    for n in recipients(text):
+        add(n, "recipient")
+    if scan_text:
+        for at, n in mentioned_agencies(text):
+            add(n, "mentioned", at)
     out = []
-    for rec in seen.values():
+    for rec in sorted(seen.values(), key=lambda r: r["_at"]):
+        rec.pop("_at")
         rec["roles"] = sorted(rec["roles"])
         out.append(rec)
     return out

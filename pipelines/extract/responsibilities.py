@@ -41,6 +41,8 @@ _INTRO_CLAUSE = re.compile(
 )
 _CLOSING = re.compile(r"^\s*(?:Trên\s+đây\s+là|Nơi\s+nhận\s*:)")
 _ASSIGN_VERB = re.compile(r"^(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu)\s+", re.IGNORECASE)
+# Outside duty sections only an explicit assignment opens a duty ("Yêu cầu" there is a heading).
+_ASSIGN_ANYWHERE = re.compile(r"^(?:giao(?:\s+cho)?|đề\s+nghị)\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -61,8 +63,18 @@ def _sentence_case(text: str) -> str:
 
 
 def _wrap_width(lines: list[str]) -> int:
-    lengths = sorted(len(ln.rstrip()) for ln in lines if ln.strip())
-    return lengths[int(len(lengths) * 0.9)] if lengths else 80
+    """The width a hard-wrapped export breaks lines at; 10**6 when lines are whole paragraphs.
+
+    Text rendered from DOCX/HTML has one paragraph per line: its lines are long, or most of
+    them end a sentence.
+    """
+    filled = [ln.rstrip() for ln in lines if ln.strip()]
+    if not filled:
+        return 80
+    lengths = sorted(len(ln) for ln in filled)
+    width = lengths[int(len(lengths) * 0.9)]
+    ends = sum(ln.endswith((".", ";", ":", "!", "?")) for ln in filled) / len(filled)
+    return 10**6 if width > 160 or ends >= 0.6 else width
 
 
 def _marker(line: str) -> tuple[str, str, int] | None:
@@ -77,21 +89,24 @@ def _new_paragraph(prev: str, line: str, width: int) -> bool:
     """A hard-wrapped export starts each paragraph on a short (indented) line after a sentence end."""
     if not prev.strip():
         return True
-    if width > 160:
+    if width >= 10**6:
         return True  # one paragraph per line: nothing is wrapped
     ends_sentence = prev.rstrip().endswith((".", ";", ":", "!", "?", ".)", "./."))
     starts_upper = line.strip()[:1].isupper()
     return ends_sentence and starts_upper and len(line.rstrip()) < 0.75 * width
 
 
-def duty_sections(text: str) -> list[tuple[str, int, int]]:
-    """(heading, start, end) of every top-level section about carrying out / assigning the plan."""
+def top_sections(text: str) -> list[tuple[str, int, int]]:
+    """(heading, start, end) of every top-level (roman-numbered) section of the body.
+
+    The closing formula ("Trên đây là Kế hoạch ...") and "Nơi nhận" end the last section.
+    """
     lines = text.split("\n")
     offsets, pos = [], 0
     for ln in lines:
         offsets.append(pos)
         pos += len(ln) + 1
-    heads: list[tuple[int, str]] = []
+    heads: list[tuple[int, str, int]] = []
     i = 0
     while i < len(lines):
         m = _ROMAN_HEADING.match(lines[i])
@@ -109,10 +124,7 @@ def duty_sections(text: str) -> list[tuple[str, int, int]]:
         i += 1
     out = []
     for n, (_, title, body_line) in enumerate(heads):
-        if not _DUTY_SECTION.search(title):
-            continue
         end_line = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
-        # The closing formula ("Trên đây là Kế hoạch ...") and "Nơi nhận" end the last section.
         for k in range(body_line, end_line):
             if _CLOSING.match(lines[k]):
                 end_line = k
@@ -121,6 +133,11 @@ def duty_sections(text: str) -> list[tuple[str, int, int]]:
         end = offsets[end_line] if end_line < len(lines) else len(text)
         out.append((title, start, end))
     return out
+
+
+def duty_sections(text: str) -> list[tuple[str, int, int]]:
+    """Top-level sections about carrying out the plan or assigning responsibility."""
+    return [s for s in top_sections(text) if _DUTY_SECTION.search(s[0])]
 
 
 def _parse_items(section_text: str, base: int) -> _Item:
@@ -260,10 +277,42 @@ def _walk(item: _Item, path: list[str], lead: list[str], index_base: str, out: l
             _walk(child, path, current or lead, index, out, year)
 
 
-def extract_responsibilities(text: str, default_year: int | None = None) -> list[dict]:
-    """Duties listed in the plan's duty sections, each led by its agency heading or subject."""
+def _assignments(title: str, text: str, base: int, year: int | None) -> list[dict]:
+    """"Giao Sở X ..." / "Đề nghị Y ..." paragraphs outside the duty sections."""
     out: list[dict] = []
-    for title, start, end in duty_sections(text):
+    lines = text.split("\n")
+    width = _wrap_width(lines)
+    pos = base
+    i = 0
+    while i < len(lines):
+        line_pos = pos
+        mk = _marker(lines[i])
+        body = lines[i][mk[2]:] if mk else lines[i]
+        pos += len(lines[i]) + 1
+        i += 1
+        if not _ASSIGN_ANYWHERE.match(body.strip()):
+            continue
+        para = [body.strip()]
+        while i < len(lines) and lines[i].strip() and not _marker(lines[i]) \
+                and not _new_paragraph(lines[i - 1], lines[i], width):
+            para.append(lines[i].strip())
+            pos += len(lines[i]) + 1
+            i += 1
+        lead = subject_of(" ".join(para))
+        if lead:
+            index = mk[1] if mk and mk[0] in ("num", "letter") else ""
+            out.append(_duty(title, index, " ".join(para), lead, line_pos, year))
+    return out
+
+
+def extract_responsibilities(text: str, default_year: int | None = None) -> list[dict]:
+    """Duties listed in the plan's duty sections, each led by its agency heading or subject,
+    and "Giao/Đề nghị <agency> ..." sentences anywhere else in the body."""
+    out: list[dict] = []
+    for title, start, end in top_sections(text):
+        if not _DUTY_SECTION.search(title):
+            out.extend(_assignments(title, text[start:end], start, default_year))
+            continue
         root = _parse_items(text[start:end], start)
         # Paragraphs before the first item belong to no agency unless they name one as subject.
         lead: list[str] = []

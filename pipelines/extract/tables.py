@@ -195,16 +195,35 @@ def tables_from_cell_blocks(text: str) -> list[Table]:
                 rows[-1].append("\x00section")
                 j += 1
                 continue
+            if _two_cell_band(blocks, j, roles):
+                # "I" | "Công tác chỉ đạo" with the title cell merged over the other columns.
+                title = f"{flat.rstrip('.')}. {collapse(blocks[j + 1][0])}"
+                rows.append([title, *[""] * (ncols - 1), "\x00section"])
+                j += 2
+                continue
             chunk = [b[0] for b in blocks[j : j + ncols]]
             chunk += [""] * (ncols - len(chunk))
-            rows.append(chunk)
             j += ncols
+            if header_roles(chunk) == roles:
+                continue  # the header repeated at a page break
+            if _is_band(chunk, roles):
+                rows.append([_band_text(chunk), *[""] * (ncols - 1), "\x00section"])
+                continue
+            rows.append(chunk)
         tables.append(
             Table(header=header, roles=roles, rows=rows, caption=caption, start=blocks[i][1],
                   end=blocks[min(j, len(blocks)) - 1][2], layout="cell_blocks")
         )
         i = j
     return tables
+
+
+def _two_cell_band(blocks: list[tuple[str, int, int]], j: int, roles: list[str]) -> bool:
+    if "index" not in roles or roles.index("index") != 0 or j + 2 >= len(blocks):
+        return False
+    first, second, third = (collapse(blocks[j + k][0]) for k in range(3))
+    return bool(_ROMAN_ONLY.match(first)) and bool(second) and not _INDEX_CELL.match(second) \
+        and bool(_INDEX_CELL.match(third) or _ROMAN_ONLY.match(third))
 
 
 def _is_section_cell(flat: str, roles: list[str]) -> bool:
@@ -272,8 +291,8 @@ def table_from_rows(rows: list[list[str]], caption: str = "") -> Table | None:
         body: list[list[str]] = []
         for row in rows[h + 1 :]:
             row = [*row, *[""] * (ncols - len(row))][:ncols] if len(row) != ncols else list(row)
-            if _is_numbering_row(row):
-                continue  # "(1) | (2) | (3)" column-number rows under some headers
+            if _is_numbering_row(row) or header_roles(row) == roles:
+                continue  # "(1) | (2) | (3)" column numbers, or the header repeated at a page break
             if _is_band(row, roles):
                 body.append([_band_text(row), *[""] * (ncols - 1), "\x00section"])
             else:

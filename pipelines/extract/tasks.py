@@ -7,7 +7,11 @@ Appendix rows come from :mod:`pipelines.extract.tables`; prose duties from
 
 from __future__ import annotations
 
+import csv
+import os
 import re
+import tempfile
+from pathlib import Path
 
 from pipelines.extract.agencies import parse_lead_cell, province_from_text, split_agencies
 from pipelines.extract.responsibilities import extract_responsibilities
@@ -113,6 +117,28 @@ def extract_tasks(text: str, document: dict) -> list[dict]:
     for seq, t in enumerate(tasks, start=1):
         out.append({"kind": t["kind"], "seq": seq, **{k: v for k, v in t.items() if k != "kind"}})
     return out
+
+
+TASKS_CSV_FIELDS = ("plan", "source", "seq", "kind", "section", "index", "content", "lead", "coordinators",
+                    "approver", "timeframe", "start", "end", "recurring")
+
+
+def write_tasks_csv(records: list[dict], path: str | os.PathLike[str]) -> int:
+    """Write ``outputs/tasks.csv`` (one row per task of every record) atomically; returns the row count."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rows = [row for record in records for row in tasks_csv_rows(record)]
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=TASKS_CSV_FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(rows)
 
 
 def tasks_csv_rows(record: dict) -> list[dict]:
