@@ -420,17 +420,9 @@ def _node_payload(
     )
     payload: dict[str, Any] = {
         "id": str(n),
+        "group": kind,  # shape, colour and font come from the group (see _groups): smaller pages
         "label": _clip(name, style.max_label),
         "title": tooltip,  # plain text: vis-network 9 sets it with innerText
-        "shape": style.shape,
-        "size": style.size,
-        "color": {
-            "background": style.color,
-            "border": style.color,
-            "highlight": {"background": style.color, "border": "#111827"},
-            "hover": {"background": style.color, "border": "#111827"},
-        },
-        "font": {"color": style.font_color},
         "x": round(xy[0], 1),
         "y": round(xy[1], 1),
         "kind": kind,
@@ -439,37 +431,43 @@ def _node_payload(
         # "title" is vis-network's tooltip, so the document's own title travels as "doc_title".
         **{("doc_title" if k == "title" else k): v for k, v in fields.items()},
     }
-    if kind == "task":
-        payload["widthConstraint"] = {"maximum": 130}
-    if style.shape == "box":
-        # Label inside a filled box: no white halo, which would blur white text.
-        payload["font"] = {"color": style.font_color, "size": 15, "strokeWidth": 0}
-    elif kind in ("central", "party"):
-        payload["font"] = {"color": style.font_color, "size": 15}
     if plan is not None:
         payload["plan"] = str(plan)
     return payload
 
 
-def _edge_payload(i: int, u: Any, v: Any, d: Mapping[str, Any], names: Mapping[Any, str]) -> dict[str, Any]:
+def _edge_payload(i: int, u: Any, v: Any, d: Mapping[str, Any]) -> dict[str, Any]:
+    """Data of one edge; its colour, dashes, width and tooltip are applied per relation by page.js."""
     relation = _text(d.get("relation")) or "cites"
-    style = RELATIONS.get(relation, FALLBACK_RELATION)
-    fields = {f: _text(d.get(f)) for f in EDGE_FIELDS}
-    tooltip = f"{style.label}: {names[u]} → {names[v]}"
-    if fields["evidence"]:
-        tooltip += "\n“" + _clip(fields["evidence"], 200) + "”"
-    return {
-        "id": f"e{i}",
-        "from": str(u),
-        "to": str(v),
-        "relation": relation,
-        "relationLabel": style.label,
-        "color": {"color": style.color, "highlight": "#111827", "hover": "#111827", "opacity": 0.85},
-        "dashes": style.dashes,
-        "width": style.width,
-        "title": tooltip,
-        **fields,
+    return {"id": f"e{i}", "from": str(u), "to": str(v), "relation": relation} | {
+        f: _text(d.get(f)) for f in EDGE_FIELDS
     }
+
+
+def _groups() -> dict[str, Any]:
+    """vis-network node groups: one per kind, so each node carries only its data."""
+    groups: dict[str, Any] = {}
+    for kind, style in KINDS.items():
+        group: dict[str, Any] = {
+            "shape": style.shape,
+            "size": style.size,
+            "color": {
+                "background": style.color,
+                "border": style.color,
+                "highlight": {"background": style.color, "border": "#111827"},
+                "hover": {"background": style.color, "border": "#111827"},
+            },
+            "font": {"color": style.font_color},
+        }
+        if style.shape == "box":
+            # Label inside a filled box: no white halo, which would blur white text.
+            group["font"] = {"color": style.font_color, "size": 15, "strokeWidth": 0}
+        elif kind in ("central", "party"):
+            group["font"] = {"color": style.font_color, "size": 15}
+        if kind == "task":
+            group["widthConstraint"] = {"maximum": 130}
+        groups[kind] = group
+    return groups
 
 
 def _page_options(n_nodes: int, hierarchical: bool) -> dict[str, Any]:
@@ -483,6 +481,7 @@ def _page_options(n_nodes: int, hierarchical: bool) -> dict[str, Any]:
     return {
         "autoResize": True,
         "physics": {"enabled": False},
+        "groups": _groups(),
         "layout": {"improvedLayout": False, "randomSeed": 7},
         "interaction": {
             "hover": not large,
@@ -548,8 +547,7 @@ def render_page(
     pos = layout_positions(G, hierarchical=hierarchical)
     plan_of = _task_owner(G)
     nodes = [_node_payload(n, d, pos[n], plan_of, G) for n, d in G.nodes(data=True)]
-    names = {n: p["name"] for n, p in zip(G.nodes, nodes, strict=True)}
-    edges = [_edge_payload(i, u, v, d, names) for i, (u, v, d) in enumerate(G.edges(data=True))]
+    edges = [_edge_payload(i, u, v, d) for i, (u, v, d) in enumerate(G.edges(data=True))]
 
     kinds_present = sorted({p["kind"] for p in nodes}, key=list(KINDS).index)
     order = {r: i for i, r in enumerate(RELATIONS)}
@@ -570,6 +568,7 @@ def render_page(
                 "label": RELATIONS.get(r, FALLBACK_RELATION).label,
                 "color": RELATIONS.get(r, FALLBACK_RELATION).color,
                 "dashes": RELATIONS.get(r, FALLBACK_RELATION).dashes,
+                "width": RELATIONS.get(r, FALLBACK_RELATION).width,
             }
             for r in relations_present
         },

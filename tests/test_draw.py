@@ -180,12 +180,15 @@ def test_hostile_text_never_reaches_markup(page: tuple[Path, dict, _Tags]) -> No
 
 def test_styles_follow_kind_and_relation(page: tuple[Path, dict, _Tags]) -> None:
     data = page_data(page[2])
+    groups = data["options"]["groups"]
     for node in data["nodes"]:
         style = KINDS[node["kind"]]
-        assert node["shape"] == style.shape
-        assert node["color"]["background"] == style.color
-    for edge in data["edges"]:
-        assert edge["color"]["color"] == RELATIONS[edge["relation"]].color
+        assert node["group"] == node["kind"]
+        assert groups[node["group"]]["shape"] == style.shape
+        assert groups[node["group"]]["color"]["background"] == style.color
+    for relation, style in data["config"]["relations"].items():
+        assert style["color"] == RELATIONS[relation].color
+        assert style["dashes"] == RELATIONS[relation].dashes
     assert data["config"]["relations"]["based_on"]["label"] == "Căn cứ"
     assert data["config"]["relations"]["lead"]["label"] == "Chủ trì"
     assert data["config"]["provinces"] == ["Bến Tre", "Tiền Giang"]
@@ -210,7 +213,7 @@ def test_unknown_kind_and_relation_fall_back() -> None:
     G.add_edge("a", "b", relation="amends")
     data = page_data(parse_page(render_page(G)))
     assert {n["kind"] for n in data["nodes"]} == {"instrument"}
-    assert data["edges"][0]["relationLabel"] == "Liên kết"
+    assert data["config"]["relations"]["amends"]["label"] == "Liên kết"
 
 
 def test_focus_by_number_iri_and_label() -> None:

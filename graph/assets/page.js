@@ -15,6 +15,18 @@
     if (e.to !== e.from && incident[e.to]) incident[e.to].push(e);
   });
 
+  // Edge style and tooltip per relation (kept out of the page data: thousands of edges share them).
+  raw.edges.forEach(function (e) {
+    var rel = cfg.relations[e.relation];
+    e.relationLabel = rel.label;
+    e.color = { color: rel.color, highlight: "#111827", hover: "#111827", opacity: 0.85 };
+    e.dashes = rel.dashes;
+    e.width = rel.width;
+    var from = byId[e.from] ? byId[e.from].name : e.from, to = byId[e.to] ? byId[e.to].name : e.to;
+    e.title = rel.label + ": " + from + " → " + to +
+      (e.evidence ? "\n“" + (e.evidence.length > 200 ? e.evidence.slice(0, 199) + "…" : e.evidence) + "”" : "");
+  });
+
   var nodes = new vis.DataSet(raw.nodes);
   var edges = new vis.DataSet(raw.edges);
   var container = document.getElementById("mynetwork");
