@@ -309,6 +309,7 @@ def test_docx_automatic_numbering_and_frames_with_tables(tmp_path: Path) -> None
     _numbered(document.add_paragraph("Chi tiết"), num_id, 2)
     document.add_paragraph("Việc thứ nhất", style="List Number")
     document.add_paragraph("Việc thứ hai", style="List Number")
+    document.add_paragraph("Gạch đầu dòng", style="List Bullet")  # a Symbol-font bullet in the template
     frame = document.add_table(rows=1, cols=1)  # a one-cell frame around an appendix
     cell = frame.cell(0, 0)
     cell.paragraphs[0].text = "PHỤ LỤC"
@@ -326,7 +327,7 @@ def test_docx_automatic_numbering_and_frames_with_tables(tmp_path: Path) -> None
     text = read_source(path).text
     assert text.startswith(
         "I. MỤC ĐÍCH\n\na) Mục đích\n\nb) Yêu cầu\n\nII. NHIỆM VỤ\n\na) Rà soát\n\nII.1. Chi tiết\n\n"
-        "1. Việc thứ nhất\n\n2. Việc thứ hai\n\nPHỤ LỤC\n\n"
+        "1. Việc thứ nhất\n\n2. Việc thứ hai\n\n• Gạch đầu dòng\n\nPHỤ LỤC\n\n"
     )
     _assert_table_block(
         text, ["| STT | Nội dung | Chủ trì |", "| 1. | Số hóa hồ sơ | Sở Nội vụ |", "| 2. | Cấp mã | Sở Tài chính |"]
@@ -355,3 +356,17 @@ def test_docx_text_in_smart_tags_content_controls_and_revisions(tmp_path: Path) 
     path = tmp_path / "tags.docx"
     document.save(str(path))
     assert read_source(path).text == "Ban hành ngày 18/11/2022 của UBND tỉnh\n\nTrong khối nội dung\n"
+
+
+def test_html_ordered_lists_and_captions(tmp_path: Path) -> None:
+    page = (
+        "<html><body><ol><li>Rà soát</li><li>Số hóa</li></ol>"
+        '<ol type="a" start="3"><li>Mục c</li><li value="7">Mục g</li></ol><ul><li>Không số</li></ul>'
+        "<table><caption>Bảng 1. Chỉ tiêu</caption><tr><th>Chỉ tiêu</th><th>2023</th><th>2025</th></tr>"
+        "<tr><td>Hồ sơ trực tuyến</td><td>50%</td><td>80%</td></tr></table></body></html>"
+    )
+    text = read_source(_write(tmp_path, "list.html", page.encode("utf-8"))).text
+    assert text == (
+        "1. Rà soát\n\n2. Số hóa\n\nc. Mục c\n\ng. Mục g\n\nKhông số\n\nBảng 1. Chỉ tiêu\n\n"
+        "| Chỉ tiêu | 2023 | 2025 |\n| Hồ sơ trực tuyến | 50% | 80% |\n"
+    )

@@ -51,6 +51,40 @@ class Extracted:
     facts: dict[str, object] = field(default_factory=dict)
 
 
+def _roman(n: int) -> str:
+    out = []
+    for value, numeral in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out.append(numeral)
+            n -= value
+    return "".join(out)
+
+
+def _letters(n: int) -> str:
+    # Word repeats the letter past z: a..z, aa..zz, aaa...
+    n = max(n, 1)
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def format_number(n: int, fmt: str) -> str:
+    if fmt in ("lowerLetter",):
+        return _letters(n)
+    if fmt == "upperLetter":
+        return _letters(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n).lower()
+    if fmt == "upperRoman":
+        return _roman(n)
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "none":
+        return ""
+    return str(n)  # decimal and the formats we do not render specially
+
+
 def render_cell(text: str) -> str:
     return collapse(_ZERO_WIDTH.sub("", text)).replace("|", "¦")
 

@@ -5,7 +5,8 @@ with Word lists as often as by hand; without the labels a task loses its
 index.  This follows ``numbering.xml`` for the common cases: a counter per
 list instance (``numId``) and level, deeper levels restarting when a higher
 one advances, ``lvlText`` templates such as ``%1.%2.``, start values and
-start overrides, and the usual number formats.  Bullets become ``•``.
+start overrides, and the usual number formats.  Dash-like bullets are kept,
+symbol-font bullets become ``•``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 
 from docx.oxml.ns import qn
 
+from pipelines.ingest.formats.base import format_number
+
 _BULLET = "•"
+_PLAIN_BULLETS = frozenset("-–—+*•◦▪■●○►→")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,40 +26,6 @@ class _Level:
     start: int
     fmt: str
     text: str
-
-
-def _roman(n: int) -> str:
-    out = []
-    for value, numeral in (
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-    ):  # fmt: skip
-        while n >= value:
-            out.append(numeral)
-            n -= value
-    return "".join(out)
-
-
-def _letters(n: int) -> str:
-    # Word repeats the letter past z: a..z, aa..zz, aaa...
-    n = max(n, 1)
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-def format_number(n: int, fmt: str) -> str:
-    if fmt in ("lowerLetter",):
-        return _letters(n)
-    if fmt == "upperLetter":
-        return _letters(n).upper()
-    if fmt == "lowerRoman":
-        return _roman(n).lower()
-    if fmt == "upperRoman":
-        return _roman(n)
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    if fmt == "none":
-        return ""
-    return str(n)  # decimal and the formats we do not render specially
 
 
 def _val(element: object, tag: str) -> str | None:
@@ -131,7 +101,9 @@ class Numbering:
             del counters[deeper]
         level = levels[ilvl]
         if level.fmt == "bullet":
-            return _BULLET
+            # Vietnamese plans often bullet with a dash: keep it; font-specific glyphs become "•"
+            glyph = level.text.strip()
+            return glyph if glyph in _PLAIN_BULLETS else _BULLET
         text = level.text
         for n in range(ilvl + 1, 0, -1):  # %10 is not a thing: levels go 0..8
             lvl_fmt = levels[n - 1].fmt if n - 1 in levels else "decimal"

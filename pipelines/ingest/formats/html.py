@@ -23,6 +23,7 @@ from pipelines.ingest.formats.base import (
     ReadOptions,
     expand_spans,
     finish_structured_text,
+    format_number,
     is_layout_table,
 )
 
@@ -91,6 +92,8 @@ class _Walker:
         self.blocks.paragraph("\n".join(filter(None, (collapse(line) for line in text.split("\n")))))
 
     def walk(self, node: LexborNode, *, in_article: bool = False, in_pre: bool = False) -> None:
+        # an ordered list shows its numbers ("1.", "a.") as a browser's "save as text" does
+        number = _ol_start(node) if node.tag == "ol" else None
         for child in node.iter(include_text=True):
             tag = child.tag or ""
             if tag == "-text":
@@ -112,11 +115,18 @@ class _Walker:
             block = tag in _BLOCK_TAGS or tag in ("tr", "td", "th")
             if block:
                 self.flush()
+            if number is not None and tag == "li":
+                number = _int_attr(child, "value", number)
+                self.inline.append(_ol_label(number, node.attributes.get("type") or "1") + " ")
+                number += 1
             self.walk(child, in_article=in_article or tag in ("article", "main"), in_pre=in_pre or tag == "pre")
             if block:
                 self.flush()
 
     def table(self, table: LexborNode, *, in_article: bool) -> None:
+        for caption in (c for c in table.iter() if c.tag == "caption"):
+            self.walk(caption, in_article=in_article)
+            self.flush()
         rows: list[list[tuple[str, int, int]]] = []
         nested = False
         for tr in _own_rows(table):
@@ -157,11 +167,24 @@ def _cell_text(cell: LexborNode) -> str:
     return " ".join(walker.blocks.parts)
 
 
-def _span(cell: LexborNode, name: str) -> int:
+def _int_attr(node: LexborNode, name: str, default: int) -> int:
     try:
-        return int((cell.attributes.get(name) or "1").strip())
+        return int((node.attributes.get(name) or "").strip())
     except ValueError:
-        return 1
+        return default
+
+
+def _span(cell: LexborNode, name: str) -> int:
+    return _int_attr(cell, name, 1)
+
+
+def _ol_start(node: LexborNode) -> int:
+    return _int_attr(node, "start", 1)
+
+
+def _ol_label(n: int, kind: str) -> str:
+    fmt = {"a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}.get(kind, "decimal")
+    return format_number(n, fmt) + "."
 
 
 def _declared_charset(data: bytes) -> str | None:
