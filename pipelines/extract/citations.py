@@ -78,7 +78,6 @@ _DEFINED_ALIAS = re.compile(
 
 _NAME = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][^\W\d_]*"
 _PLACE = rf"{_NAME}(?:[ \t]*-?[ \t]*\n?[ \t]*{_NAME}){{0,3}}"
-_W = r"\s+"
 
 
 def _ws(phrase: str) -> str:
@@ -134,14 +133,10 @@ _ISSUER_RE = _issuer_regex()
 _NATIONAL_NAMES = _national_issuer_names()
 
 
-def _title_place(name: str | None) -> str | None:
-    if not name:
-        return None
-    return re.sub(r"\s+", " ", name).strip()
-
-
-# Words that may follow "UBND tỉnh" without being a place name.
-_NOT_PLACE = {"Ban", "Về", "Phê", "Quy", "Tại", "Theo", "Và", "Trong"}
+# Capitalised words that may follow "UBND tỉnh X" without being part of a place name (a clause
+# printed with a capital, "... của Chính phủ Ban hành ..."); the place name ends before them.
+_NOT_PLACE = {"Ban", "Về", "Phê", "Quy", "Tại", "Theo", "Và", "Trong", "Thực", "Triển", "Hướng", "Sửa",
+              "Kế", "Quyết", "Nghị", "Chỉ", "Đề", "Chương", "Công", "Thông", "Ngày", "Năm", "Giai", "Tổ"}
 
 
 @dataclass(slots=True)
@@ -151,11 +146,19 @@ class _Context:
     doc_issuer: str | None
 
 
-def _place_or_default(name: str | None, ctx: _Context) -> tuple[str, str | None]:
-    place = _title_place(name)
-    if place and place.split()[0] in _NOT_PLACE:
-        place = None
-    return (place or ctx.province or ""), place
+def _place_or_default(m: re.Match[str], group: str, ctx: _Context) -> tuple[str, str | None, int]:
+    """(place or the document's province, the printed place or None, end of the issuer clause)."""
+    raw = m.group(group)
+    if not raw:
+        return (ctx.province or ""), None, m.end()
+    tokens = list(re.finditer(r"\S+", raw))
+    cut = next((i for i, t in enumerate(tokens) if t.group(0) in _NOT_PLACE), len(tokens))
+    while cut > 0 and tokens[cut - 1].group(0) == "-":
+        cut -= 1
+    if cut == 0:
+        return (ctx.province or ""), None, m.start(group)
+    place = " ".join(t.group(0) for t in tokens[:cut])
+    return place, place, m.start(group) + tokens[cut - 1].end()
 
 
 # Any other body named after "của": its head noun and up to eight words, to the next clause.
@@ -183,8 +186,7 @@ def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
         return "Ban Bí thư", m.end()
     if g.get("committee"):
         word = re.sub(r"\s+", " ", g["cword"])
-        place, printed = _place_or_default(g.get("cname"), ctx)
-        end = m.end() if printed else m.start("cname") if g.get("cname") else m.end()
+        place, printed, end = _place_or_default(m, "cname", ctx)
         if word == "Tỉnh ủy" and not printed and ctx.level == "thành phố":
             word = "Thành ủy"
         return (f"{word} {place}".strip(), end)
@@ -195,8 +197,7 @@ def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
             level = re.sub(r"\s+", " ", g[level_group]).lower() if g.get(level_group) else None
             if level == "tình":
                 level = "tỉnh"
-            place, printed = _place_or_default(g.get(name_group), ctx)
-            end = m.end() if printed or not g.get(name_group) else m.start(name_group)
+            place, printed, end = _place_or_default(m, name_group, ctx)
             if level is None:
                 if ctx.doc_issuer and ctx.doc_issuer.startswith(short):
                     return ctx.doc_issuer, end
@@ -268,7 +269,7 @@ def _read_title(text: str, pos: int, introduced: bool, numbers: list[NumberMatch
     m = _SKIP_SPACE_COMMA.match(text, pos)
     start = m.end() if m else pos
     comma = "," in text[pos:start]
-    if text.startswith("về", start) and not text[start + 2 : start + 3].isalpha():
+    if text[start : start + 2].lower() == "về" and not text[start + 2 : start + 3].isalpha():
         start += 2
         start = re.compile(r"\s*").match(text, start).end()
     elif (not introduced or comma or start >= len(text) or not text[start].isalpha()

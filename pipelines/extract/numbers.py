@@ -292,7 +292,6 @@ def _parse(raw: str, start: int) -> NumberMatch | None:
         return None
     # Spaced hyphens are only trusted before a real code: "12/KH-UBND - Sở" must stop at UBND.
     kept_tokens, kept_seps = [tokens[0]], []
-    pos = 0
     for i, sep in enumerate(seps):
         seg = tokens[i + 1]
         sep_raw = parts[2 * i + 1]
@@ -302,8 +301,6 @@ def _parse(raw: str, start: int) -> NumberMatch | None:
             break
         kept_tokens.append(seg)
         kept_seps.append(sep)
-        pos = i + 1
-    del pos
     tokens, seps = kept_tokens, kept_seps
     if len(tokens) < 2:
         return None
@@ -412,7 +409,6 @@ def canonical_number(raw: str) -> str | None:
 # --- identity ------------------------------------------------------------------------------------
 
 _LOCAL_SCOPES = {"local", "local-party", "district-party"}
-_LEVEL_WORDS = re.compile(r"^(UBND|HĐND|Tỉnh ủy|Thành ủy|Huyện ủy)\s+", re.IGNORECASE)
 
 
 def _issuer_scope(issuer: str, province: str | None) -> str:
