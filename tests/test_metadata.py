@@ -167,3 +167,11 @@ def test_party_letterhead_and_number_without_colon() -> None:
     assert doc["date"] == "2020-12-29"
     assert doc["title"] == "Đề án cải cách hành chính giai đoạn 2020 - 2025"
     assert doc["signer"] == "Lê Đức Thọ"
+
+
+def test_database_page_title_when_the_heading_is_missing() -> None:
+    text = ("Kế hoạch 12/KH-UBND năm 2023 về cải cách hành chính tỉnh Long An\n\nSố hiệu 12/KH-UBND\n"
+            "Ngày ban hành 05/01/2023\nLoại văn bản Kế hoạch\nCơ quan ban hành Tỉnh Long An\n\n[...]")
+    doc = extract_metadata(text)
+    assert doc["title"] == "Kế hoạch 12/KH-UBND năm 2023 về cải cách hành chính tỉnh Long An"
+    assert doc["issuer"] == "UBND tỉnh Long An"

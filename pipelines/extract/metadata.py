@@ -376,6 +376,13 @@ def extract_metadata(text: str) -> dict:
     heading_text = _heading_title(heading, text[heading_end : heading_end + _CASE_BODY_CHARS])
     doc_type = db.get("type") or (parsed.doc_type if parsed else None) or heading_type
     title = heading_text
+    if title is None and db:
+        # A legal-database page cut before the heading: its page title line names the document.
+        first = re.search(r"\S[^\n]*", text)
+        db_start = min((rx.search(text[:_HEADER_CHARS]).start() for rx in _DB_RE.values()
+                        if rx.search(text[:_HEADER_CHARS])), default=0)
+        if first and first.start() < db_start:
+            title = _collapse(first.group(0))
 
     if issuer is None and db.get("issuer"):
         place = re.match(r"^(Tỉnh|Thành phố)\s+(.+)$", db["issuer"])
