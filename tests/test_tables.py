@@ -180,3 +180,23 @@ def test_cell_blocks_with_index_column_two_cell_bands_and_repeated_header() -> N
         ("I. Cải cách thể chế", "1", "Rà soát văn bản", "Sở Tư pháp"),
         ("II. Cải cách thủ tục hành chính", "1", "Công bố thủ tục", "Văn phòng UBND tỉnh"),
     ]
+
+
+def test_html_rowspan_repeats_the_cell_down() -> None:
+    html = """<table>
+    <tr><th>STT</th><th>Nội dung</th><th>Cơ quan chủ trì</th><th>Thời gian</th></tr>
+    <tr><td>1</td><td>Rà soát</td><td rowspan="2">Sở Tư pháp</td><td>Quý I năm 2024</td></tr>
+    <tr><td>2</td><td>Kiểm tra</td><td>Quý II năm 2024</td></tr>
+    </table>"""
+    rows = table_rows(table_from_rows(rows_from_html(html)[0]))
+    assert [(r.index, r.cells["lead"], r.cells["timeframe"]) for r in rows] == [
+        ("1", "Sở Tư pháp", "Quý I năm 2024"), ("2", "Sở Tư pháp", "Quý II năm 2024")]
+
+
+def test_cell_blocks_second_table_starts_a_new_table() -> None:
+    one = "PHỤ LỤC I\nNội dung\n|\nCơ quan chủ trì\n|\nThời gian\n|\n1. Rà soát\n|\nSở Tư pháp\n|\nQuý I năm 2024\n|\n"
+    two = "PHỤ LỤC II\nNội dung\n|\nCơ quan chủ trì\n|\nCơ quan phối hợp\n|\nThời gian\n|\n" \
+          "1. Kiểm tra\n|\nSở Nội vụ\n|\nSở Tài chính\n|\nThường xuyên\n|\n"
+    tables = tables_from_cell_blocks(one + two)
+    assert [len(t.roles) for t in tables] == [3, 4]
+    assert [r.cells["lead"] for t in tables for r in table_rows(t)] == ["Sở Tư pháp", "Sở Nội vụ"]

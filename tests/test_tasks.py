@@ -178,3 +178,18 @@ def test_write_tasks_csv(tmp_path) -> None:
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert rows[-1]["lead"] == "Sở TT&TT; VP.UBND tỉnh" and rows[-1]["end"] == "2025-12-31"
     assert rows[0]["plan"] == "1365/KH-UBND" and list(tmp_path.glob("outputs/.*tmp")) == []
+
+
+def test_prose_after_an_inline_table_is_still_read() -> None:
+    table = "| STT | Nội dung | Cơ quan chủ trì | Thời gian |\n| 1 | Rà soát văn bản | Sở Tư pháp | Quý I năm 2024 |\n"
+    plan = "II. NỘI DUNG\nCác mục tiêu tại bảng sau:\n" + table + UNWRAPPED.split("II. TỔ CHỨC", 1)[0].replace(
+        "I. NHIỆM VỤ", "III. NHIỆM VỤ") + "IV. TỔ CHỨC" + UNWRAPPED.split("II. TỔ CHỨC", 1)[1]
+    tasks = extract_tasks(plan, {"date": "2024-01-05"})
+    assert tasks[0]["kind"] == "appendix_row" and tasks[0]["due"]["end"] == "2024-03-31"
+    assert [t["lead"][0] for t in tasks[1:]] == [
+        "Sở Tư pháp", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Sở Nội vụ", "Sở Nội vụ", "Văn phòng Ủy ban nhân dân tỉnh"]
+
+
+def test_another_instruments_appendix_does_not_hide_prose_duties() -> None:
+    plan = "I. MỤC ĐÍCH\nThực hiện các nhiệm vụ được giao tại Phụ lục kèm theo Quyết định số 06/QĐ-TTg.\n" + PLAN
+    assert len(extract_tasks(plan, {})) == 7

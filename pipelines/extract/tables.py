@@ -159,25 +159,30 @@ def _looks_row_start(cell: str, roles: list[str]) -> bool:
     return bool(_LEADING_INDEX.match(text)) or bool(_SECTION.match(text)) or bool(_ROMAN_ONLY.match(text))
 
 
+def _header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, list[str], list[str], int] | None:
+    """(caption, header cells, roles, index after the header) when a table header starts at block ``i``."""
+    first = _split_caption(blocks[i][0])
+    if not first:
+        return None
+    caption, head0 = first
+    cells = [head0]
+    j = i + 1
+    while j < len(blocks) and header_role(blocks[j][0]) and len(collapse(blocks[j][0])) <= 80:
+        cells.append(blocks[j][0])
+        j += 1
+    roles = header_roles(cells)
+    if roles and len(cells) >= 3:
+        return caption, cells, roles, j
+    return None
+
+
 def tables_from_cell_blocks(text: str) -> list[Table]:
     """Tables of a text export whose cells are closed by ``|`` lines (seeds 000, 001)."""
     blocks = _cell_blocks(text)
     tables: list[Table] = []
     i = 0
     while i < len(blocks):
-        found = None
-        # A header is a run of consecutive blocks whose roles make a task table.
-        first = _split_caption(blocks[i][0])
-        if first:
-            caption, head0 = first
-            cells = [head0]
-            j = i + 1
-            while j < len(blocks) and header_role(blocks[j][0]) and len(collapse(blocks[j][0])) <= 80:
-                cells.append(blocks[j][0])
-                j += 1
-            roles = header_roles(cells)
-            if roles and len(cells) >= 3:
-                found = (caption, cells, roles, j)
+        found = _header_at(blocks, i)
         if not found:
             i += 1
             continue
@@ -190,6 +195,12 @@ def tables_from_cell_blocks(text: str) -> list[Table]:
             if not flat and not rows:
                 j += 1
                 continue
+            again = _header_at(blocks, j)
+            if again:
+                if again[2] == roles and not collapse(again[0]):
+                    j = again[3]  # the header repeated at a page break
+                    continue
+                break  # another table starts
             if _is_section_cell(flat, roles) and not _row_continues(blocks, j, roles):
                 rows.append([cell] + [""] * (ncols - 1))
                 rows[-1].append("\x00section")
@@ -204,8 +215,6 @@ def tables_from_cell_blocks(text: str) -> list[Table]:
             chunk = [b[0] for b in blocks[j : j + ncols]]
             chunk += [""] * (ncols - len(chunk))
             j += ncols
-            if header_roles(chunk) == roles:
-                continue  # the header repeated at a page break
             if _is_band(chunk, roles):
                 rows.append([_band_text(chunk), *[""] * (ncols - 1), "\x00section"])
                 continue
@@ -326,7 +335,9 @@ def _is_band(row: list[str], roles: list[str]) -> bool:
         return len(filled) > 1 or (bool(_SECTION.match(uniq[0])) and not _LEADING_INDEX.match(uniq[0]))
     if "index" not in roles:
         return False
-    return bool(_ROMAN_ONLY.match(cells[roles.index("index")]) and len(uniq) == 2)
+    index = cells[roles.index("index")]
+    duty_cells = [cells[k] for k, r in enumerate(roles) if r in ("lead", "coordinators", "timeframe", "approver")]
+    return bool(_ROMAN_ONLY.match(index) or re.fullmatch(r"[A-Z]\.?", index)) and not any(duty_cells)
 
 
 # --- other formats -----------------------------------------------------------------------
@@ -349,18 +360,33 @@ def rows_from_html(html: str) -> list[list[list[str]]]:
     for table in tree.css("table"):
         own = _table_depth(table) + 1
         rows: list[list[str]] = []
+        pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered) from rowspan
         for tr in table.css("tr"):
             if _table_depth(tr) != own:
                 continue  # a row of a nested table belongs to the inner table
             row: list[str] = []
+
+            def fill_pending(row: list[str] = row) -> None:
+                while len(row) in pending:
+                    text, left = pending.pop(len(row))
+                    row.append(text)
+                    if left > 1:
+                        pending[len(row) - 1] = (text, left - 1)
+
             for cell in tr.iter():
                 if cell.tag not in ("td", "th"):
                     continue
+                fill_pending()
                 parts = [p.text(separator=" ") for p in cell.css("p")] or [cell.text(separator=" ")]
                 value = "\n".join(collapse(p) for p in parts if collapse(p))
-                colspan = cell.attributes.get("colspan") or "1"
-                span = int(colspan) if colspan.isdigit() else 1
-                row.extend([value] * max(span, 1))
+                colspan, rowspan = (cell.attributes.get(a) or "1" for a in ("colspan", "rowspan"))
+                span = max(int(colspan) if colspan.isdigit() else 1, 1)
+                down = max(int(rowspan) if rowspan.isdigit() else 1, 1)
+                for _ in range(span):
+                    if down > 1:
+                        pending[len(row)] = (value, down - 1)
+                    row.append(value)
+            fill_pending()
             if row:
                 rows.append(row)
         out.append(rows)

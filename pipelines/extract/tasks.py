@@ -22,10 +22,13 @@ from pipelines.extract.timeframes import due_of
 # The plan says its task list lives in an appendix ("Các nội dung nhiệm vụ cụ thể ... tại Phụ lục",
 # "IV. DANH MỤC CÁC NHIỆM VỤ ... (Phụ lục đính kèm)").  Its "Tổ chức thực hiện" section is then
 # general guidance, and the duties with lead and coordinators are the appendix rows.
+# The appendix must be the plan's own ("đính kèm", "kèm theo Kế hoạch này"), not another
+# instrument's ("Phụ lục kèm theo Quyết định số 06/QĐ-TTg").
+_OWN_APPENDIX = (r"phụ\s+lục(?:\s+(?:[IVX]+|\d+))?\s*(?:\)|đính\s+kèm|kèm\s+theo"
+                 r"(?!\s+(?:quyết\s+định|nghị\s+quyết|nghị\s+định|chỉ\s+thị|thông\s+tư|kế\s+hoạch)\s+số))")
 _TASKS_IN_APPENDIX = re.compile(
-    r"nhiệm\s+vụ[^.;]{0,200}?phụ\s+lục|phụ\s+lục[^.;]{0,60}?nhiệm\s+vụ", re.IGNORECASE
+    r"nhiệm\s+vụ[^.;]{0,200}?" + _OWN_APPENDIX + r"|" + _OWN_APPENDIX + r"[^.;]{0,60}?nhiệm\s+vụ", re.IGNORECASE
 )
-_SIGNATURE = re.compile(r"^\s*(?:Nơi\s+nhận|Trên\s+đây\s+là)", re.MULTILINE)
 
 
 def _default_year(document: dict) -> int | None:
@@ -103,15 +106,15 @@ def extract_tasks(text: str, document: dict) -> list[dict]:
     if not document.get("province"):
         document["province"] = province_from_text(text)
     tables = [t for t in find_tables(text) if is_task_table(t)]
-    body_end = min([t.start for t in tables] + [len(text)])
-    sig = _SIGNATURE.search(text, 0)
-    body = text[:body_end]
+    # Prose is read with the tables blanked out (offsets kept), wherever the tables sit.
+    prose = text
+    for t in tables:
+        prose = prose[: t.start] + re.sub(r"[^\n]", " ", prose[t.start : t.end]) + prose[t.end :]
     tasks: list[dict] = []
     for t in tables:
         tasks.extend(appendix_tasks(t, document))
-    if not tasks_delegated_to_appendix(body, tables):
-        prose_end = min(body_end, sig.start()) if sig and sig.start() < body_end else body_end
-        tasks.extend(extract_responsibilities(text[:prose_end], default_year=_default_year(document)))
+    if not tasks_delegated_to_appendix(prose, tables):
+        tasks.extend(extract_responsibilities(prose, default_year=_default_year(document)))
     tasks.sort(key=lambda t: t.pop("_pos", 0))
     out = []
     for seq, t in enumerate(tasks, start=1):
