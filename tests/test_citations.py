@@ -287,3 +287,8 @@ def test_letter_without_sections_takes_its_opening_paragraph_as_basis() -> None:
     c = cites(text, doc)
     assert c["6936/VPCP-KSTT"]["relation"] == "based_on"
     assert c["61/2018/NĐ-CP"]["relation"] == "cites"
+
+
+def test_template_and_table_labels_are_not_instruments() -> None:
+    text = "Báo cáo theo Mẫu số 01/TH-CCHC và Biểu số 02/BC-SNV kèm theo Công văn số 15/SNV-CCHC của Sở Nội vụ."
+    assert list(cites(text)) == ["15/SNV-CCHC"]

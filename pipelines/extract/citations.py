@@ -355,6 +355,14 @@ class _Instrument:
 _ACT_BEFORE = re.compile(r"(?<![\w])(Bộ\s+luật|Luật|Pháp\s+lệnh)\s+[A-ZĐ][^;:()\n]{2,150}?\s+(?:số\s*:?\s*)?$")
 
 
+# "Mẫu số 01/TH-CCHC", "Biểu số 02/BC-SNV": a template or table label, not an instrument.
+_FORM_LABEL = re.compile(r"(?<![a-z])(?:mau|bieu mau|bieu|phu luc|bang|phieu)\s+(?:so\s*:?\s*)?$")
+
+
+def _is_form_label(text: str, nm: NumberMatch) -> bool:
+    return _FORM_LABEL.search(fold(text[max(0, nm.start - 24) : nm.start])) is not None
+
+
 def _printed_type(text: str, nm: NumberMatch) -> tuple[str | None, int]:
     lo = max(0, nm.start - 48)
     window = fold(text[lo : nm.start])
@@ -627,7 +635,7 @@ def extract_citations(text: str, document: dict) -> list[dict]:
     """One record per distinct instrument the text names (contract ``citations``)."""
     text = prepare_text(text)
     ctx = _context(document)
-    numbers = find_numbers(text)
+    numbers = [nm for nm in find_numbers(text) if not _is_form_label(text, nm)]
     mentions = [_analyse(text, numbers, i, ctx) for i in range(len(numbers))]
     instruments = _group(mentions, ctx)
     own = [i for i in instruments if _own_number(i, document)]
