@@ -181,7 +181,8 @@ def test_write_tasks_csv(tmp_path) -> None:
 
 
 def test_prose_after_an_inline_table_is_still_read() -> None:
-    table = "| STT | Nội dung | Cơ quan chủ trì | Thời gian |\n| 1 | Rà soát văn bản | Sở Tư pháp | Quý I năm 2024 |\n"
+    table = ("| STT | Nội dung | Cơ quan chủ trì | Thời gian |\n"
+             "| 1 | Rà soát văn bản | Sở Tư pháp | Quý I năm 2024 |\n")
     plan = "II. NỘI DUNG\nCác mục tiêu tại bảng sau:\n" + table + UNWRAPPED.split("II. TỔ CHỨC", 1)[0].replace(
         "I. NHIỆM VỤ", "III. NHIỆM VỤ") + "IV. TỔ CHỨC" + UNWRAPPED.split("II. TỔ CHỨC", 1)[1]
     tasks = extract_tasks(plan, {"date": "2024-01-05"})

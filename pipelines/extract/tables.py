@@ -351,6 +351,15 @@ def _table_depth(node) -> int:
     return depth
 
 
+def _fill_pending(row: list[str], pending: dict[int, tuple[str, int]]) -> None:
+    """Put the cells that rowspans above carry into this row's next columns."""
+    while len(row) in pending:
+        text, left = pending.pop(len(row))
+        row.append(text)
+        if left > 1:
+            pending[len(row) - 1] = (text, left - 1)
+
+
 def rows_from_html(html: str) -> list[list[list[str]]]:
     """Every ``<table>`` of an HTML page as rows of cell text (colspan repeated, like merged DOCX cells)."""
     from selectolax.lexbor import LexborHTMLParser
@@ -365,18 +374,10 @@ def rows_from_html(html: str) -> list[list[list[str]]]:
             if _table_depth(tr) != own:
                 continue  # a row of a nested table belongs to the inner table
             row: list[str] = []
-
-            def fill_pending(row: list[str] = row) -> None:
-                while len(row) in pending:
-                    text, left = pending.pop(len(row))
-                    row.append(text)
-                    if left > 1:
-                        pending[len(row) - 1] = (text, left - 1)
-
             for cell in tr.iter():
                 if cell.tag not in ("td", "th"):
                     continue
-                fill_pending()
+                _fill_pending(row, pending)
                 parts = [p.text(separator=" ") for p in cell.css("p")] or [cell.text(separator=" ")]
                 value = "\n".join(collapse(p) for p in parts if collapse(p))
                 colspan, rowspan = (cell.attributes.get(a) or "1" for a in ("colspan", "rowspan"))
@@ -386,7 +387,7 @@ def rows_from_html(html: str) -> list[list[list[str]]]:
                     if down > 1:
                         pending[len(row)] = (value, down - 1)
                     row.append(value)
-            fill_pending()
+            _fill_pending(row, pending)
             if row:
                 rows.append(row)
         out.append(rows)
