@@ -188,7 +188,8 @@ def test_prose_after_an_inline_table_is_still_read() -> None:
     tasks = extract_tasks(plan, {"date": "2024-01-05"})
     assert tasks[0]["kind"] == "appendix_row" and tasks[0]["due"]["end"] == "2024-03-31"
     assert [t["lead"][0] for t in tasks[1:]] == [
-        "Sở Tư pháp", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Sở Nội vụ", "Sở Nội vụ", "Văn phòng Ủy ban nhân dân tỉnh"]
+        "Sở Tư pháp", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Sở Nội vụ", "Sở Nội vụ",
+        "Văn phòng Ủy ban nhân dân tỉnh"]
 
 
 def test_another_instruments_appendix_does_not_hide_prose_duties() -> None:
