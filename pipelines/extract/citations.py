@@ -187,8 +187,6 @@ def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
     if g.get("committee"):
         word = re.sub(r"\s+", " ", g["cword"])
         place, printed, end = _place_or_default(m, "cname", ctx)
-        if word == "Tỉnh ủy" and not printed and ctx.level == "thành phố":
-            word = "Thành ủy"
         return (f"{word} {place}".strip(), end)
     for key, short in (("ubnd", "UBND"), ("hdnd", "HĐND")):
         if g.get(key):
