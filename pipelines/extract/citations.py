@@ -70,6 +70,8 @@ def _short_form_type(text: str, m: re.Match[str]) -> str | None:
     if name is None or word[1:] != name[1:]:
         return None
     return name
+
+
 _DEFINED_ALIAS = re.compile(
     r"\(\s*sau\s+đây\s+(?:được\s+)?(?:gọi|viết)\s+tắt\s+(?:là\s+)?(?P<alias>[^()]{1,120}?)\s*\)"
 )
@@ -126,7 +128,8 @@ def _issuer_regex() -> re.Pattern[str]:
         rf"(?:\s+{_LOCAL_LEVEL.replace('level', 'hlevel')}(?:[ \t]+(?P<hname>{_PLACE}))?)?"
     )
     body = "|".join([party, bct, committee, ubnd, hdnd, f"{_ROLE}(?:{national})"])
-    return re.compile(rf"[\s,]*(?:của|do)?\s*(?:{body})(?![^\W\d_])")
+    # After a comma only "của"/"do" introduces the issuer: ", UBND tỉnh ban hành ..." is a new clause.
+    return re.compile(rf"(?:[\s,]*(?:của|do)\s+|\s+)(?:{body})(?![^\W\d_])")
 
 
 _ISSUER_RE = _issuer_regex()
