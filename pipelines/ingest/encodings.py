@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipelines.extract.text import nfc
 
@@ -61,7 +62,28 @@ def _suspicious(ch: str) -> bool:
     return cp <= 0x036F or cp == 0xFFFD or 0x1E00 <= cp <= 0x1EFF
 
 
-_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+# A word holding at least one non-ASCII letter (pure-ASCII words are no evidence either way).
+_TOKEN = re.compile(r"[^\W\d_]*[^\W\d_\x00-\x7f][^\W\d_]*", re.UNICODE)
+
+
+def _stray_symbols() -> re.Pattern[str]:
+    """Suspicious characters that are not letters, so never part of a word (¸ ¶ × stray marks ...)."""
+    codepoints = [*range(0x80, 0x370), 0xFFFD, *range(0x1E00, 0x1F00)]
+    chars = [chr(c) for c in codepoints if _suspicious(chr(c)) and not chr(c).isalpha()]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+_STRAY = _stray_symbols()
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_verdict(word: str) -> int:
+    """+1 a Vietnamese word, -1 a word only mojibake makes, 0 no evidence (another script)."""
+    if any(_suspicious(c) for c in word):
+        return -1
+    if all(c in VIETNAMESE_LETTERS for c in word):
+        return 1 if sum(_has_tone(c) for c in word) <= 1 else -1
+    return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,26 +109,13 @@ class VietScore:
 
 def vietnamese_score(text: str) -> VietScore:
     good = bad = 0
-    covered: list[tuple[int, int]] = []
-    for match in _TOKEN.finditer(text):
-        word = match.group()
-        if word.isascii():
-            continue
-        covered.append(match.span())
-        if any(_suspicious(c) for c in word):
+    for word in _TOKEN.findall(text):  # syllables repeat: the verdict cache does most of the work
+        verdict = _word_verdict(word)
+        if verdict > 0:
+            good += 1
+        elif verdict < 0:
             bad += 1
-        elif all(c in VIETNAMESE_LETTERS for c in word):
-            if sum(_has_tone(c) for c in word) <= 1:
-                good += 1
-            else:
-                bad += 1
-        # other scripts: no evidence either way
-    # Stray symbols outside words (TCVN3 "¸", "¶", combining marks left unattached ...).
-    last = 0
-    for start, end in [*covered, (len(text), len(text))]:
-        bad += sum(1 for c in text[last:start] if _suspicious(c))
-        last = end
-    return VietScore(good=good, bad=bad)
+    return VietScore(good=good, bad=bad + len(_STRAY.findall(text)))
 
 
 # --------------------------------------------------------------------------- Windows-1252 image
@@ -153,7 +162,9 @@ TCVN3_DECODE: dict[int, str] = {b: _CP1252_CHARS[b] for b in range(0x80, 0xA0)} 
 }
 # Inverse for text typed in .VnTime: capitals with tone marks have no byte of
 # their own (they were typed as lowercase codes in the capital font .VnTimeH).
-TCVN3_ENCODE: dict[str, int] = {c: b for b, c in TCVN3_DECODE.items() if b >= 0xA0 and not unicodedata.combining(c)}
+TCVN3_ENCODE: dict[str, int] = {
+    c: b for b, c in TCVN3_DECODE.items() if not unicodedata.combining(c) and unicodedata.category(c) != "Cc"
+}
 
 
 def decode_tcvn3(data: bytes) -> str:
@@ -397,6 +408,8 @@ def repair_legacy_text(text: str) -> Decoded:
     Vietnamese or has too little evidence to judge.  Raises
     :class:`EncodingProblem` when it is mojibake that no legacy table fixes.
     """
+    if not any(_suspicious(c) for c in set(text)):
+        return Decoded(text, "unicode")  # no character that mojibake needs: nothing to repair
     score = vietnamese_score(text)
     if score.bad < MOJIBAKE_MIN_EVIDENCE or score.ratio >= ACCEPT_RATIO:
         return Decoded(text, "unicode", score=score.ratio)

@@ -40,6 +40,19 @@ class Numbering:
         self.abstract: dict[str, dict[int, _Level]] = {}
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self._styles: dict[str, object] = {}
+        self._default_style: object | None = None
+        self._style_cache: dict[str | None, tuple[str | None, int | None]] = {}
+        try:
+            styles_root = document.styles.element  # type: ignore[attr-defined]
+        except (KeyError, NotImplementedError, AttributeError):
+            styles_root = None
+        if styles_root is not None:
+            for style in styles_root.findall(qn("w:style")):
+                if style.get(qn("w:type")) == "paragraph":
+                    self._styles[style.get(qn("w:styleId"))] = style
+                    if style.get(qn("w:default")) in ("1", "true", "on"):
+                        self._default_style = style
         try:
             root = document.part.numbering_part.element  # type: ignore[attr-defined]
         except (KeyError, NotImplementedError, AttributeError):
@@ -61,26 +74,43 @@ class Numbering:
                     overrides[int(override.get(qn("w:ilvl"), "0"))] = int(start)
             self.nums[num.get(qn("w:numId"))] = (_val(num, "w:abstractNumId") or "", overrides)
 
+    def _style_num_pr(self, style_id: str | None) -> tuple[str | None, int | None]:
+        """numId/ilvl a paragraph style gives, following basedOn (cached: style lookups are slow)."""
+        if style_id in self._style_cache:
+            return self._style_cache[style_id]
+        found: tuple[str | None, int | None] = (None, None)
+        element = self._styles.get(style_id) if style_id is not None else self._default_style
+        seen = 0
+        while element is not None and seen < 20:
+            num_pr = element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if num_pr is not None and _val(num_pr, "w:numId") is not None:
+                ilvl = _val(num_pr, "w:ilvl")
+                found = (_val(num_pr, "w:numId"), int(ilvl) if ilvl is not None else None)
+                break
+            based_on = _val(element, "w:basedOn")
+            element = self._styles.get(based_on) if based_on else None
+            seen += 1
+        self._style_cache[style_id] = found
+        return found
+
     def _num_pr(self, paragraph: object) -> tuple[str, int] | None:
         p_pr = paragraph._p.pPr  # type: ignore[attr-defined]
-        num_pr = p_pr.numPr if p_pr is not None else None
-        num_id = ilvl = None
-        if num_pr is not None:
-            num_id = num_pr.numId.val if num_pr.numId is not None else None
-            ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else None
-        style = paragraph.style if num_id is None else None  # type: ignore[attr-defined]
-        seen = 0
-        while num_id is None and style is not None and seen < 20:  # numbering inherited from the style chain
-            s_pr = style.element.pPr
-            if s_pr is not None and s_pr.numPr is not None and s_pr.numPr.numId is not None:
-                num_id = s_pr.numPr.numId.val
-                if ilvl is None and s_pr.numPr.ilvl is not None:
-                    ilvl = s_pr.numPr.ilvl.val
-            style = style.base_style
-            seen += 1
-        if num_id is None or str(num_id) == "0":
+        num_id: str | None = None
+        ilvl: int | None = None
+        style_id: str | None = None
+        if p_pr is not None:
+            style_id = p_pr.style
+            if p_pr.numPr is not None:
+                if p_pr.numPr.numId is not None:
+                    num_id = str(p_pr.numPr.numId.val)
+                if p_pr.numPr.ilvl is not None:
+                    ilvl = int(p_pr.numPr.ilvl.val)
+        if num_id is None:
+            num_id, style_ilvl = self._style_num_pr(style_id)
+            ilvl = ilvl if ilvl is not None else style_ilvl
+        if num_id is None or num_id == "0":
             return None
-        return str(num_id), int(ilvl or 0)
+        return num_id, int(ilvl or 0)
 
     def label(self, paragraph: object) -> str:
         found = self._num_pr(paragraph)
