@@ -249,6 +249,7 @@ _TITLE_END = re.compile(
 )
 _TITLE_MAX = 400
 _SKIP_SPACE_COMMA = re.compile(r"[\s,]*")
+_SKIP_SPACE = re.compile(r"\s*")
 # "... theo Công văn số N": a reference made by the citing text, not part of the subject.
 _REFERENCE_CLAUSE = re.compile(
     r"\s+(?:theo|tại|căn\s+cứ)\s+(?:[^\W\d_]+\s+){0,4}?(?:số\s*:?\s*)?(?=\d)", re.IGNORECASE
@@ -271,8 +272,7 @@ def _read_title(text: str, pos: int, introduced: bool, numbers: list[NumberMatch
     start = m.end() if m else pos
     comma = "," in text[pos:start]
     if text[start : start + 2].lower() == "về" and not text[start + 2 : start + 3].isalpha():
-        start += 2
-        start = re.compile(r"\s*").match(text, start).end()
+        start = _SKIP_SPACE.match(text, start + 2).end()
     elif (not introduced or comma or start >= len(text) or not text[start].isalpha()
           or _TITLE_STOP_START.match(text, start)):
         return None, pos
@@ -633,7 +633,17 @@ def _inst_type(inst: _Instrument) -> str | None:
 
 
 def extract_citations(text: str, document: dict) -> list[dict]:
-    """One record per distinct instrument the text names (contract ``citations``)."""
+    """One record per distinct instrument the text names (contract ``citations``).
+
+    ``document`` is the metadata record (its number, date, type, title, issuer and
+    province give the context: the own number is not a citation, local codes take
+    the province, the title and preamble decide ``implements``/``based_on``).
+    Besides the contract fields each record carries ``first_mention`` (up to 80
+    characters of flattened text from the first mention), ``iri_key`` and
+    ``iri_resolved`` (:func:`numbers.instrument_key`).  Records are ordered by
+    their first mention; ``spans`` cover the type word and number (or the short
+    form) of every mention.
+    """
     text = prepare_text(text)
     ctx = _context(document)
     numbers = [nm for nm in find_numbers(text) if not _is_form_label(text, nm)]

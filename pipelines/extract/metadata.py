@@ -348,7 +348,13 @@ def _province_from_text(text: str) -> str | None:
 
 
 def extract_metadata(text: str) -> dict:
-    """Document metadata (contract ``document``); fields the text does not give are ``None``."""
+    """Document metadata (contract ``document``); fields the text does not give are ``None``.
+
+    Extra fields: ``signer_role`` ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"), ``aliases`` (the
+    document's own short names from "(sau đây gọi tắt là Kế hoạch ...)"),
+    ``effective_date`` when a database header gives one, and for news pages
+    ``issuer_inferred: True`` (the portal is inferred, not printed).
+    """
     text = prepare_text(text)
     db = _db_header(text)
     issuer, province, _level, letter_end = _letterhead(text)
