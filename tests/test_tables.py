@@ -200,3 +200,16 @@ def test_cell_blocks_second_table_starts_a_new_table() -> None:
     tables = tables_from_cell_blocks(one + two)
     assert [len(t.roles) for t in tables] == [3, 4]
     assert [r.cells["lead"] for t in tables for r in table_rows(t)] == ["Sở Tư pháp", "Sở Nội vụ"]
+
+
+def test_caption_parenthesis_and_first_section_are_not_header_cells() -> None:
+    # "(... tỉnh Bình\nĐịnh)" ends the caption; "I. Sản phẩm OCOP" is a body row although
+    # "sản phẩm" also names an output column.
+    text = ("PHỤ LỤC\n(Ban hành kèm theo Kế hoạch số 1/KH-UBND của Ủy ban nhân dân tỉnh Bình\nĐịnh)\n"
+            "Nội\ndung công việc\n|\nCơ quan chủ trì\n|\nThời\ngian thực hiện\n|\nI. Sản phẩm OCOP\n|\n"
+            "1. Báo cáo sơ kết\n|\nSở Nông\nnghiệp và Phát triển nông thôn\n|\nNăm\n2023\n|\n")
+    t = tables_from_cell_blocks(text)[0]
+    assert t.roles == ["content", "lead", "timeframe"] and t.caption.endswith("Định)")
+    rows = table_rows(t)
+    assert [(r.section, r.index, r.cells["content"]) for r in rows] == [
+        ("I. Sản phẩm OCOP", "1", "Báo cáo sơ kết")]

@@ -144,7 +144,8 @@ def _split_caption(block: str) -> tuple[str, str] | None:
         if found is None and role:
             found = (k, role)
         elif found is not None:
-            if role != found[1]:
+            # Caption lines end a sentence or a parenthesis: "(Ban hành kèm theo ... tỉnh Bình" / "Định)".
+            if role != found[1] or lines[k].rstrip().endswith((")", ".", ":", ";")):
                 break
             found = (k, role)
     if not found:
@@ -168,6 +169,9 @@ def _header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, list[st
     cells = [head0]
     j = i + 1
     while j < len(blocks) and header_role(blocks[j][0]) and len(collapse(blocks[j][0])) <= 80:
+        flat = collapse(blocks[j][0])
+        if _SECTION.match(flat) or _LEADING_INDEX.match(flat):
+            break  # the first body row ("I. Sản phẩm OCOP"), not a column name
         cells.append(blocks[j][0])
         j += 1
     roles = header_roles(cells)
