@@ -87,7 +87,7 @@ BAD: list[tuple[str, Callable[[], bytes], dict, str, str]] = [
     ("controls.txt", lambda: bytes(range(1, 9)) * 100, {}, "binary", "control characters"),
     (
         "mojibake.txt",
-        lambda: PLAN.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8"),
+        lambda: "Комитет утвердил план реформы на территории области".encode("cp1251").decode("cp1252").encode(),
         {},
         "encoding",
         "mojibake",

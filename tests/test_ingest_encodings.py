@@ -111,12 +111,24 @@ def test_unicode_text_carrying_tcvn3_font_bytes_is_repaired() -> None:
     assert convert_legacy(garbled, "tcvn3") == LOWER_SENTENCE
 
 
+def test_utf8_read_as_windows_1252_is_repaired() -> None:
+    # as browsers decode "windows-1252": bytes it leaves undefined (0x81, 0x8D ...) pass through as U+0081 ...
+    garbled = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in SENTENCE.encode("utf-8"))
+    assert "á»" in garbled
+    repaired = repair_legacy_text(garbled)
+    assert (repaired.legacy, repaired.text) == ("utf-8-as-cp1252", SENTENCE)
+    decoded = decode_bytes(garbled.encode("utf-8"))
+    assert (decoded.encoding, decoded.legacy, decoded.text) == ("utf-8", "utf-8-as-cp1252", SENTENCE)
+
+
 def test_unrepairable_mojibake_is_refused() -> None:
-    double_encoded = SENTENCE.encode("utf-8").decode("cp1252", errors="replace")
+    # Russian Windows-1251 read as Windows-1252: no Vietnamese table fixes it.
+    russian = "Комитет утвердил план административной реформы на территории области в текущем году"
+    garbled = russian.encode("cp1251").decode("cp1252")
     with pytest.raises(EncodingProblem, match="mojibake"):
-        repair_legacy_text(double_encoded)
+        repair_legacy_text(garbled)
     with pytest.raises(EncodingProblem, match="mojibake"):
-        decode_bytes(double_encoded.encode("utf-8"))
+        decode_bytes(garbled.encode("utf-8"))
 
 
 def test_genuine_unicode_is_never_touched() -> None:

@@ -360,7 +360,7 @@ def test_docx_text_in_smart_tags_content_controls_and_revisions(tmp_path: Path) 
 
 def test_html_ordered_lists_and_captions(tmp_path: Path) -> None:
     page = (
-        "<html><body><ol><li>Rà soát</li><li>Số hóa</li></ol>"
+        "<html><body><ol><li>Rà soát</li><li><p>Số hóa</p></li></ol>"
         '<ol type="a" start="3"><li>Mục c</li><li value="7">Mục g</li></ol><ul><li>Không số</li></ul>'
         "<table><caption>Bảng 1. Chỉ tiêu</caption><tr><th>Chỉ tiêu</th><th>2023</th><th>2025</th></tr>"
         "<tr><td>Hồ sơ trực tuyến</td><td>50%</td><td>80%</td></tr></table></body></html>"

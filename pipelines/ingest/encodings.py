@@ -293,7 +293,7 @@ MOJIBAKE_MIN_EVIDENCE = 5  # fewer suspicious words than this is too little to j
 class Decoded:
     text: str
     encoding: str
-    legacy: str | None = None  # "tcvn3" / "vni" when converted from a legacy font encoding
+    legacy: str | None = None  # "tcvn3" / "vni" / "utf-8-as-cp1252": what the text was converted from
     bom: bool = False
     score: float = 1.0
 
@@ -402,7 +402,7 @@ def _check_unicode(text: str, encoding: str, *, bom: bool = False) -> Decoded:
 
 
 def repair_legacy_text(text: str) -> Decoded:
-    """Repair Unicode text that carries the Windows-1252 image of TCVN3 or VNI bytes.
+    """Repair Unicode text that carries the Windows-1252 image of TCVN3, VNI or UTF-8 bytes.
 
     Returns the text unchanged (``legacy=None``) when it already looks
     Vietnamese or has too little evidence to judge.  Raises
@@ -422,7 +422,7 @@ def repair_legacy_text(text: str) -> Decoded:
         return best
     raise EncodingProblem(
         f"text looks like mojibake ({score.bad} garbled words or symbols, {score.ratio:.0%} Vietnamese-looking) "
-        f"and neither TCVN3 ({options[0].score:.0%}) nor VNI ({options[1].score:.0%}) repairs it"
+        "and no repair fits (" + ", ".join(f"{d.legacy} {d.score:.0%}" for d in options) + ")"
     )
 
 
@@ -431,7 +431,21 @@ def _tcvn3_from_image(image: str) -> str:
     return _repair_capital_font(nfc("".join(TCVN3_DECODE.get(_CP1252_BYTES.get(c, -1), c) for c in image)))
 
 
-_IMAGE_CONVERTERS: dict[str, Callable[[str], str]] = {"tcvn3": _tcvn3_from_image, "vni": vni_from_image}
+def _utf8_from_image(image: str) -> str:
+    """Undo UTF-8 read as Windows-1252 ("á»¦y ban" -> "Ủy ban"); lines that do not decode stay."""
+    if any(c not in _CP1252_BYTES for c in image):
+        return image
+    try:
+        return nfc(bytes(_CP1252_BYTES[c] for c in image).decode("utf-8"))
+    except UnicodeDecodeError:
+        return image
+
+
+_IMAGE_CONVERTERS: dict[str, Callable[[str], str]] = {
+    "tcvn3": _tcvn3_from_image,
+    "vni": vni_from_image,
+    "utf-8-as-cp1252": _utf8_from_image,
+}
 
 
 def convert_legacy(text: str, legacy: str) -> str:

@@ -84,10 +84,14 @@ class _Walker:
         self.blocks = Blocks()
         self.inline: list[str] = []
         self.chrome_removed = 0
+        self.label = ""
 
     def flush(self) -> None:
         text = "".join(self.inline)
         self.inline.clear()
+        if self.label and text.strip():
+            # a list number waits for its item's first text, which may sit in a nested <p>
+            text, self.label = f"{self.label} {text.lstrip()}", ""
         # <br> breaks a line inside the paragraph; the paragraph itself ends with a blank line
         self.blocks.paragraph("\n".join(filter(None, (collapse(line) for line in text.split("\n")))))
 
@@ -117,7 +121,7 @@ class _Walker:
                 self.flush()
             if number is not None and tag == "li":
                 number = _int_attr(child, "value", number)
-                self.inline.append(_ol_label(number, node.attributes.get("type") or "1") + " ")
+                self.label = _ol_label(number, node.attributes.get("type") or "1")
                 number += 1
             self.walk(child, in_article=in_article or tag in ("article", "main"), in_pre=in_pre or tag == "pre")
             if block:
