@@ -201,6 +201,7 @@ def measure_browser(path: Path) -> dict[str, float]:
             page.wait_for_function("window.vanban && window.vanban.ready", timeout=120_000)
             wall = time.perf_counter() - start
             ready_ms = page.evaluate("window.vanban.readyMs")
+            phases = page.evaluate("window.vanban.timings")
             counts = page.evaluate("[vanban.nodes.length, vanban.edges.length, vanban.clusters.length]")
             # Interactive: bring the first plan to the middle at scale 1, click it, time the details panel.
             plan_id = page.evaluate("vanban.nodes.get({filter: n => n.kind === 'plan'})[0].id")
@@ -223,6 +224,7 @@ def measure_browser(path: Path) -> dict[str, float]:
                 "nodes": counts[0],
                 "edges": counts[1],
                 "clusters": counts[2],
+                "phases": phases,
                 "foreign_requests": len(foreign),
                 "console_errors": len(errors),
             }
@@ -264,6 +266,17 @@ def main() -> None:
             f"drawn {r['nodes']}/{r['edges']} ({r['clusters']} task clusters), "
             f"foreign requests {r['foreign_requests']}, console errors {r['console_errors']}"
         )
+        p = r["phases"]
+        steps = [
+            ("script start", "start"),
+            ("JSON parsed", "parsed"),
+            ("datasets", "datasets"),
+            ("network", "network"),
+            ("panel+filters", "ui"),
+            ("clusters", "clustered"),
+            ("first draw", "drawn"),
+        ]
+        print("       " + ", ".join(f"{label} {p[key] / 1000:.2f}" for label, key in steps) + " (s since navigation)")
     ready = [r["ready_ms"] / 1000 for r in results]
     print(
         f"ready: median {statistics.median(ready):.2f} s, max {max(ready):.2f} s over {len(ready)} runs "

@@ -5,7 +5,9 @@
   "use strict";
 
   var DOC_KINDS = { plan: 1, central: 1, provincial: 1, party: 1, instrument: 1 };
+  var timings = { start: performance.now() };
   var raw = JSON.parse(document.getElementById("vanban-data").textContent);
+  timings.parsed = performance.now();
   var cfg = raw.config;
   var byId = Object.create(null);
   var incident = Object.create(null);
@@ -30,11 +32,13 @@
   var nodes = new vis.DataSet(raw.nodes);
   var edges = new vis.DataSet(raw.edges);
   var container = document.getElementById("mynetwork");
+  timings.datasets = performance.now();
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, raw.options);
+  timings.network = performance.now();
 
   var api = window.vanban = {
     network: network, nodes: nodes, edges: edges, config: cfg,
-    ready: false, readyMs: null, clustered: false,
+    ready: false, readyMs: null, clustered: false, timings: timings,
   };
 
   // ------------------------------------------------------------------ helpers
@@ -401,11 +405,13 @@
   api.showNode = showNode;
   api.showEdge = showEdge;
 
+  timings.ui = performance.now();
   if (cfg.clusterTasks) clusterTasks();
+  timings.clustered = performance.now();
   labelClusterButton();
   network.once("afterDrawing", function () {
     api.ready = true;
-    api.readyMs = performance.now();
+    api.readyMs = timings.drawn = performance.now();
     document.getElementById("loading").className = "done";
     if (cfg.focus.length) {
       var first = cfg.focus[0];
