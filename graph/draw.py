@@ -507,7 +507,7 @@ def _page_options(n_nodes: int, hierarchical: bool) -> dict[str, Any]:
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.55}},
             "smooth": smooth,
-            "selectionWidth": 2,
+            "selectionWidth": 2.5,
             "hoverWidth": 1,
             "font": {"size": 11},
         },

@@ -21,7 +21,8 @@
   raw.edges.forEach(function (e) {
     var rel = cfg.relations[e.relation];
     e.relationLabel = rel.label;
-    e.color = { color: rel.color, highlight: "#111827", hover: "#111827", opacity: 0.85 };
+    // Selected edges keep their relation colour (the relation is the point) and only get wider.
+    e.color = { color: rel.color, highlight: rel.color, hover: rel.color, opacity: 0.85 };
     e.dashes = rel.dashes;
     e.width = rel.width;
     var from = byId[e.from] ? byId[e.from].name : e.from, to = byId[e.to] ? byId[e.to].name : e.to;
