@@ -421,7 +421,8 @@ def repair_legacy_text(text: str) -> Decoded:
     if best.score >= ACCEPT_RATIO:
         return best
     raise EncodingProblem(
-        f"text looks like mojibake ({score.bad} garbled words or symbols, {score.ratio:.0%} Vietnamese-looking) "
+        f"text does not read as Vietnamese: mojibake or another language ({score.bad} garbled words "
+        f"or symbols, {score.ratio:.0%} Vietnamese-looking) "
         "and no repair fits (" + ", ".join(f"{d.legacy} {d.score:.0%}" for d in options) + ")"
     )
 
