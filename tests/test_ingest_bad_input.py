@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest.encodings import encode_tcvn3
-from pipelines.ingest.quarantine import quarantine, reason_path
+from pipelines.ingest.quarantine import list_quarantined, quarantine, read_reason, reason_path
 from pipelines.ingest.scan import partition_key, scan_folder
 from pipelines.ingest.source import SourceError, read_source
 
@@ -102,6 +102,7 @@ BAD: list[tuple[str, Callable[[], bytes], dict, str, str]] = [
     ("scanned.pdf", lambda: _pdf_bytes(None), {}, "no_text", "no text layer"),
     ("fake.pdf", lambda: b"<html>not a pdf</html>\n%%EOF", {}, "corrupt", "no %PDF- header"),
     ("oversized.txt", lambda: PLAN.encode("utf-8") * 100, {"max_bytes": 1000}, "oversized", "above the"),
+    ("long.pdf", _pdf_bytes, {"max_pages": 0}, "oversized", "1 pages, above the 0-page limit"),
     ("unsupported.doc", lambda: b"\xd0\xcf\x11\xe0old word", {}, "unsupported", "unsupported file type '.doc'"),
 ]
 
@@ -133,6 +134,9 @@ def test_bad_input_is_reported_and_quarantined(
     assert f"sha256: {hashlib.sha256(data).hexdigest()}\n" in reason
     assert f"source: {path}\n" in reason
     assert "quarantined_at: " in reason
+    fields = read_reason(where)
+    assert fields["reason"] == " ".join(error.reason.split())
+    assert [f["name"] for f in list_quarantined(tmp_path / "quarantine")] == [name]
 
 
 def test_missing_file_and_directory_are_unreadable(tmp_path: Path) -> None:

@@ -138,3 +138,29 @@ def quarantine(path: Path, reason: str, quarantine_dir: Path, *, keep_original: 
     }
     _write_atomic(reason_path(dest), "".join(f"{k}: {v}\n" for k, v in lines.items()))
     return dest
+
+
+def read_reason(path: Path) -> dict[str, str]:
+    """The ``key: value`` lines of a reason file (``path`` is the reason file or the quarantined file)."""
+    path = Path(path)
+    if not path.name.endswith(REASON_SUFFIX):
+        path = reason_path(path)
+    fields: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.partition(": ")
+        if sep:
+            fields[key] = value
+    return fields
+
+
+def list_quarantined(quarantine_dir: Path) -> list[dict[str, str]]:
+    """Every reason file in ``quarantine_dir`` with ``name`` (the quarantined file's name) added."""
+    folder = Path(quarantine_dir)
+    if not folder.is_dir():
+        return []
+    found = []
+    for reason_file in sorted(folder.glob("*" + REASON_SUFFIX)):
+        fields = read_reason(reason_file)
+        fields["name"] = reason_file.name.removesuffix(REASON_SUFFIX)
+        found.append(fields)
+    return found

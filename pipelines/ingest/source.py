@@ -19,6 +19,7 @@ from pipelines.ingest.formats import FORMATS, SUPPORTED_SUFFIXES, FormatProblem,
 from pipelines.ingest.formats.base import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_COMPRESSION_RATIO,
+    DEFAULT_MAX_PAGES,
     DEFAULT_MAX_UNPACKED_BYTES,
 )
 
@@ -89,6 +90,7 @@ def _kind_of(reason: str) -> str:
     lowered = reason.lower()
     for marker, kind in (
         ("zip bomb", "zip_bomb"),
+        ("oversized", "oversized"),
         ("truncated", "truncated"),
         ("binary", "binary"),
         ("encrypted", "encrypted"),
@@ -109,6 +111,7 @@ def read_source(
     max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES,
     max_compression_ratio: float = DEFAULT_MAX_COMPRESSION_RATIO,
     pdf_tables: bool = True,
+    max_pages: int = DEFAULT_MAX_PAGES,
 ) -> SourceText:
     """Read and decode one file (format chosen by suffix).
 
@@ -132,6 +135,7 @@ def read_source(
         max_unpacked_bytes=max_unpacked_bytes,
         max_compression_ratio=max_compression_ratio,
         pdf_tables=pdf_tables,
+        max_pages=max_pages,
     )
     try:
         extracted = reader(data, options)

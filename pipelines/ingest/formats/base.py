@@ -26,6 +26,7 @@ from pipelines.extract.text import collapse, nfc
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_COMPRESSION_RATIO = 100.0
+DEFAULT_MAX_PAGES = 1000
 LAYOUT_CELL_CHARS = 3000
 _SMALL_TABLE_ROWS = 3
 
@@ -43,6 +44,7 @@ class ReadOptions:
     max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES  # DOCX: total size once unzipped
     max_compression_ratio: float = DEFAULT_MAX_COMPRESSION_RATIO  # DOCX: per zip member
     pdf_tables: bool = True  # PDF: detect ruled tables (costs time on long documents)
+    max_pages: int = DEFAULT_MAX_PAGES  # PDF: pdfplumber reads about 10 pages a second
 
 
 @dataclass(slots=True)

@@ -62,6 +62,8 @@ def read_pdf(data: bytes, options: ReadOptions) -> Extracted:
     tables = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > options.max_pages:
+                raise FormatProblem(f"oversized PDF: {len(pdf.pages)} pages, above the {options.max_pages}-page limit")
             for page in pdf.pages:
                 text, found = _page_text(page, options)
                 pages.append(text)
