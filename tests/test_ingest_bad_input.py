@@ -83,7 +83,10 @@ BAD: list[tuple[str, Callable[[], bytes], dict, str, str]] = [
     ("empty.txt", lambda: b"", {}, "empty", "file is empty"),
     ("blank.txt", lambda: b" \r\n\t\n", {}, "empty", "only whitespace"),
     ("binary.txt", lambda: b"PLAN\x00\x01\x02\x00" * 64, {}, "binary", "NUL bytes"),
-    ("renamed-pdf.txt", lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", {}, "binary", "looks like a PDF"),
+    ("renamed-pdf.txt", lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", {}, "binary", "this is a PDF file, not text"),
+    ("old-word.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), {}, "unsupported", "save it as .docx"),
+    ("photo.pdf", lambda: b"\x89PNG\r\n\x1a\n" + bytes(100), {}, "binary", "this is a PNG image, not a PDF"),
+    ("archive.html", lambda: _zip_with({"a.txt": b"x"}), {}, "binary", "ZIP archive (DOCX, XLSX ...), not an HTML"),
     ("controls.txt", lambda: bytes(range(1, 9)) * 100, {}, "binary", "control characters"),
     (
         "mojibake.txt",
@@ -103,7 +106,7 @@ BAD: list[tuple[str, Callable[[], bytes], dict, str, str]] = [
     ("fake.pdf", lambda: b"<html>not a pdf</html>\n%%EOF", {}, "corrupt", "no %PDF- header"),
     ("oversized.txt", lambda: PLAN.encode("utf-8") * 100, {"max_bytes": 1000}, "oversized", "above the"),
     ("long.pdf", _pdf_bytes, {"max_pages": 0}, "oversized", "1 pages, above the 0-page limit"),
-    ("unsupported.doc", lambda: b"\xd0\xcf\x11\xe0old word", {}, "unsupported", "unsupported file type '.doc'"),
+    ("unsupported.doc", lambda: b"\xd0\xcf\x11\xe0old word", {}, "unsupported", "'.doc' (supported: .docx, .htm"),
 ]
 
 

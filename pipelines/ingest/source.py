@@ -55,6 +55,15 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_CONVERT_HINTS = {
+    ".doc": "; save old Word .doc files as .docx",
+    ".rtf": "; save it as .docx",
+    ".odt": "; save it as .docx",
+    ".mht": "; save the page as .html",
+    ".mhtml": "; save the page as .html",
+}
+
+
 def _megabytes(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB"
 
@@ -89,6 +98,7 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
 def _kind_of(reason: str) -> str:
     lowered = reason.lower()
     for marker, kind in (
+        ("unsupported", "unsupported"),
         ("zip bomb", "zip_bomb"),
         ("oversized", "oversized"),
         ("truncated", "truncated"),
@@ -123,8 +133,9 @@ def read_source(
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        hint = _CONVERT_HINTS.get(suffix, "")
         raise SourceError(
-            p, f"unsupported file type {suffix or '(no suffix)'!r} (supported: {supported})", kind="unsupported"
+            p, f"unsupported file type {suffix or '(no suffix)'!r} (supported: {supported}){hint}", kind="unsupported"
         )
     data = _read_bytes(p, max_bytes)
     if not data.strip():

@@ -34,6 +34,34 @@ _SMALL_TABLE_ROWS = 3
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # not U+00AD: it is TCVN3 "ư" seen as cp1252
 
 
+_MAGIC = (
+    (b"%PDF-", "pdf", "a PDF file"),
+    (b"PK\x03\x04", "zip", "a ZIP archive (DOCX, XLSX ...)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole", "an old binary Office file (.doc/.xls)"),
+    (b"\x89PNG", "png", "a PNG image"),
+    (b"\xff\xd8\xff", "jpeg", "a JPEG image"),
+)
+
+
+def sniff_magic(data: bytes) -> tuple[str, str] | None:
+    """(short name, description) of a binary format recognised by its first bytes."""
+    for magic, name, description in _MAGIC:
+        if data.startswith(magic):
+            return name, description
+    return None
+
+
+def refuse_other_format(data: bytes, expected: str, *, allowed: str | None = None) -> None:
+    """Name the real format of a file saved under the wrong suffix."""
+    found = sniff_magic(data)
+    if found is None or found[0] == allowed:
+        return
+    name, description = found
+    if name == "ole":
+        raise FormatProblem(f"unsupported: this is {description} named as {expected}; save it as .docx")
+    raise FormatProblem(f"binary data of another type: this is {description}, not {expected}")
+
+
 class FormatProblem(ValueError):
     """The content cannot be read in this format; the message is the reason (no path)."""
 

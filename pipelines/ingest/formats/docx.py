@@ -25,6 +25,7 @@ from pipelines.ingest.formats.base import (
     ReadOptions,
     finish_structured_text,
     is_layout_table,
+    refuse_other_format,
 )
 from pipelines.ingest.formats.docx_numbering import Numbering
 
@@ -36,6 +37,7 @@ _SMALL_MEMBER = 1 << 20  # below this any ratio is harmless
 
 def check_zip(data: bytes, options: ReadOptions) -> None:
     """Refuse truncated archives and zip bombs without inflating more than the limit."""
+    refuse_other_format(data, "a DOCX file", allowed="zip")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:

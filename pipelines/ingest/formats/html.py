@@ -25,6 +25,7 @@ from pipelines.ingest.formats.base import (
     finish_structured_text,
     format_number,
     is_layout_table,
+    refuse_other_format,
 )
 
 
@@ -197,6 +198,7 @@ def _declared_charset(data: bytes) -> str | None:
 
 
 def read_html(data: bytes, options: ReadOptions) -> Extracted:
+    refuse_other_format(data, "an HTML page")
     try:
         decoded = decode_bytes(data, declared=_declared_charset(data))
     except EncodingProblem as exc:

@@ -16,6 +16,7 @@ from pipelines.ingest.formats.base import (
     FormatProblem,
     ReadOptions,
     finish_structured_text,
+    refuse_other_format,
     render_table,
 )
 
@@ -23,6 +24,7 @@ _TAIL = 2048  # %%EOF must sit at the very end, give or take trailing whitespace
 
 
 def check_pdf_container(data: bytes) -> None:
+    refuse_other_format(data, "a PDF file", allowed="pdf")
     if b"%PDF-" not in data[:1024]:
         raise FormatProblem("not a PDF: no %PDF- header")
     if b"%%EOF" not in data[-_TAIL:]:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pipelines.ingest.encodings import EncodingProblem, decode_bytes
-from pipelines.ingest.formats.base import Extracted, FormatProblem, ReadOptions, normalise_newlines
-
-# Other formats renamed to .txt: name them rather than report "binary".
-_MAGIC = ((b"%PDF-", "a PDF file"), (b"PK\x03\x04", "a ZIP/DOCX file"), (b"\xd0\xcf\x11\xe0", "an old Word/OLE file"))
+from pipelines.ingest.formats.base import (
+    Extracted,
+    FormatProblem,
+    ReadOptions,
+    normalise_newlines,
+    refuse_other_format,
+)
 
 
 def read_txt(data: bytes, options: ReadOptions) -> Extracted:
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise FormatProblem(f"binary data, not text: looks like {what}")
+    refuse_other_format(data, "text")
     try:
         decoded = decode_bytes(data)
     except EncodingProblem as exc:
