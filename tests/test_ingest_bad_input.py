@@ -276,3 +276,17 @@ def test_partition_keys_are_stable_and_safe() -> None:
         assert "..." not in key and not any(c in key for c in "|,[]\t\n")
         assert len(key) <= 200
         assert key == partition_key(name)
+
+
+def test_unforeseen_reader_failure_is_a_source_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines.ingest import formats
+
+    def broken(data: bytes, options: object) -> object:
+        raise KeyError("word/styles.xml")
+
+    monkeypatch.setitem(formats.FORMATS, ".docx", ("docx", broken))
+    path = tmp_path / "odd.docx"
+    path.write_bytes(_docx_bytes())
+    with pytest.raises(SourceError, match="malformed file or reader bug") as caught:
+        read_source(path)
+    assert caught.value.kind == "reader_error"

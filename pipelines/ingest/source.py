@@ -5,7 +5,8 @@ The format is chosen by suffix (``.txt``, ``.html``/``.htm``, ``.docx``,
 unusable ends in a :class:`SourceError` that names the file, says why, and
 carries a short ``kind`` for reports: ``unsupported``, ``unreadable``,
 ``oversized``, ``empty``, ``binary``, ``encoding``, ``truncated``,
-``zip_bomb``, ``encrypted``, ``no_text``, ``corrupt``.
+``zip_bomb``, ``encrypted``, ``no_text``, ``corrupt``, and ``reader_error``
+when a library failed in an unforeseen way (malformed file or a bug here).
 """
 
 from __future__ import annotations
@@ -157,7 +158,13 @@ def read_source(
             p, f"{fmt} file too large or too deeply nested to read ({type(exc).__name__})", kind="corrupt"
         ) from exc
     except Exception as exc:  # a library tripping over a malformed file must not end the run
-        raise SourceError(p, f"cannot read {fmt} file: {type(exc).__name__}: {exc}", kind="corrupt") from exc
+        # Not necessarily the file's fault: kind "reader_error" lets a caller retry after a fix
+        # instead of treating the file as bad for good.
+        raise SourceError(
+            p,
+            f"cannot read {fmt} file ({type(exc).__name__}: {exc}); malformed file or reader bug",
+            kind="reader_error",
+        ) from exc
     if not extracted.text.strip():
         raise SourceError(p, "no text once decoded", kind="empty")
     return SourceText(
