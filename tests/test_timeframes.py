@@ -76,3 +76,12 @@ def test_due_has_the_contract_keys() -> None:
 ])
 def test_leading_temporal_clause_of_a_duty(duty: str, clause: str | None) -> None:
     assert leading_timeframe(duty) == clause
+
+
+def test_during_a_month_is_the_whole_month_and_repeats_get_no_year() -> None:
+    tf = parse_timeframe("Trong tháng 01 năm 2022")
+    assert (tf["start"], tf["end"]) == ("2022-01-01", "2022-01-31")
+    tf = parse_timeframe("Tháng 01 và tháng 7 hằng năm", default_year=2024)
+    assert tf["recurring"] and tf["start"] is None and tf["end"] is None
+    assert parse_timeframe("Quý I/2024")["end"] == "2024-03-31"
+    assert parse_timeframe("Hoàn thành trước 30/6/2024")["end"] == "2024-06-30"

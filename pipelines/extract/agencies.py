@@ -589,6 +589,8 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
                 at = flat.find(name)
                 if at < 0:
                     at = flat.find(name[:1].swapcase() + name[1:])
+            if at is None or at < 0:
+                rec["restored"] = True  # a head restored by splitting ("UBND thành phố Bến Tre")
             rec["_at"] = at if at is not None and at >= 0 else len(flat)
             seen[k] = rec
         seen[k]["roles"].add(role)

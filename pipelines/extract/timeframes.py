@@ -47,7 +47,7 @@ _END_OF_YEAR = re.compile(r"\bcuối\s+năm(?:\s+(" + _YEAR + r"))?\b", re.IGNOR
 _START_OF_YEAR = re.compile(r"\bđầu\s+năm(?:\s+(" + _YEAR + r"))?\b", re.IGNORECASE)
 _FROM = re.compile(r"^(?:ngay\s+)?(?:bắt\s+đầu\s+)?từ\b", re.IGNORECASE)
 _UNTIL = re.compile(
-    r"^(?:phấn\s+đấu\s+)?(?:đến|tới|trước|chậm\s+nhất|hoàn\s+thành\s+trước|trong|hết)\b|^phấn\s+đấu\b",
+    r"^(?:phấn\s+đấu\s+)?(?:đến|tới|trước|chậm\s+nhất|hoàn\s+thành|hết)\b|^phấn\s+đấu\b",
     re.IGNORECASE,
 )
 _TO_SPLIT = re.compile(r"\s+(?:đến|tới)\s+", re.IGNORECASE)
@@ -139,6 +139,9 @@ def parse_timeframe(text: str | None, default_year: int | None = None) -> dict:
     out["conditional"] = bool(_CONDITIONAL.search(low))
     if out["conditional"]:
         # "Theo kế hoạch 271/KH-UBND", "Sau khi Bộ ban hành ...": the date lives elsewhere.
+        return out
+    if out["recurring"] and not _YEAR_ONLY.search(low):
+        # "Tháng 01 và tháng 7 hằng năm" repeats: a date would be invented.
         return out
     if _FROM.match(low):
         body = _FROM.sub("", low, count=1).strip()
