@@ -175,3 +175,10 @@ def test_database_page_title_when_the_heading_is_missing() -> None:
     doc = extract_metadata(text)
     assert doc["title"] == "Kế hoạch 12/KH-UBND năm 2023 về cải cách hành chính tỉnh Long An"
     assert doc["issuer"] == "UBND tỉnh Long An"
+
+
+def test_mixed_case_heading() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH LONG AN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/KH-UBND\n"
+            "Long An, ngày 5 tháng 1 năm 2023\nKế hoạch cải cách hành chính\nnăm 2023 của tỉnh Long An\n"
+            "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ.\n")
+    assert extract_metadata(text)["title"] == "Kế hoạch cải cách hành chính năm 2023 của tỉnh Long An"

@@ -267,6 +267,24 @@ def _heading(text: str, start: int) -> tuple[str | None, list[tuple[str, bool]],
     return doc_type, parts, (end if parts else start)
 
 
+def _mixed_case_heading(text: str, start: int) -> str | None:
+    """A heading printed in mixed case ("Kế hoạch thực hiện ..."): the first line after the date that
+    opens with a type name, with its continuation lines up to the body."""
+    lines = [ln.strip().strip("|").strip() for ln in text[start : start + 2000].splitlines()]
+    lines = [ln for ln in lines if ln]
+    for i, ln in enumerate(lines[:4]):
+        hm = _HEADING_RE.match(fold(ln))
+        if not hm or len(ln) > 250 or not ln[0].isupper():
+            continue
+        parts = [ln]
+        for nxt in lines[i + 1 : i + 3]:
+            if _BODY_START.match(nxt) or _is_caps(nxt) or parts[-1].endswith((".", ";", ":")):
+                break
+            parts.append(nxt)
+        return _collapse(" ".join(parts)).rstrip(" .")
+    return None
+
+
 def _heading_title(parts: list[tuple[str, bool]], body: str) -> str | None:
     if not parts:
         return None
@@ -382,6 +400,8 @@ def extract_metadata(text: str) -> dict:
     heading_text = _heading_title(heading, text[heading_end : heading_end + _CASE_BODY_CHARS])
     doc_type = db.get("type") or (parsed.doc_type if parsed else None) or heading_type
     title = heading_text
+    if title is None and number is not None:
+        title = _mixed_case_heading(text, heading_from)
     if title is None and db:
         # A legal-database page cut before the heading: its page title line names the document.
         first = re.search(r"\S[^\n]*", text)
