@@ -127,15 +127,15 @@ def impact(g: nx.MultiDiGraph, node: str) -> set[str]:
     return nx.ancestors(lineage_graph(g), node)
 
 
-def workload(g: nx.MultiDiGraph) -> list[tuple[str, int, int]]:
-    """(agency IRI, tasks led, tasks coordinated), busiest first."""
+def workload(g: nx.MultiDiGraph) -> list[tuple[str, int, int, int]]:
+    """(agency IRI, tasks led, tasks coordinated, distinct tasks), busiest first."""
     counts: dict[str, list[set[str]]] = {}
     for u, v, d in g.edges(data=True):
         if d["relation"] in {"lead", "coordinator"}:
             led, coordinated = counts.setdefault(v, [set(), set()])
             (led if d["relation"] == "lead" else coordinated).add(u)
-    rows = [(a, len(led), len(co)) for a, (led, co) in counts.items()]
-    return sorted(rows, key=lambda r: (-(r[1] + r[2]), -r[1], r[0]))
+    rows = [(a, len(led), len(co), len(led | co)) for a, (led, co) in counts.items()]
+    return sorted(rows, key=lambda r: (-r[3], -r[1], r[0]))
 
 
 def graphml_ready(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
