@@ -271,14 +271,20 @@ def _mixed_case_heading(text: str, start: int) -> str | None:
     """A heading printed in mixed case ("Kế hoạch thực hiện ..."): the first line after the date that
     opens with a type name, with its continuation lines up to the body."""
     lines = [ln.strip().strip("|").strip() for ln in text[start : start + 2000].splitlines()]
-    lines = [ln for ln in lines if ln]
-    for i, ln in enumerate(lines[:4]):
+    seen = 0
+    for i, ln in enumerate(lines):
+        if not ln:
+            continue
+        seen += 1
+        if seen > 4:
+            break
         hm = _HEADING_RE.match(fold(ln))
         if not hm or len(ln) > 250 or not ln[0].isupper():
             continue
         parts = [ln]
         for nxt in lines[i + 1 : i + 3]:
-            if _BODY_START.match(nxt) or _is_caps(nxt) or parts[-1].endswith((".", ";", ":")):
+            if (not nxt or _BODY_START.match(nxt) or _is_caps(nxt) or parts[-1].endswith((".", ";", ":"))
+                    or any(rx.match(nxt) for rx in _DB_RE.values())):
                 break
             parts.append(nxt)
         return _collapse(" ".join(parts)).rstrip(" .")
