@@ -682,6 +682,9 @@ def extract_citations(text: str, document: dict) -> list[dict]:
                     aliases.append(form)
         first = min(inst.mentions, key=lambda m: m.start)
         key, resolved = instrument_key(inst.canonical, issuer, date, ctx.province)
+        extra = {}
+        if first.number is None:  # first named by a short form: say where the number first appears
+            extra["number_first_mention"] = _first_mention_text(text, min(m.start for m in numbered))
         out.append((first.start, {
             "number": inst.canonical,
             "doc_type": doc_type,
@@ -694,6 +697,7 @@ def extract_citations(text: str, document: dict) -> list[dict]:
             "first_mention": _first_mention_text(text, first.start),
             "iri_key": key,
             "iri_resolved": resolved,
+            **extra,
         }))
     out.sort(key=lambda p: p[0])
     return [c for _, c in out]
