@@ -140,3 +140,15 @@ def test_reference_tables_are_well_formed() -> None:
     canon = [e.canonical for e in gazetteer()]
     assert len(canon) == len(set(canon))
     assert province_from_text("ỦY BAN NHÂN DÂN\nTỈNH TIỀN GIANG\n-------") == "Tiền Giang"
+
+
+@pytest.mark.parametrize(("name", "canonical", "level", "kind"), [
+    ("Cơ quan chuyên môn thuộc UBND cấp tỉnh, cấp huyện", "Các cơ quan chuyên môn thuộc UBND cấp tỉnh, cấp huyện",
+     "province", "collective"),
+    ("Đơn vị sự nghiệp công lập cấp huyện", "Các đơn vị sự nghiệp công lập cấp huyện", "district", "collective"),
+    ("Bộ trưởng Bộ Nội vụ", "Bộ trưởng Bộ Nội vụ", "national", "office"),
+    ("Giám đốc Sở Y tế", "Giám đốc Sở Y tế", "province", "office"),
+])
+def test_tiered_collectives_and_office_holders(name: str, canonical: str, level: str, kind: str) -> None:
+    r = resolve_agency(name, "Tiền Giang")
+    assert (r["canonical"], r["level"], r["type"], r["known"]) == (canonical, level, kind, True)

@@ -181,13 +181,37 @@ def _level_of_unknown(key: str) -> str:
     return "province"
 
 
+_TIER_SUFFIX = re.compile(r"\s+(?:cấp (?:tỉnh|huyện|xã)(?:\s*(?:và\s+)?cấp (?:tỉnh|huyện|xã))*|các cấp)$")
+_PRINTED_TIERS = re.compile(r"\s+(cấp (?:tỉnh|huyện|xã)(?:\s*(?:,|và)?\s*cấp (?:tỉnh|huyện|xã))*|các cấp)$",
+                            re.IGNORECASE)
+_OFFICE = re.compile(
+    r"^((?:Phó\s+)?(?:Bộ\s+trưởng|Thứ\s+trưởng|Giám\s+đốc|Chánh\s+Văn\s+phòng|Chánh\s+Thanh\s+tra|Trưởng\s+ban|"
+    r"Chủ\s+tịch|Thủ\s+trưởng|Người\s+đứng\s+đầu))\s+(\S.*)$"
+)
+
+
 def resolve_agency(name: str, province: str | None) -> dict:
     """Canonical body, level, type, province ("national" for central bodies), known flag and slug."""
     printed = strip_agency_prefix(name)
     entry = lookup(printed)
     k = _key(printed)
+    tiered = _TIER_SUFFIX.search(k) if not entry else None
+    base = lookup(k[: tiered.start()]) if tiered else None
+    office = _OFFICE.match(printed) if not entry else None
+    body = resolve_agency(office.group(2), province) if office else None
     if entry:
         level, kind, canonical, known = entry.level, entry.type, entry.canonical, True
+    elif base:
+        # A known collective scoped to tiers: "Cơ quan chuyên môn thuộc UBND cấp tỉnh, cấp huyện".
+        tiers = tiered.group(0)
+        level = "province" if "tỉnh" in tiers else "district" if "huyện" in tiers else "commune"
+        kind, known = base.type, True
+        printed_tiers = _PRINTED_TIERS.search(printed)
+        canonical = f"{base.canonical} {printed_tiers.group(1)}" if printed_tiers else base.canonical
+    elif body and body["known"]:
+        # An office holder of a known body: "Bộ trưởng Bộ Nội vụ", "Giám đốc Sở Y tế".
+        level, kind, known = body["level"], "office", True
+        canonical = f"{office.group(1)} {body['canonical']}"
     else:
         m = _LOCAL_UNIT.match(k)
         if m:
@@ -200,6 +224,9 @@ def resolve_agency(name: str, province: str | None) -> dict:
             level = _level_of_unknown(k)
             kind = "collective" if re.match(r"^(?:các|những)\s", k) else "specific"
             canonical, known = printed[:1].upper() + printed[1:], False
+    if level == "any":
+        # A generic group ("Các cơ quan, đơn vị có liên quan") acts at the level of the plan's issuer.
+        level = "province" if province else "any"
     scope = "national" if level == "national" else province
     slug_scope = slugify(scope) if scope else "unknown"
     return {
@@ -577,7 +604,7 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
     flat = collapse(nfc(text))
     seen: dict[str, dict] = {}
 
-    def add(name: str | None, role: str, at: int | None = None) -> None:
+    def add(name: str | None, role: str, at: int | None = None, printed: bool = True) -> None:
         name = collapse(name or "").strip(" .,;:")
         if not name:
             return
@@ -589,7 +616,7 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
                 at = flat.find(name)
                 if at < 0:
                     at = flat.find(name[:1].swapcase() + name[1:])
-            if at is None or at < 0:
+            if printed and (at is None or at < 0):
                 rec["restored"] = True  # a head restored by splitting ("UBND thành phố Bến Tre")
             rec["_at"] = at if at is not None and at >= 0 else len(flat)
             seen[k] = rec
@@ -605,7 +632,7 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
     for c in citations or []:
         issuer = c.get("issuer")
         if issuer and lookup(issuer):
-            add(issuer, "issuer")
+            add(issuer, "issuer", printed=False)
     for n in recipients(text):
         add(n, "recipient")
     if scan_text:
