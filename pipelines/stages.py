@@ -108,11 +108,13 @@ def ingest_source(settings: Settings, key: str) -> StageResult:
         return StageResult(key, "removed", "source file no longer present")
     previous = _read_json(settings.source_meta_path(key))
     try:
-        source = read_source(path)
+        source = read_source(path, max_bytes=settings.max_bytes)
     except SourceError as exc:
         from pipelines.ingest.quarantine import quarantine
 
-        where = quarantine(path, exc.reason, settings.quarantine_dir)
+        # An inbox file moves to quarantine; a corpus file stays where its owner put it (a copy is kept).
+        in_corpus = path.parent == settings.raw_dir
+        where = quarantine(path, exc.reason, settings.quarantine_dir, keep_original=in_corpus)
         kept = " (previous version kept)" if previous else ""
         return StageResult(key, "quarantined", f"{exc.reason} -> {where}{kept}")
     if previous and previous.get("sha256") == source.sha256 and settings.text_path(key).exists():
@@ -227,7 +229,6 @@ def write_exports(settings: Settings) -> dict[str, Path]:
 def draw_graph(settings: Settings) -> dict:
     from graph.draw import write_graph_page
     from graph.network import project
-
     from graph.store import open_store
 
     store = open_store(settings.outputs_dir, read_only=True)

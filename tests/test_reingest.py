@@ -66,12 +66,17 @@ def run_sensor_once(settings: Settings, instance: DagsterInstance, cursor: str |
 
 
 @pytest.fixture()
-def project(tmp_path: Path):
-    copy_corpus(tmp_path / "data" / "raw")
-    (tmp_path / "data" / "inbox").mkdir(parents=True)
-    settings = Settings.from_root(tmp_path, draw=False)
+def project(tmp_path: Path, built_project):
+    """A copy of the session's built seeds project (outputs, store and work files), with its own instance."""
+    import shutil
+
+    template, _ = built_project
+    root = tmp_path / "project"
+    shutil.copytree(template.raw_dir.parent.parent, root, symlinks=True)
+    (root / "data" / "inbox").mkdir(parents=True, exist_ok=True)
+    settings = Settings.from_root(root, draw=False)
     with DagsterInstance.ephemeral() as instance:
-        report = run_build(settings, instance=instance)
+        report = run_build(settings, instance=instance)  # registers partitions; every document unchanged
         assert report.success, report.problems
         yield settings, instance
 
@@ -136,6 +141,20 @@ def test_bad_input_is_quarantined_and_nothing_is_lost(project) -> None:
     reasons = sorted(p.name for p in settings.quarantine_dir.glob("*.reason.txt"))
     assert reasons == ["broken.docx.reason.txt", "empty.txt.reason.txt"]
     assert quads(settings) == before
+
+
+def test_a_corpus_file_that_turns_bad_keeps_its_previous_graph(project) -> None:
+    settings, instance = project
+    key = SEED.name
+    iri = graph_iri(settings, key)
+    mine_before = quads(settings, iri)
+    (settings.raw_dir / key).write_bytes(b"\x00\x01\x02 binary garbage \x00" * 50)
+    report = run_build(settings, instance=instance)
+    assert report.success
+    assert quads(settings, iri) == mine_before  # the last good version stays in the graph
+    assert (settings.raw_dir / key).exists()  # the owner's file is left where it was
+    reason = settings.quarantine_dir / f"{key}.reason.txt"
+    assert reason.exists() and key in reason.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
