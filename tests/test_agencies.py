@@ -152,3 +152,22 @@ def test_reference_tables_are_well_formed() -> None:
 def test_tiered_collectives_and_office_holders(name: str, canonical: str, level: str, kind: str) -> None:
     r = resolve_agency(name, "Tiền Giang")
     assert (r["canonical"], r["level"], r["type"], r["known"]) == (canonical, level, kind, True)
+
+
+_SPECIFIC = sorted(e.canonical for e in gazetteer()
+                   if e.type == "specific" and e.canonical.startswith(("Sở ", "Bộ ", "Văn phòng ", "Đài ", "Công an")))
+
+
+def test_any_list_of_named_bodies_splits_back_into_its_names() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.sampled_from(_SPECIFIC), min_size=1, max_size=5, unique=True),
+           st.lists(st.sampled_from([", ", "; ", " và ", ";\n- "]), min_size=4, max_size=4))
+    def check(names: list[str], seps: list[str]) -> None:
+        cell = names[0] + "".join(sep + n for sep, n in zip(seps, names[1:], strict=False))
+        assert split_agencies(cell) == names
+        assert all(resolve_agency(n, "Huế")["known"] for n in names)
+
+    check()

@@ -195,3 +195,15 @@ def test_prose_after_an_inline_table_is_still_read() -> None:
 def test_another_instruments_appendix_does_not_hide_prose_duties() -> None:
     plan = "I. MỤC ĐÍCH\nThực hiện các nhiệm vụ được giao tại Phụ lục kèm theo Quyết định số 06/QĐ-TTg.\n" + PLAN
     assert len(extract_tasks(plan, {})) == 7
+
+
+def test_a_sentence_ending_in_a_colon_introduces_the_duties_below() -> None:
+    plan = ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ có trách nhiệm:\n- Theo dõi việc thực hiện.\n"
+            "- Tổng hợp báo cáo.\n2. Giao Sở Tài chính thực hiện các nhiệm vụ sau:\na) Bố trí kinh phí.\n")
+    duties = extract_responsibilities(plan)
+    assert [(d["index"], d["lead"], d["content"]) for d in duties] == [
+        ("1-1", ["Sở Nội vụ"], "Theo dõi việc thực hiện."),
+        ("1-2", ["Sở Nội vụ"], "Tổng hợp báo cáo."),
+        ("a", ["Sở Tài chính"], "Bố trí kinh phí."),
+    ]
+    assert duties[0]["section"] == "IV. Tổ chức thực hiện / 1. Sở Nội vụ có trách nhiệm"

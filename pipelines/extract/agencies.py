@@ -294,7 +294,8 @@ def _split_list(piece: str) -> list[str]:
         opens_item = bool(_ITEM_START.match(nxt)) or (not comma and bool(re.match(r"cơ\s+quan\b", nxt)))
         elliptic_tier = comma and bool(_TIER.match(current)) and bool(_TIER_TAIL.match(_first_words(nxt, 2)))
         elliptic_unit = comma and bool(_named_unit(_UNIT_ITEM, current)) and bool(_named_unit(_UNIT_TAIL, nxt))
-        if opens_item or elliptic_tier or elliptic_unit:
+        if (opens_item or elliptic_tier or elliptic_unit) and _gazetteer_prefix(piece[pos:]) <= m.start() - pos:
+            # (A known name may hold "và <head>": "Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh".)
             items.append(current)
             pos = m.end()
     items.append(piece[pos:].strip())

@@ -252,6 +252,12 @@ def _walk(item: _Item, path: list[str], lead: list[str], index_base: str, out: l
             index = child.label
         paragraphs = child.paragraphs
         heading = _agency_heading(paragraphs[0]) if paragraphs else None
+        if heading is None and child.children and len(paragraphs) == 1:
+            # "Sở Nội vụ có trách nhiệm:" / "Giao Sở Y thực hiện các nhiệm vụ sau:" introduces a list.
+            intro = collapse(" ".join(paragraphs[0]))
+            subject = subject_of(intro) if intro.endswith(":") else []
+            if subject:
+                heading = (subject, intro.rstrip(":").strip(), [])
         if heading:
             names, title, rest = heading
             duties = ([rest] if rest else []) + paragraphs[1:]
