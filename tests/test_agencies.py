@@ -171,3 +171,20 @@ def test_any_list_of_named_bodies_splits_back_into_its_names() -> None:
         assert all(resolve_agency(n, "Huế")["known"] for n in names)
 
     check()
+
+
+def test_coordinators_of_any_named_bodies_before_any_duty_verb() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    verbs = ["tổ chức", "triển khai", "xây dựng", "hướng dẫn", "rà soát", "tham mưu", "kiểm tra", "để",
+             "trong việc", "lập"]
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.sampled_from(_SPECIFIC), min_size=1, max_size=4, unique=True), st.sampled_from(verbs))
+    def check(names: list[str], verb: str) -> None:
+        listed = ", ".join(names[:-1]) + (" và " if len(names) > 1 else "") + names[-1]
+        duty = f"Chủ trì, phối hợp với {listed} {verb} các nội dung của Kế hoạch."
+        assert coordinators_in(duty) == names
+
+    check()
