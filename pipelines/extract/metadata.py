@@ -60,8 +60,8 @@ def _collapse(s: str) -> str:
 
 
 def _is_caps(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
+    """Has letters and none of them lower case (string methods, not a Python loop: lines can be long)."""
+    return line == line.upper() and line != line.lower()
 
 
 def _place_case(name: str) -> str:
