@@ -248,6 +248,7 @@ _TITLE_END = re.compile(
     r"|,\s*(?=(?:Ủy\s+ban|UBND|HĐND|Sở|Bộ\s|Chủ\s+tịch|Thủ\s+trưởng|Trên\s+cơ\s+sở)\b)"
 )
 _TITLE_MAX = 400
+_LOCAL_SCOPE_TAIL = re.compile(r"\s+(?:trên|tại)\s+địa\s+bàn(?:\s+(?:tỉnh|thành\s+phố|huyện))?(?:\s+[A-ZĐ]\S*)*$")
 _SKIP_SPACE_COMMA = re.compile(r"[\s,]*")
 _SKIP_SPACE = re.compile(r"\s*")
 # "... theo Công văn số N": a reference made by the citing text, not part of the subject.
@@ -288,6 +289,10 @@ def _read_title(text: str, pos: int, introduced: bool, numbers: list[NumberMatch
             end = ref.start() if ref else nxt.end
             break
     title = _collapse(text[start:end]).rstrip(" ,.-")
+    nm = numbers[idx]
+    if nm.issuer is not None and nm.issuer.scope in ("national", "party"):
+        # A national instrument is not about the citing province: "... trên địa bàn tỉnh" is the plan's.
+        title = _LOCAL_SCOPE_TAIL.sub("", title)
     if not title or len(title) < 3:
         return None, pos
     return title, end
