@@ -188,3 +188,10 @@ def test_coordinators_of_any_named_bodies_before_any_duty_verb() -> None:
         assert coordinators_in(duty) == names
 
     check()
+
+
+def test_bulleted_cell_rendered_on_one_line() -> None:
+    # DOCX/PDF ingestion collapses a cell's line breaks: the bullets stay inline.
+    assert split_agencies("- Các sở, ban, ngành tỉnh; - UBND cấp huyện - UBND cấp xã.") == [
+        "Các sở, ban, ngành tỉnh", "UBND cấp huyện", "UBND cấp xã"]
+    assert split_agencies("VP HĐND - UBND cấp huyện") == ["VP HĐND - UBND cấp huyện"]

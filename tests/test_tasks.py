@@ -207,3 +207,45 @@ def test_a_sentence_ending_in_a_colon_introduces_the_duties_below() -> None:
         ("a", ["Sở Tài chính"], "Bố trí kinh phí."),
     ]
     assert duties[0]["section"] == "IV. Tổ chức thực hiện / 1. Sở Nội vụ có trách nhiệm"
+
+
+def test_duty_section_ends_at_the_appendix_and_signature() -> None:
+    plan = ("II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ\n\na) Theo dõi việc thực hiện.\n\n"
+            "2. Sở Tài chính bố trí kinh phí.\n\nKT. CHỦ TỊCH\n\nPHÓ CHỦ TỊCH\n\nPHỤ LỤC\n\nDANH MỤC CHỈ TIÊU\n")
+    duties = extract_responsibilities(plan)
+    assert [(d["index"], d["lead"], d["content"]) for d in duties] == [
+        ("a", ["Sở Nội vụ"], "Theo dõi việc thực hiện."), ("2", ["Sở Tài chính"], "Sở Tài chính bố trí kinh phí.")]
+
+
+def test_docx_plan_end_to_end_through_ingestion(tmp_path) -> None:
+    """A DOCX plan read by ingestion (tables rendered as ``| c1 | c2 |`` rows) gives its tasks."""
+    import docx
+
+    from pipelines.ingest.source import read_source
+
+    d = docx.Document()
+    for p in ["ỦY BAN NHÂN DÂN", "TỈNH HUẾ", "II. TỔ CHỨC THỰC HIỆN", "1. Sở Nội vụ",
+              "a) Theo dõi, đôn đốc việc thực hiện Kế hoạch này.",
+              "b) Định kỳ hàng quý, tổng hợp báo cáo UBND tỉnh.",
+              "2. Sở Tài chính chủ trì, phối hợp với Sở Kế hoạch và Đầu tư bố trí kinh phí.",
+              "PHỤ LỤC", "DANH MỤC CHỈ TIÊU"]:
+        d.add_paragraph(p)
+    table = d.add_table(rows=0, cols=5)
+    for values in [["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian"],
+                   ["I", "Chuyển đổi số", "", "", ""],
+                   ["1", "Xây dựng kho dữ liệu", "Sở Khoa học và Công nghệ",
+                    "- Các sở, ban, ngành tỉnh;\n- UBND cấp huyện", "Quý II năm 2025"]]:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+    path = tmp_path / "plan.docx"
+    d.save(path)
+    tasks = extract_tasks(read_source(path).text, {"date": "2025-01-02"})
+    got = [(t["kind"], t["index"], t["lead"], t["coordinators"], t["timeframe"]) for t in tasks]
+    assert got == [
+        ("responsibility", "a", ["Sở Nội vụ"], [], None),
+        ("responsibility", "b", ["Sở Nội vụ"], [], "Định kỳ hàng quý"),
+        ("responsibility", "2", ["Sở Tài chính"], ["Sở Kế hoạch và Đầu tư"], None),
+        ("appendix_row", "1", ["Sở Khoa học và Công nghệ"], ["Các sở, ban, ngành tỉnh", "UBND cấp huyện"],
+         "Quý II năm 2025"),
+    ]
+    assert tasks[-1]["section"] == "I. Chuyển đổi số" and tasks[-1]["due"]["end"] == "2025-06-30"

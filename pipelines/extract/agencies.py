@@ -273,11 +273,18 @@ def _named_unit(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 
 
 def _split_top(cell: str) -> list[str]:
-    """Split on ";" and on line-initial bullets: always item boundaries."""
+    """Split on ";" and on bullets: always item boundaries.
+
+    Bullets are line-initial in text exports; a cell rendered on one line ("- Sở A; - UBND cấp
+    huyện") keeps them inline, so a cell that opens with a bullet also splits on " - ".
+    """
+    text = cell.strip()
+    bulleted = bool(re.match(r"[-+•*]\s", text))
+    pattern = r"\n\s*[-+•*]\s*|^\s*[-+•*]\s*" + (r"|\s[-+•]\s" if bulleted else "")
     parts: list[str] = []
-    for line_group in re.split(r"\n\s*[-+•*]\s*|^\s*[-+•*]\s*", cell.strip(), flags=re.MULTILINE):
+    for line_group in re.split(pattern, text, flags=re.MULTILINE):
         for p in line_group.split(";"):
-            p = collapse(p).strip(" .,;:")
+            p = re.sub(r"^[-+•*]\s*", "", collapse(p).strip(" .,;:")).strip(" .,;:")
             if p:
                 parts.append(p)
     return parts

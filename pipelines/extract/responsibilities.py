@@ -39,7 +39,10 @@ _INTRO_CLAUSE = re.compile(
     r"^(?:căn\s+cứ|trên\s+cơ\s+sở|theo(?!\s+dõi)|để|nhằm|sau\s+khi|khi|h[àằ]ng\s+năm|định\s+kỳ|từng|trong\s+quá\s+trình)\b",
     re.IGNORECASE,
 )
-_CLOSING = re.compile(r"^\s*(?:Trên\s+đây\s+là|Nơi\s+nhận\s*:)")
+# Where the body ends: the closing formula, the recipients, the signature block, an appendix.
+_CLOSING = re.compile(
+    r"^\s*(?:Trên\s+đây\s+là|Nơi\s+nhận\s*:|(?:KT|TM|TL|TUQ)\.\s|PHỤ\s+LỤC\b|Phụ\s+lục(?:\s+[IVX\d]+)?\s*$)"
+)
 _ASSIGN_VERB = re.compile(r"^(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu)\s+", re.IGNORECASE)
 # Outside duty sections only an explicit assignment opens a duty ("Yêu cầu" there is a heading).
 _ASSIGN_ANYWHERE = re.compile(r"^(?:giao(?:\s+cho)?|đề\s+nghị)\s+", re.IGNORECASE)
