@@ -229,3 +229,15 @@ def test_fold_keeps_length() -> None:
 def test_canonical_number_rejects_non_numbers() -> None:
     assert canonical_number("ngày 15/7/2021") is None
     assert canonical_number("") is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(renderings())
+def test_rendered_number_comes_back_as_one_citation(pair: tuple[str, str]) -> None:
+    from pipelines.extract.citations import extract_citations
+
+    canonical, rendered = pair
+    text = f"- Tiếp tục thực hiện văn bản số {rendered} ngày 15 tháng 7\nnăm 2021 về cải cách hành chính."
+    got = extract_citations(text, {"province": "Long An", "number": None})
+    assert [c["number"] for c in got] == [canonical], rendered
+    assert got[0]["date"] == "2021-07-15"
