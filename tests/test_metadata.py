@@ -182,3 +182,14 @@ def test_mixed_case_heading() -> None:
             "Long An, ngày 5 tháng 1 năm 2023\nKế hoạch cải cách hành chính\nnăm 2023 của tỉnh Long An\n"
             "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ.\n")
     assert extract_metadata(text)["title"] == "Kế hoạch cải cách hành chính năm 2023 của tỉnh Long An"
+
+
+def test_official_letter_subject_line() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH LONG AN\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 1520/UBND-KSTT\n"
+            "V/v triển khai thực hiện Chỉ thị số\n27/CT-TTg của Thủ tướng Chính phủ\n"
+            "Long An, ngày 3 tháng 11 năm 2023\nKính gửi: Các sở, ban, ngành tỉnh.\n"
+            "Thực hiện Chỉ thị số 27/CT-TTg ngày 27/10/2023 của Thủ tướng Chính phủ, UBND tỉnh đề nghị.\n")
+    doc = extract_metadata(text)
+    assert doc["doc_type"] == "Công văn"
+    assert doc["title"] == "Công văn về việc triển khai thực hiện Chỉ thị số 27/CT-TTg của Thủ tướng Chính phủ"
+    assert doc["date"] == "2023-11-03"

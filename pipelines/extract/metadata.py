@@ -267,6 +267,21 @@ def _heading(text: str, start: int) -> tuple[str | None, list[tuple[str, bool]],
     return doc_type, parts, (end if parts else start)
 
 
+_LETTER_SUBJECT = re.compile(r"(?m)^[ \t|]*(?:V/v|V\.v|Về\s+việc)[ \t:.]*(?P<s>[^\n|]+(?:\n(?![ \t]*(?:Kính\s+gửi|"
+                             r"[A-ZĐ][^\n,]{0,40},\s*ngày))[^\n|]+){0,2})")
+
+
+def _letter_subject(text: str, doc_type: str | None) -> str | None:
+    """An official letter names its subject on a "V/v ..." line under the number."""
+    head = text[:_HEADER_CHARS]
+    stop = re.search(r"Kính\s+gửi", head)
+    m = _LETTER_SUBJECT.search(head, 0, stop.start() if stop else len(head))
+    if not m:
+        return None
+    subject = _collapse(m.group("s")).rstrip(" .")
+    return f"{doc_type or 'Văn bản'} về việc {subject}" if subject else None
+
+
 def _mixed_case_heading(text: str, start: int) -> str | None:
     """A heading printed in mixed case ("Kế hoạch thực hiện ..."): the first line after the date that
     opens with a type name, with its continuation lines up to the body."""
@@ -408,6 +423,8 @@ def extract_metadata(text: str) -> dict:
     title = heading_text
     if title is None and number is not None:
         title = _mixed_case_heading(text, heading_from)
+    if title is None and number is not None:
+        title = _letter_subject(text, doc_type)
     if title is None and db:
         # A legal-database page cut before the heading: its page title line names the document.
         first = re.search(r"\S[^\n]*", text)
