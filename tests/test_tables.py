@@ -213,3 +213,11 @@ def test_caption_parenthesis_and_first_section_are_not_header_cells() -> None:
     rows = table_rows(t)
     assert [(r.section, r.index, r.cells["content"]) for r in rows] == [
         ("I. Sản phẩm OCOP", "1", "Báo cáo sơ kết")]
+
+
+def test_output_and_note_columns_are_kept() -> None:
+    rows = [["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Sản phẩm", "Thời hạn", "Ghi chú"],
+            ["1", "Xây dựng quy chế", "Sở Nội vụ", "Quyết định của UBND tỉnh", "Quý I năm 2025", ""]]
+    task = appendix_tasks(table_from_rows(rows), {})[0]
+    assert task["output"] == "Quyết định của UBND tỉnh" and task["note"] is None
+    assert task["lead"] == ["Sở Nội vụ"] and task["due"]["end"] == "2025-03-31"

@@ -86,6 +86,10 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
             "due": due_of(timeframe, year),
             "_pos": table.start,
         })
+        for extra_role in ("output", "note"):
+            # Optional columns ("Sản phẩm", "Ghi chú") are kept when the table has them.
+            if extra_role in table.roles:
+                tasks[-1][extra_role] = collapse(row.cells.get(extra_role, "")) or None
     return tasks
 
 
