@@ -195,3 +195,9 @@ def test_bulleted_cell_rendered_on_one_line() -> None:
     assert split_agencies("- Các sở, ban, ngành tỉnh; - UBND cấp huyện - UBND cấp xã.") == [
         "Các sở, ban, ngành tỉnh", "UBND cấp huyện", "UBND cấp xã"]
     assert split_agencies("VP HĐND - UBND cấp huyện") == ["VP HĐND - UBND cấp huyện"]
+
+
+def test_unknown_report_merges_case_variants() -> None:
+    records = [{"source": "a.txt", "agencies": [resolve_agency("Báo Ấp Bắc", "Tiền Giang"),
+                                                resolve_agency("Báo Ấp bắc", "Tiền Giang")]}]
+    assert unknown_agencies(records) == [{"name": "Báo Ấp Bắc", "count": 2, "sources": ["a.txt"]}]

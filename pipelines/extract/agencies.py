@@ -661,7 +661,8 @@ def unknown_agencies(records: list[dict]) -> list[dict]:
         for a in r.get("agencies") or []:
             if a.get("known", True):
                 continue
-            e = counts.setdefault(a["canonical"], {"name": a["canonical"], "count": 0, "sources": []})
+            # Spellings differing only in case or tone placement are one entry ("Báo Ấp bắc").
+            e = counts.setdefault(_key(a["canonical"]), {"name": a["canonical"], "count": 0, "sources": []})
             e["count"] += 1
             src = r.get("source")
             if src and src not in e["sources"]:
