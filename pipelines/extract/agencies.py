@@ -543,9 +543,6 @@ def coordinators_in(text: str) -> list[str]:
 
 # --- collecting the agency list of a record ----------------------------------------------
 
-_ANY_LEVEL_PROVINCE = {"any"}
-
-
 _RECIPIENTS = re.compile(r"Nơi\s+nhận\s*:(.*?)(?:\n\s*\|\s*\n|\n\s*\n\s*\n|$)", re.DOTALL)
 _NAMED_BODY = re.compile(
     r"^(?:Sở|Báo|Đài|Ban|Bộ|Cục|Chi\s+cục|Trung\s+tâm|Công\s+an|Hội|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Tỉnh\s+ủy|"

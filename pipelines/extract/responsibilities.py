@@ -279,7 +279,7 @@ def _walk(item: _Item, path: list[str], lead: list[str], index_base: str, out: l
         current = lead
         for para in paragraphs:
             subject = subject_of(" ".join(para))
-            current = subject or (current if current is not lead else lead)
+            current = subject or current
             if current:
                 out.append(_duty(section, index, " ".join(para), current, child.pos, year))
         if child.children:

@@ -153,13 +153,6 @@ def _split_caption(block: str) -> tuple[str, str] | None:
     return "\n".join(lines[: found[0]]), "\n".join(lines[found[0]:])
 
 
-def _looks_row_start(cell: str, roles: list[str]) -> bool:
-    text = collapse(cell)
-    if "index" in roles:
-        return bool(_INDEX_CELL.match(text)) or bool(_ROMAN_ONLY.match(text)) or bool(_SECTION.match(text))
-    return bool(_LEADING_INDEX.match(text)) or bool(_SECTION.match(text)) or bool(_ROMAN_ONLY.match(text))
-
-
 def _header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, list[str], list[str], int] | None:
     """(caption, header cells, roles, index after the header) when a table header starts at block ``i``."""
     first = _split_caption(blocks[i][0])
