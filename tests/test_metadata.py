@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipelines.extract.citations import extract_citations
 from pipelines.extract.metadata import extract_metadata, sentence_case
 from pipelines.ingest.source import read_source
 
@@ -193,3 +194,19 @@ def test_official_letter_subject_line() -> None:
     assert doc["doc_type"] == "Công văn"
     assert doc["title"] == "Công văn về việc triển khai thực hiện Chỉ thị số 27/CT-TTg của Thủ tướng Chính phủ"
     assert doc["date"] == "2023-11-03"
+
+
+def test_caps_heading_with_a_mixed_case_issuer_code_is_one_title() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG THÁP\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\n---------------\nSố: 215/KH-UBND\n"
+        "Đồng Tháp, ngày 05 tháng 8 năm 2023\n\nKẾ HOẠCH\n"
+        "TRIỂN KHAI THỰC HIỆN CHỈ THỊ SỐ 23/CT-TTg NGÀY 26/12/2022 CỦA THỦ TƯỚNG CHÍNH PHỦ\n\n"
+        "Thực hiện Chỉ thị số 23/CT-TTg ngày 26/12/2022 của Thủ tướng Chính phủ về đẩy mạnh chuyển đổi số,\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["title"] == (
+        "Kế hoạch triển khai thực hiện Chỉ thị số 23/CT-TTg ngày 26/12/2022 của Thủ tướng Chính phủ"
+    )
+    relations = {c["number"]: c["relation"] for c in extract_citations(text, meta)}
+    assert relations == {"23/CT-TTg": "implements"}

@@ -64,6 +64,15 @@ def _is_caps(line: str) -> bool:
     return line == line.upper() and line != line.lower()
 
 
+# Instrument numbers keep mixed-case codes inside upper-case headings ("CHỈ THỊ SỐ 23/CT-TTg").
+_NUMBER_TOKEN = re.compile(r"\S*\d\S*/\S*|\S*/\S*\d\S*")
+
+
+def _is_caps_heading(line: str) -> bool:
+    """Upper case once instrument numbers, whose issuer codes may be mixed case, are set aside."""
+    return _is_caps(_NUMBER_TOKEN.sub(" ", line))
+
+
 def _place_case(name: str) -> str:
     """"TIỀN GIANG" -> "Tiền Giang" (place names are capitalised syllable by syllable)."""
     return " ".join(w.capitalize() if w.isalpha() else w for w in _collapse(name).split())
@@ -241,7 +250,7 @@ def _heading(text: str, start: int) -> tuple[str | None, list[tuple[str, bool]],
         s = ln.strip().strip("|").strip()
         pos += len(ln)
         if not parts:
-            if s and _is_caps(s):
+            if s and _is_caps_heading(s):
                 hm = _HEADING_RE.match(fold(s))
                 if hm:
                     doc_type = _HEADING_TYPES[hm.group(1)]
@@ -250,7 +259,7 @@ def _heading(text: str, start: int) -> tuple[str | None, list[tuple[str, bool]],
             continue
         if not s:
             continue
-        if _is_caps(s):
+        if _is_caps_heading(s):
             if mixed_lines or s.startswith("(") or _AUTHORITY_LINE.match(fold(s)):
                 break
             parts.append((s, True))
