@@ -96,13 +96,20 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(ordered) * 1000, 3), "p95_ms": round(p95 * 1000, 3), "runs": len(ordered)}
 
 
-def time_query(fn, runs: int) -> tuple[dict[str, float], int]:
-    fn()  # warm-up (parse, caches); not counted
+def time_query(fn, runs: int, budget_s: float = 20.0, warmup: bool = True) -> tuple[dict[str, float], int]:
+    """p50/p95 over up to ``runs`` timed runs after one warm-up; a slow query stops after ``budget_s``
+    (at least 3 runs), so one pathological query cannot hold the benchmark for minutes."""
+    if warmup:
+        fn()  # warm-up (parse, caches); not counted
     samples, rows = [], 0
+    spent = 0.0
     for _ in range(runs):
         t0 = time.perf_counter()
         rows = fn()
         samples.append(time.perf_counter() - t0)
+        spent += samples[-1]
+        if (len(samples) >= 3 and spent > budget_s) or samples[0] > budget_s:
+            break  # a query slower than the whole budget is timed once
     return percentiles(samples), rows
 
 
@@ -324,7 +331,48 @@ def query_suite(params: dict[str, str]) -> dict[str, tuple[str, dict[str, str]]]
     }
 
 
-def measure_queries(outputs: Path, params: dict[str, str], runs: int, rdflib_max: int, n: int) -> dict:
+def _rdflib_child(conn, data: bytes, sparqls: dict[str, str], runs: int) -> None:
+    import rdflib
+
+    ds = rdflib.Dataset(default_union=True)
+    t0 = time.perf_counter()
+    ds.parse(data=data, format="nquads")
+    conn.send(("load_s", round(time.perf_counter() - t0, 2)))
+    for name, sparql in sparqls.items():
+        reps = max(3, runs // 10) if "group_by" not in name else 3
+        conn.send((name, time_query(lambda s=sparql: len(list(ds.query(s))), reps, warmup=False)))
+    conn.close()
+
+
+def rdflib_reference(data: bytes, sparqls: dict[str, str], runs: int, timeout: float) -> dict:
+    """The same SPARQL on a plain rdflib in-memory Dataset (union default graph), in a child process
+    so a query rdflib cannot finish within ``timeout`` seconds is recorded as such, not waited for."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_rdflib_child, args=(child, data, sparqls, runs), daemon=True)
+    proc.start()
+    child.close()
+    out: dict = {}
+    expected = ["load_s", *sparqls]
+    for name in expected:
+        # loading is given a generous fixed allowance; each query gets `timeout` for warm-up and runs
+        wait = max(timeout, 600.0) if name == "load_s" else timeout
+        if not parent.poll(wait):
+            for rest in expected[expected.index(name) :]:
+                out[rest] = f"not finished within {wait:.0f} s"
+            break
+        key, value = parent.recv()
+        out[key] = value
+    proc.kill()
+    proc.join()
+    return out
+
+
+def measure_queries(
+    outputs: Path, params: dict[str, str], runs: int, rdflib_max: int, n: int, query_timeout: float = 120.0
+) -> dict:
     import pyoxigraph as ox
 
     from graph.query import bind_params
@@ -345,24 +393,26 @@ def measure_queries(outputs: Path, params: dict[str, str], runs: int, rdflib_max
     if n > rdflib_max:
         results["rdflib"] = f"skipped above --rdflib-max {rdflib_max} plans"
         return results
-    import rdflib
-
     files = [Path(v["file"]) for v in read_manifest(outputs).get("graphs", {}).values() if v.get("file")]
-    ds = rdflib.Dataset(default_union=True)
-    t0 = time.perf_counter()
     data = b"".join(p.read_bytes() for p in files)
-    ds.parse(data=data, format="nquads")
-    load = time.perf_counter() - t0
     mem = ox.Store()
     t0 = time.perf_counter()
     mem.load(data, format=ox.RdfFormat.N_QUADS)
-    ox_load = time.perf_counter() - t0
-    results["load_seconds"] = {"rdflib": round(load, 2), "pyoxigraph_memory": round(ox_load, 2)}
-    for name, (text, qparams) in suite.items():
-        sparql = bind_params(text, qparams)
-        reps = max(3, runs // 10) if "group_by" not in name else 3
-        stats, rows = time_query(lambda s=sparql: len(list(ds.query(s))), reps)
+    results["load_seconds"] = {"pyoxigraph_memory": round(time.perf_counter() - t0, 2)}
+    del mem
+    sparqls = {name: bind_params(text, qparams) for name, (text, qparams) in suite.items()}
+    for name, value in rdflib_reference(data, sparqls, runs, query_timeout).items():
+        if name == "load_s":
+            results["load_seconds"]["rdflib"] = value
+            continue
         entry = results[name]
+        if isinstance(value, str):  # timed out
+            entry["rdflib"] = value
+            # three runs did not fit in the timeout: one run takes more than a third of it
+            lower = query_timeout / 3 * 1000 / max(entry["oxigraph"]["p50_ms"], 1e-3)
+            entry["rdflib_over_oxigraph_p50"] = f"> {round(lower)}"
+            continue
+        stats, rows = value
         entry["rdflib"] = {**stats, "rows": rows}
         entry["rdflib_over_oxigraph_p50"] = round(stats["p50_ms"] / max(entry["oxigraph"]["p50_ms"], 1e-3), 1)
         entry["same_row_count"] = rows == entry["oxigraph"]["rows"]
@@ -421,7 +471,9 @@ def bench(n: int, seed: int, base: Path, runs: int, rdflib_max: int, workers: in
             continue
         line = f"  {name:26s} oxigraph p50 {q['oxigraph']['p50_ms']:9.2f} ms  p95 {q['oxigraph']['p95_ms']:9.2f} ms"
         line += f"  rows {q['oxigraph']['rows']}"
-        if "rdflib" in q:
+        if isinstance(q.get("rdflib"), str):
+            line += f" | rdflib {q['rdflib']}  ×{q['rdflib_over_oxigraph_p50']}"
+        elif "rdflib" in q:
             line += f" | rdflib p50 {q['rdflib']['p50_ms']:10.2f} ms  ×{q['rdflib_over_oxigraph_p50']}"
             if not q["same_row_count"]:
                 line += f" (rdflib rows {q['rdflib']['rows']}!)"
