@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import os
 import shutil
@@ -52,13 +53,15 @@ LINEAGE_PATH = (
 
 # ---------------------------------------------------------------- measuring helpers
 class PeakMemory:
-    """Peak summed RSS of a process and all its descendants, sampled every ``interval`` seconds."""
+    """Peak memory (PSS where the OS reports it, else RSS) of a process and all its descendants,
+    sampled every ``interval`` seconds."""
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
         import psutil
 
         self._root = psutil.Process(pid)
         self._interval = interval
+        self.pss = hasattr(self._root.memory_full_info(), "pss")
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -73,7 +76,9 @@ class PeakMemory:
             return 0
         for p in procs:
             with contextlib.suppress(psutil.Error):  # a child may exit between listing and reading
-                total += p.memory_info().rss
+                # PSS, not RSS: forked workers share the parent's pages, and RSS would count them twice
+                info = p.memory_full_info() if self.pss else p.memory_info()
+                total += getattr(info, "pss", info.rss)
         return total
 
     def _run(self) -> None:
@@ -207,7 +212,7 @@ def dagster_step_seconds(home: Path) -> dict[str, float]:
             "SELECT dagster_event_type, step_key, timestamp FROM event_logs "
             "WHERE dagster_event_type IN ('STEP_START', 'STEP_SUCCESS', 'STEP_FAILURE')"
         ):
-            t = time.mktime(time.strptime(stamp.split(".")[0], "%Y-%m-%d %H:%M:%S"))
+            t = datetime.datetime.fromisoformat(stamp).timestamp()
             steps.setdefault(step, {})["start" if kind == "STEP_START" else "end"] = t
     return {k: round(v["end"] - v["start"], 1) if "end" in v else -1.0 for k, v in steps.items()}
 
@@ -347,20 +352,36 @@ def _rdflib_child(conn, data: bytes, sparqls: dict[str, str], runs: int) -> None
 def rdflib_reference(data: bytes, sparqls: dict[str, str], runs: int, timeout: float) -> dict:
     """The same SPARQL on a plain rdflib in-memory Dataset (union default graph), in a child process
     so a query rdflib cannot finish within ``timeout`` seconds is recorded as such, not waited for."""
+    return _in_child(_rdflib_child, (data, sparqls, runs), ["load_s", *sparqls], timeout, max(timeout, 600.0))
+
+
+def _oxigraph_child(conn, outputs: Path, sparqls: dict[str, str], runs: int) -> None:
+    from graph.store import open_store
+
+    store = open_store(outputs, read_only=True)
+    for name, sparql in sparqls.items():
+        reps = runs if "group_by" not in name else max(5, runs // 5)
+        conn.send(
+            (name, time_query(lambda s=sparql: sum(1 for _ in store.query(s, use_default_graph_as_union=True)), reps))
+        )
+    conn.close()
+
+
+def _in_child(target, args: tuple, names: list[str], timeout: float, first_timeout: float | None = None) -> dict:
+    """Run ``target(conn, *args)`` in a forked child that sends (name, value) per item; an item not
+    received within ``timeout`` seconds is recorded as unfinished and the child is stopped."""
     import multiprocessing as mp
 
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_rdflib_child, args=(child, data, sparqls, runs), daemon=True)
+    proc = ctx.Process(target=target, args=(child, *args), daemon=True)
     proc.start()
     child.close()
     out: dict = {}
-    expected = ["load_s", *sparqls]
-    for name in expected:
-        # loading is given a generous fixed allowance; each query gets `timeout` for warm-up and runs
-        wait = max(timeout, 600.0) if name == "load_s" else timeout
+    for i in range(len(names)):
+        wait = first_timeout if (i == 0 and first_timeout) else timeout
         if not parent.poll(wait):
-            for rest in expected[expected.index(name) :]:
+            for rest in names[i:]:
                 out[rest] = f"not finished within {wait:.0f} s"
             break
         key, value = parent.recv()
@@ -370,26 +391,23 @@ def rdflib_reference(data: bytes, sparqls: dict[str, str], runs: int, timeout: f
     return out
 
 
+def oxigraph_timings(outputs: Path, sparqls: dict[str, str], runs: int, timeout: float) -> dict:
+    return _in_child(_oxigraph_child, (outputs, sparqls, runs), list(sparqls), timeout)
+
+
 def measure_queries(
     outputs: Path, params: dict[str, str], runs: int, rdflib_max: int, n: int, query_timeout: float = 120.0
 ) -> dict:
     import pyoxigraph as ox
 
     from graph.query import bind_params
-    from graph.store import open_store, read_manifest
+    from graph.store import read_manifest
 
     suite = query_suite(params)
-    store = open_store(outputs, read_only=True)
+    sparqls = {name: bind_params(text, qparams) for name, (text, qparams) in suite.items()}
     results: dict[str, dict] = {"params": params}
-    for name, (text, qparams) in suite.items():
-        sparql = bind_params(text, qparams)
-        reps = runs if "group_by" not in name else max(5, runs // 5)
-        stats, rows = time_query(
-            lambda s=sparql, st=store: sum(1 for _ in st.query(s, use_default_graph_as_union=True)), reps
-        )
-        results[name] = {"oxigraph": {**stats, "rows": rows}}
-    store = None  # release the read-only handle before loading the reference stores
-
+    for name, value in oxigraph_timings(outputs, sparqls, runs, query_timeout).items():
+        results[name] = {"oxigraph": value if isinstance(value, str) else {**value[0], "rows": value[1]}}
     if n > rdflib_max:
         results["rdflib"] = f"skipped above --rdflib-max {rdflib_max} plans"
         return results
@@ -406,6 +424,9 @@ def measure_queries(
             results["load_seconds"]["rdflib"] = value
             continue
         entry = results[name]
+        if isinstance(entry["oxigraph"], str):  # no Oxigraph figure to compare with
+            entry["rdflib"] = value if isinstance(value, str) else {**value[0], "rows": value[1]}
+            continue
         if isinstance(value, str):  # timed out
             entry["rdflib"] = value
             # three runs did not fit in the timeout: one run takes more than a third of it
@@ -452,6 +473,8 @@ def bench(n: int, seed: int, base: Path, runs: int, rdflib_max: int, workers: in
           f"publish {pipe['publish_s']}); peak {pipe['peak_rss_mb']} MB; {pipe['triples']:,} triples; "
           f"{pipe['failure_count']} failures", flush=True)  # fmt: skip
 
+    partial_out = ROOT / "outputs" / "bench" / f"scale-{n}.json"
+    write_json_atomic(partial_out, result)
     changed = entries[len(entries) // 2]["file"]
     change_one_plan(raw, changed)
     re_pipe = reingest_pipeline(raw, outputs, work, changed)
@@ -460,6 +483,7 @@ def bench(n: int, seed: int, base: Path, runs: int, rdflib_max: int, workers: in
           f"(ingest {re_pipe['ingest_s']} s, extract {re_pipe['extract_s']} s, graph {re_pipe['graph_s']} s, "
           f"publish {re_pipe['publish_s']} s)", flush=True)  # fmt: skip
 
+    write_json_atomic(partial_out, result)
     params = pick_query_params(entries)
     queries = measure_queries(outputs, params, runs, rdflib_max, n)
     result["queries"] = queries
@@ -468,6 +492,9 @@ def bench(n: int, seed: int, base: Path, runs: int, rdflib_max: int, workers: in
         print(f"load same N-Quads in memory: rdflib {ls['rdflib']} s, pyoxigraph {ls['pyoxigraph_memory']} s")
     for name, q in queries.items():
         if not isinstance(q, dict) or "oxigraph" not in q:
+            continue
+        if isinstance(q["oxigraph"], str):
+            print(f"  {name:26s} oxigraph {q['oxigraph']} | rdflib {q.get('rdflib')}")
             continue
         line = f"  {name:26s} oxigraph p50 {q['oxigraph']['p50_ms']:9.2f} ms  p95 {q['oxigraph']['p95_ms']:9.2f} ms"
         line += f"  rows {q['oxigraph']['rows']}"
