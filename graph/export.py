@@ -21,23 +21,26 @@ from graph.network import graphml_ready, project
 from graph.query import select, tasks
 from graph.store import open_store
 
+# Facts are read in the citing document's graph (GRAPH ?g): see graph/network.py on union repeats.
 _CITATIONS = """
 SELECT ?source ?citing ?citingNumber ?relation ?cited ?citedNumber (SAMPLE(?issuer_) AS ?citedIssuer)
        (SAMPLE(?date_) AS ?citedDate) (SAMPLE(?title_) AS ?citedTitle) (SAMPLE(?quote_) AS ?quote)
        (SAMPLE(?start_) AS ?start) (SAMPLE(?end_) AS ?end) (SAMPLE(?inCorpus_) AS ?inCorpus) WHERE {
   GRAPH ?g {
-    ?citing ?p ?cited . FILTER(?p IN (eli:based_on, vn:implements, eli:cites))
+    { ?citing eli:based_on ?cited BIND(eli:based_on AS ?p) }
+    UNION { ?citing vn:implements ?cited BIND(vn:implements AS ?p) }
+    UNION { ?citing eli:cites ?cited BIND(eli:cites AS ?p) }
     ?citing vn:sourceFile ?source .
     OPTIONAL { ?citing vn:docNumber ?citingNumber }
-    OPTIONAL { ?a owl:annotatedSource ?citing ; owl:annotatedProperty ?p ; owl:annotatedTarget ?cited .
-               OPTIONAL { ?a oa:hasSelector/oa:exact ?quote_ }
+    OPTIONAL { ?a owl:annotatedTarget ?cited ; owl:annotatedSource ?citing ; owl:annotatedProperty ?p .
+               OPTIONAL { ?a oa:hasSelector ?qs . ?qs oa:exact ?quote_ }
                OPTIONAL { ?a oa:hasSelector ?pos . ?pos oa:start ?start_ ; oa:end ?end_ } }
+    OPTIONAL { ?cited vn:docNumber ?citedNumber }
+    OPTIONAL { ?cited eli:passed_by ?org . ?org skos:prefLabel ?issuer_ }
+    OPTIONAL { ?cited eli:date_document ?date_ }
+    OPTIONAL { ?cited eli:title ?title_ }
   }
-  OPTIONAL { ?cited vn:docNumber ?citedNumber }
-  OPTIONAL { ?cited eli:passed_by/skos:prefLabel ?issuer_ }
-  OPTIONAL { ?cited eli:date_document ?date_ }
-  OPTIONAL { ?cited eli:title ?title_ }
-  BIND(EXISTS { ?cited vn:sourceFile ?f } AS ?inCorpus_)
+  BIND(EXISTS { GRAPH ?cg { ?cited vn:sourceFile ?f } } AS ?inCorpus_)
   BIND(IF(?p = vn:implements, "implements", IF(?p = eli:based_on, "based_on", "cites")) AS ?relation)
 }
 GROUP BY ?source ?citing ?citingNumber ?relation ?cited ?citedNumber
@@ -47,17 +50,19 @@ _AGENCIES = """
 SELECT ?agency ?name ?province ?type ?aliases ?parent ?tasksLed ?tasksCoordinated WHERE {
   { SELECT ?agency (SAMPLE(?name_) AS ?name) (SAMPLE(?province_) AS ?province) (SAMPLE(?type_) AS ?type)
            (SAMPLE(?parent_) AS ?parent) WHERE {
-      ?agency a cv:PublicOrganisation ; skos:prefLabel ?name_ .
-      OPTIONAL { ?agency vn:province/skos:prefLabel ?province_ }
-      OPTIONAL { ?agency vn:agencyType/skos:notation ?type_ }
-      OPTIONAL { ?agency org:subOrganizationOf ?parent_ }
+      GRAPH ?g {
+        ?agency a cv:PublicOrganisation ; skos:prefLabel ?name_ .
+        OPTIONAL { ?agency vn:province ?place . ?place skos:prefLabel ?province_ }
+        OPTIONAL { ?agency vn:agencyType ?t . ?t skos:notation ?type_ }
+        OPTIONAL { ?agency org:subOrganizationOf ?parent_ }
+      }
     } GROUP BY ?agency }
   OPTIONAL { SELECT ?agency (GROUP_CONCAT(DISTINCT ?alt; separator=" | ") AS ?aliases) WHERE {
-      ?agency a cv:PublicOrganisation ; skos:altLabel ?alt } GROUP BY ?agency }
+      GRAPH ?g2 { ?agency skos:altLabel ?alt ; a cv:PublicOrganisation } } GROUP BY ?agency }
   OPTIONAL { SELECT ?agency (COUNT(DISTINCT ?led) AS ?tasksLed) WHERE {
-      ?led vn:leadAgency ?agency } GROUP BY ?agency }
+      GRAPH ?g3 { ?led vn:leadAgency ?agency } } GROUP BY ?agency }
   OPTIONAL { SELECT ?agency (COUNT(DISTINCT ?co) AS ?tasksCoordinated) WHERE {
-      ?co vn:coordinatingAgency ?agency } GROUP BY ?agency }
+      GRAPH ?g4 { ?co vn:coordinatingAgency ?agency } } GROUP BY ?agency }
 }
 ORDER BY ?province ?name
 """

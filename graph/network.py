@@ -28,44 +28,55 @@ EDGE_RELATIONS = {
 }
 NODE_ATTRS = ("kind", "label", "number", "title", "date", "issuer", "province", "doc_type")
 
+# Every query reads facts inside the graph that states them (GRAPH ?g) and aggregates per node: in the
+# union default graph a widely cited instrument's triples repeat once per citing document, and
+# joining several OPTIONAL fields there multiplies those repeats (minutes at 1M triples).
 _DOCUMENTS = """
 SELECT ?d (SAMPLE(?number_) AS ?number) (SAMPLE(?title_) AS ?title) (SAMPLE(?date_) AS ?date)
        (SAMPLE(?issuer_) AS ?issuer) (SAMPLE(?province_) AS ?province) (SAMPLE(?type_) AS ?doc_type)
        (SAMPLE(?level_) AS ?level) (SAMPLE(?file_) AS ?file) WHERE {
-  ?d a eli:Work .
-  OPTIONAL { ?d vn:docNumber ?number_ }
-  OPTIONAL { ?d eli:title ?title_ }
-  OPTIONAL { ?d eli:date_document ?date_ }
-  OPTIONAL { ?d eli:passed_by/skos:prefLabel ?issuer_ }
-  OPTIONAL { ?d eli:jurisdiction/skos:prefLabel ?province_ }
-  OPTIONAL { ?d eli:type_document/skos:prefLabel ?type_ }
-  OPTIONAL { ?d vn:issuerLevel/skos:notation ?level_ }
-  OPTIONAL { ?d vn:sourceFile ?file_ }
+  GRAPH ?g {
+    ?d a eli:Work .
+    OPTIONAL { ?d vn:docNumber ?number_ }
+    OPTIONAL { ?d eli:title ?title_ }
+    OPTIONAL { ?d eli:date_document ?date_ }
+    OPTIONAL { ?d eli:passed_by ?org . ?org skos:prefLabel ?issuer_ }
+    OPTIONAL { ?d eli:jurisdiction ?place . ?place skos:prefLabel ?province_ }
+    OPTIONAL { ?d eli:type_document ?type . ?type skos:prefLabel ?type_ }
+    OPTIONAL { ?d vn:issuerLevel ?level . ?level skos:notation ?level_ }
+    OPTIONAL { ?d vn:sourceFile ?file_ }
+  }
 } GROUP BY ?d"""
 _TASKS = """
 SELECT ?t (SAMPLE(?index_) AS ?index) (SAMPLE(?content_) AS ?content) (SAMPLE(?number_) AS ?number)
        (SAMPLE(?province_) AS ?province) (SAMPLE(?end_) AS ?date) WHERE {
-  ?t a vn:Task .
-  OPTIONAL { ?t vn:taskIndex ?index_ }
-  OPTIONAL { ?t schema:description ?content_ }
-  OPTIONAL { ?plan vn:hasTask ?t . ?plan vn:docNumber ?number_ }
-  OPTIONAL { ?plan vn:hasTask ?t . ?plan eli:jurisdiction/skos:prefLabel ?province_ }
-  OPTIONAL { ?t vn:timeFrame/time:hasEnd/time:inXSDDate ?end_ }
+  GRAPH ?g {
+    ?plan vn:hasTask ?t .
+    OPTIONAL { ?t vn:taskIndex ?index_ }
+    OPTIONAL { ?t schema:description ?content_ }
+    OPTIONAL { ?plan vn:docNumber ?number_ }
+    OPTIONAL { ?plan eli:jurisdiction ?place . ?place skos:prefLabel ?province_ }
+    OPTIONAL { ?t vn:timeFrame ?tf . ?tf time:hasEnd ?e . ?e time:inXSDDate ?end_ }
+  }
 } GROUP BY ?t"""
 _AGENCIES = """
 SELECT ?a (SAMPLE(?label_) AS ?label) (SAMPLE(?province_) AS ?province) WHERE {
-  ?a a cv:PublicOrganisation .
-  OPTIONAL { ?a skos:prefLabel ?label_ }
-  OPTIONAL { ?a vn:province/skos:prefLabel ?province_ }
+  GRAPH ?g {
+    ?a a cv:PublicOrganisation .
+    OPTIONAL { ?a skos:prefLabel ?label_ }
+    OPTIONAL { ?a vn:province ?place . ?place skos:prefLabel ?province_ }
+  }
 } GROUP BY ?a"""
 _EDGES = """
 SELECT ?g ?s ?p ?o (SAMPLE(?quote_) AS ?quote) (SAMPLE(?file_) AS ?file) WHERE {
   GRAPH ?g {
-    ?s ?p ?o .
-    FILTER(?p IN (eli:based_on, vn:implements, eli:cites, vn:hasTask, vn:leadAgency, vn:coordinatingAgency))
-    OPTIONAL { ?a owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
-                  oa:hasSelector/oa:exact ?quote_ }
-    OPTIONAL { ?g vn:sourceFile ?file_ }
+    { ?s eli:based_on ?o BIND(eli:based_on AS ?p) } UNION { ?s vn:implements ?o BIND(vn:implements AS ?p) }
+    UNION { ?s eli:cites ?o BIND(eli:cites AS ?p) } UNION { ?s vn:hasTask ?o BIND(vn:hasTask AS ?p) }
+    UNION { ?s vn:leadAgency ?o BIND(vn:leadAgency AS ?p) }
+    UNION { ?s vn:coordinatingAgency ?o BIND(vn:coordinatingAgency AS ?p) }
+    OPTIONAL { ?a owl:annotatedTarget ?o ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; oa:hasSelector ?sel .
+               ?sel oa:exact ?quote_ }
+    ?g vn:sourceFile ?file_ .
   }
 } GROUP BY ?g ?s ?p ?o"""
 

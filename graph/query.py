@@ -163,27 +163,28 @@ class Link:
         return asdict(self)
 
 
-_EDGES_UP = """
-SELECT ?s ?p ?o ?quote ?file WHERE {
-  ?start (eli:based_on|vn:implements)* ?s .
-  GRAPH ?g { ?s ?p ?o . FILTER(?p IN (eli:based_on, vn:implements))
-    OPTIONAL { ?a owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
-                  oa:hasSelector/oa:exact ?quote }
-    OPTIONAL { ?g vn:sourceFile ?file } }
+# Edges are found first (cheap: index lookups along the path), then their quotes, files and the
+# labels of the instruments reached, each in one query over exactly those terms (VALUES): a single
+# query with OPTIONAL provenance let the optimiser scan every assertion in the store.
+_EDGES = """
+SELECT ?s ?p ?o ?g WHERE {
+  <START> PATH ?NODE .
+  GRAPH ?g { { ?s eli:based_on ?o BIND(eli:based_on AS ?p) } UNION { ?s vn:implements ?o BIND(vn:implements AS ?p) } }
 }"""
-_EDGES_DOWN = """
-SELECT ?s ?p ?o ?quote ?file WHERE {
-  ?o (eli:based_on|vn:implements)* ?start .
-  GRAPH ?g { ?s ?p ?o . FILTER(?p IN (eli:based_on, vn:implements))
-    OPTIONAL { ?a owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
-                  oa:hasSelector/oa:exact ?quote }
-    OPTIONAL { ?g vn:sourceFile ?file } }
+_QUOTES = """
+SELECT ?s ?p ?o ?g ?quote ?file WHERE {
+  VALUES (?s ?p ?o ?g) { ROWS }
+  GRAPH ?g { ?a owl:annotatedTarget ?o ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; oa:hasSelector ?sel .
+             ?sel oa:exact ?quote . ?g vn:sourceFile ?file }
 }"""
+# One row per (node, field, value): the union default graph repeats a triple once per graph holding
+# it (an instrument cited by many plans), so joining the fields would multiply those repeats.
 _LABELS = """
-SELECT ?n ?number ?title ?issuer WHERE {
-  ?n vn:docNumber ?number .
-  OPTIONAL { ?n eli:title ?title }
-  OPTIONAL { ?n eli:passed_by/skos:prefLabel ?issuer }
+SELECT DISTINCT ?n ?k ?v WHERE {
+  VALUES ?n { NODES }
+  { ?n vn:docNumber ?v BIND("number" AS ?k) }
+  UNION { ?n eli:title ?v BIND("title" AS ?k) }
+  UNION { ?n eli:passed_by ?org . ?org skos:prefLabel ?v BIND("issuer" AS ?k) }
 }"""
 
 
@@ -192,20 +193,22 @@ def lineage(store: ox.Store, start: str, direction: str = "up", depth: int | Non
     ``down`` = what rests on or implements it.  Each link carries the quote that proves it."""
     if direction not in {"up", "down"}:
         raise QueryError(f"direction must be 'up' or 'down', not {direction!r}")
-    query = (_EDGES_UP if direction == "up" else _EDGES_DOWN).replace("?start", f"<{start}>")
-    _, rows = select(store, query)
+    if direction == "up":
+        query = _EDGES.replace("PATH ?NODE", "(eli:based_on|vn:implements)* ?s")
+    else:
+        query = _EDGES.replace("PATH ?NODE", "(^eli:based_on|^vn:implements)* ?o")
+    _, rows = select(store, query.replace("START", start))
     edges: dict[str, list[dict]] = {}
     for r in rows:
-        key = r["s"] if direction == "up" else r["o"]
-        edges.setdefault(key, []).append(r)
-    # Breadth-first from the start: each link appears at its shortest depth.
+        edges.setdefault(r["s"] if direction == "up" else r["o"], []).append(r)
+    # Breadth-first from the start: each link appears once, at its shortest depth.
     seen_nodes, seen_links, order = {start}, set(), []
     queue = deque([(start, 1)])
     while queue:
         node, d = queue.popleft()
         if depth is not None and d > depth:
             continue
-        for r in sorted(edges.get(node, []), key=lambda x: (x["p"], x["o"], x["s"], x["quote"] or "")):
+        for r in sorted(edges.get(node, []), key=lambda x: (x["p"], x["o"], x["s"], x["g"])):
             link_key = (r["s"], r["p"], r["o"])
             if link_key in seen_links:
                 continue
@@ -215,53 +218,62 @@ def lineage(store: ox.Store, start: str, direction: str = "up", depth: int | Non
             if nxt not in seen_nodes:
                 seen_nodes.add(nxt)
                 queue.append((nxt, d + 1))
-    nodes = sorted({r["s"] for _, r in order} | {r["o"] for _, r in order})
+    if not order:
+        return []
+    rows_text = " ".join(f"(<{r['s']}> <{r['p']}> <{r['o']}> <{r['g']}>)" for _, r in order)
+    _, quote_rows = select(store, _QUOTES.replace("ROWS", rows_text))
+    quotes = {}
+    for q in sorted(quote_rows, key=lambda x: x["quote"] or ""):
+        quotes.setdefault((q["s"], q["p"], q["o"]), q)
+    nodes = " ".join(f"<{n}>" for n in sorted({r["s"] for _, r in order} | {r["o"] for _, r in order}))
+    _, label_rows = select(store, _LABELS.replace("NODES", nodes))
     labels: dict[str, dict] = {}
-    if nodes:
-        values = " ".join(f"<{n}>" for n in nodes)
-        _, label_rows = select(store, _LABELS.replace("WHERE {", "WHERE {\n  VALUES ?n { " + values + " }", 1))
-        for lr in label_rows:
-            labels.setdefault(lr["n"], lr)
+    for lr in sorted(label_rows, key=lambda x: (x["n"], x["k"], x["v"])):
+        labels.setdefault(lr["n"], {}).setdefault(lr["k"], lr["v"])
     links = []
     for d, r in order:
-        far = r["o"] if direction == "up" else r["s"]
-        info = labels.get(far, {})
+        info = labels.get(r["o"] if direction == "up" else r["s"], {})
+        q = quotes.get((r["s"], r["p"], r["o"]), {})
         links.append(Link(
             depth=d, source=r["s"], source_number=labels.get(r["s"], {}).get("number"),
             relation=RELATION_NAMES.get(r["p"], r["p"]), target=r["o"],
             target_number=labels.get(r["o"], {}).get("number"),
             target_title=info.get("title"), target_issuer=info.get("issuer"),
-            quote=r["quote"], source_file=r["file"],
+            quote=q.get("quote"), source_file=q.get("file"),
         ))
     return links
 
 
 # --------------------------------------------------------------------------- tasks
 
+# Read in each plan's own graph (GRAPH ?g), where every fact about its tasks appears once.
 _TASKS = """
 SELECT ?task ?plan ?number ?province ?section ?index ?seq ?content ?timeframe ?start ?end ?recurring ?approver
        (GROUP_CONCAT(DISTINCT ?leadName; separator=" | ") AS ?lead)
        (GROUP_CONCAT(DISTINCT ?coordName; separator=" | ") AS ?coordinators)
        (GROUP_CONCAT(DISTINCT ?agencyKey; separator="\\n") AS ?agencyKeys)
 WHERE {
-  ?plan vn:hasTask ?task .
-  OPTIONAL { ?plan vn:docNumber ?number }
-  OPTIONAL { ?plan eli:jurisdiction/skos:prefLabel ?province }
-  OPTIONAL { ?task vn:section ?section }
-  OPTIONAL { ?task vn:taskIndex ?index }
-  OPTIONAL { ?task vn:sequence ?seq }
-  OPTIONAL { ?task schema:description ?content }
-  OPTIONAL { ?task vn:timeFrameText ?timeframe }
-  OPTIONAL { ?task vn:timeFrame/time:hasBeginning/time:inXSDDate ?start }
-  OPTIONAL { ?task vn:timeFrame/time:hasEnd/time:inXSDDate ?end }
-  OPTIONAL { ?task vn:recurring ?recurring }
-  OPTIONAL { ?task vn:approverText ?approver }
-  OPTIONAL { ?task vn:leadAgency/skos:prefLabel ?leadName }
-  OPTIONAL { ?task vn:coordinatingAgency/skos:prefLabel ?coordName }
-  OPTIONAL { ?task (vn:leadAgency|vn:coordinatingAgency) ?ag .
-             { ?ag skos:prefLabel ?agLabel } UNION { ?ag skos:altLabel ?agLabel }
-             BIND(CONCAT(IF(EXISTS { ?task vn:leadAgency ?ag }, "lead", "coordinator"), "\\t", STR(?agLabel))
-                  AS ?agencyKey) }
+  GRAPH ?g {
+    ?plan vn:hasTask ?task .
+    OPTIONAL { ?plan vn:docNumber ?number }
+    OPTIONAL { ?plan eli:jurisdiction ?place . ?place skos:prefLabel ?province }
+    OPTIONAL { ?task vn:section ?section }
+    OPTIONAL { ?task vn:taskIndex ?index }
+    OPTIONAL { ?task vn:sequence ?seq }
+    OPTIONAL { ?task schema:description ?content }
+    OPTIONAL { ?task vn:timeFrameText ?timeframe }
+    OPTIONAL { ?task vn:timeFrame ?tf . ?tf time:hasBeginning ?b . ?b time:inXSDDate ?start }
+    OPTIONAL { ?task vn:timeFrame ?tf2 . ?tf2 time:hasEnd ?e . ?e time:inXSDDate ?end }
+    OPTIONAL { ?task vn:recurring ?recurring }
+    OPTIONAL { ?task vn:approverText ?approver }
+    OPTIONAL { ?task vn:leadAgency ?lo . ?lo skos:prefLabel ?leadName }
+    OPTIONAL { ?task vn:coordinatingAgency ?co . ?co skos:prefLabel ?coordName }
+    OPTIONAL {
+      { ?task vn:leadAgency ?ag BIND("lead" AS ?role) }
+      UNION { ?task vn:coordinatingAgency ?ag BIND("coordinator" AS ?role) }
+      { ?ag skos:prefLabel ?agLabel } UNION { ?ag skos:altLabel ?agLabel }
+      BIND(CONCAT(?role, "\\t", STR(?agLabel)) AS ?agencyKey) }
+  }
 }
 GROUP BY ?task ?plan ?number ?province ?section ?index ?seq ?content ?timeframe ?start ?end ?recurring ?approver
 ORDER BY ?number ?seq
