@@ -208,11 +208,12 @@ class _Builder:
 
     # -- documents ---------------------------------------------------------------
     def instrument(self, number: str, issuer: str | None, date: str | None, doc_type: str | None,
-                   title: str | None, citing: str | None) -> str:
+                   title: str | None, citing: str | None, known_key: tuple[str, bool] | None = None) -> str:
         number = re.sub(r"\s+", "", number)
         local = issuer_is_local(number, issuer)
         province = (province_in_name(issuer) or self.province) if local else None
-        key, resolved = instrument_key(number, issuer, date, province)
+        # The extractor may already have keyed the citation in its full context ("iri_key").
+        key, resolved = known_key or instrument_key(number, issuer, date, province)
         if not resolved and citing is not None:
             # Never merge an unresolved instrument with a namesake cited elsewhere.
             key = f"{key}/in-{short_hash(citing)}"
@@ -292,8 +293,9 @@ class _Builder:
         for c in self.record.get("citations") or []:
             if not c.get("number"):
                 continue
+            known = (c["iri_key"], bool(c.get("iri_resolved"))) if c.get("iri_key") else None
             target = self.instrument(c["number"], c.get("issuer"), c.get("date"), c.get("doc_type"),
-                                     c.get("title"), citing=iri)
+                                     c.get("title"), citing=iri, known_key=known)
             cited[re.sub(r"\s+", "", c["number"])] = target
             for alias in c.get("aliases") or []:
                 self.add(target, SKOS + "altLabel", _vi(alias))

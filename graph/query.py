@@ -177,14 +177,16 @@ SELECT ?s ?p ?o ?g ?quote ?file WHERE {
   GRAPH ?g { ?a owl:annotatedTarget ?o ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; oa:hasSelector ?sel .
              ?sel oa:exact ?quote . ?g vn:sourceFile ?file }
 }"""
-# One row per (node, field, value): the union default graph repeats a triple once per graph holding
-# it (an instrument cited by many plans), so joining the fields would multiply those repeats.
+# Labels are read in the graph that states the link (VALUES (?n ?g)): there each fact appears once,
+# whereas in the union a widely cited instrument's triples repeat once per citing document.
 _LABELS = """
 SELECT DISTINCT ?n ?k ?v WHERE {
-  VALUES ?n { NODES }
-  { ?n vn:docNumber ?v BIND("number" AS ?k) }
-  UNION { ?n eli:title ?v BIND("title" AS ?k) }
-  UNION { ?n eli:passed_by ?org . ?org skos:prefLabel ?v BIND("issuer" AS ?k) }
+  VALUES (?n ?g) { PAIRS }
+  GRAPH ?g {
+    { ?n vn:docNumber ?v BIND("number" AS ?k) }
+    UNION { ?n eli:title ?v BIND("title" AS ?k) }
+    UNION { ?n eli:passed_by ?org . ?org skos:prefLabel ?v BIND("issuer" AS ?k) }
+  }
 }"""
 
 
@@ -225,8 +227,8 @@ def lineage(store: ox.Store, start: str, direction: str = "up", depth: int | Non
     quotes = {}
     for q in sorted(quote_rows, key=lambda x: x["quote"] or ""):
         quotes.setdefault((q["s"], q["p"], q["o"]), q)
-    nodes = " ".join(f"<{n}>" for n in sorted({r["s"] for _, r in order} | {r["o"] for _, r in order}))
-    _, label_rows = select(store, _LABELS.replace("NODES", nodes))
+    pairs = sorted({(r[k], r["g"]) for _, r in order for k in ("s", "o")})
+    _, label_rows = select(store, _LABELS.replace("PAIRS", " ".join(f"(<{n}> <{g}>)" for n, g in pairs)))
     labels: dict[str, dict] = {}
     for lr in sorted(label_rows, key=lambda x: (x["n"], x["k"], x["v"])):
         labels.setdefault(lr["n"], {}).setdefault(lr["k"], lr["v"])
