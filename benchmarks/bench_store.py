@@ -26,6 +26,7 @@ import copy
 import json
 import random
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -174,6 +175,11 @@ def main() -> None:
         full_down.append(timed(lambda n=n: lineage(store, iris[n], "down"))[0])
     national_ms, national_links = timed(lambda: lineage(store, national, "down"))
     q6_ms, (_, q6_rows) = timed(lambda: select(store, load_query("6_agency_workload")))
+    saved = {}
+    for name, params in (("1_lineage_up", {"number": plans[-1]}), ("2_lineage_down", {"number": "76/NQ-CP"}),
+                         ("3b_agency_tasks", {"agencyName": "Sở Nội vụ"}), ("5_dangling_citations", None)):
+        ms, (_, rows) = timed(lambda name=name, params=params: select(store, load_query(name), params))
+        saved[name] = (ms, len(rows))
 
     print(f"synthetic corpus: {n_docs} plans x ~{per_doc} triples; {summary['triples']:,} triples in the store")
     print(f"graph build (rdflib -> N-Quads): {build_s:.1f} s ({build_s / n_docs * 1000:.1f} ms per document)")
@@ -193,7 +199,12 @@ def main() -> None:
         print(f"{label:50s} p50 {pct(values, 50):7.2f} ms   p95 {pct(values, 95):7.2f} ms   (n={len(values)})")
     print(f"impact of 76/NQ-CP (every plan, {len(national_links)} links): {national_ms:.0f} ms")
     print(f"saved query 6 (agency workload group-by, {len(q6_rows)} rows): {q6_ms:.0f} ms")
-    print(f"store at {outputs} ({'kept' if args.keep else 'temporary'})")
+    for name, (ms, n) in saved.items():
+        print(f"saved query {name} ({n} rows): {ms:.0f} ms")
+    if args.keep:
+        print(f"store kept at {outputs}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
