@@ -11,17 +11,19 @@ import pytest
 
 from tests.scoring import score
 
+# Measured on the seeds on 2026-11-24: every figure 1.000 (issue floors: citation F1 0.98, issuer/date/relation
+# 0.95, task F1 0.98, lead 0.95, coordinators 0.90, time frame 0.95).
 FLOORS = {
-    ("citation", "f1"): 0.0,
-    ("citation", "issuer_acc"): 0.0,
-    ("citation", "date_acc"): 0.0,
-    ("citation", "relation_acc"): 0.0,
-    ("task", "f1"): 0.0,
-    ("task", "lead_acc"): 0.0,
-    ("task", "coordinators_acc"): 0.0,
-    ("task", "timeframe_acc"): 0.0,
+    ("citation", "f1"): 1.0,
+    ("citation", "issuer_acc"): 1.0,
+    ("citation", "date_acc"): 1.0,
+    ("citation", "relation_acc"): 1.0,
+    ("task", "f1"): 1.0,
+    ("task", "lead_acc"): 1.0,
+    ("task", "coordinators_acc"): 1.0,
+    ("task", "timeframe_acc"): 1.0,
 }
-DOCUMENT_FIELD_FLOOR = 0.0
+DOCUMENT_FIELD_FLOOR = 1.0
 
 
 @pytest.fixture(scope="module")
