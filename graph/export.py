@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import networkx as nx
@@ -20,6 +18,7 @@ from graph.iris import PREFIXES, RDF, SCHEME
 from graph.network import graphml_ready, project
 from graph.query import select, tasks
 from graph.store import open_store
+from pipelines.atomic import write_atomic
 
 # Facts are read in the citing document's graph (GRAPH ?g): see graph/network.py on union repeats.
 _CITATIONS = """
@@ -73,20 +72,6 @@ TASK_COLUMNS = {
 }
 
 
-def _write_atomic(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; exports are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _data_prefixes(store: ox.Store) -> dict[str, str]:
@@ -181,7 +166,7 @@ def write_exports(outputs_dir: Path) -> dict[str, Path]:
     written: dict[str, Path] = {}
 
     def put(name: str, data: bytes) -> None:
-        written[name] = _write_atomic(outputs_dir / name, data)
+        written[name] = write_atomic(outputs_dir / name, data)
 
     put("graph.trig", store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes))
     put("graph.ttl", union.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes))

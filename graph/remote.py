@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
+from pipelines.atomic import file_sha256
+
 PUBLISH_SHA = "urn:vanban:publish#nquadsSha256"
 DEFAULT_TIMEOUT_S = 300.0
 
@@ -249,12 +251,6 @@ class RemoteStore:
         return int(rows[0]["n"]["value"]) if rows else 0
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def publish_remote(url: str, graphs: dict[str, Path]) -> dict:
@@ -274,7 +270,7 @@ def publish_remote(url: str, graphs: dict[str, Path]) -> dict:
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path}: N-Quads file for graph <{iri}> does not exist")
-        wanted[iri] = (path, _sha256_file(path))
+        wanted[iri] = (path, file_sha256(path))
 
     added, replaced, removed, unchanged = [], [], [], []
     with RemoteStore(url) as store:

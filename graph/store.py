@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
-import hashlib
 import io
 import json
 import os
@@ -27,6 +26,8 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+
+from pipelines.atomic import file_sha256
 
 STORE_LINK = "store"
 VERSIONS_DIR = "store.versions"
@@ -38,12 +39,6 @@ class StoreError(RuntimeError):
     """A store that cannot be published or opened; the message names the path and the reason."""
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _count_lines(path: Path) -> int:
@@ -264,7 +259,7 @@ def publish_store(outputs_dir: Path, graphs: dict[str, Path]) -> dict:
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path}: N-Quads file for graph <{iri}> does not exist")
-        wanted[iri] = (path, _sha256_file(path))
+        wanted[iri] = (path, file_sha256(path))
 
     with _lock(outputs_dir):
         versions = outputs_dir / VERSIONS_DIR

@@ -6,7 +6,6 @@ corpus assets as materialised.  The sensor and the schedule run by default in
 ``dagster dev``.
 """
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from dagster import (
 
 from pipelines import stages
 from pipelines.assets import all_assets, knowledge_graph_store, source_texts, summarise
+from pipelines.atomic import file_sha256
 from pipelines.partitions import source_partitions
 from pipelines.resources import VanbanResource
 
@@ -73,12 +73,6 @@ def ingest_files():
     publish_partition(ingest_partition())
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def inbox_requests(inbox: Path, cursor: dict[str, str]) -> tuple[list[str], list[RunRequest], dict[str, str]]:
