@@ -8,6 +8,7 @@ from __future__ import annotations
 from pipelines.extract.agencies import collect_agencies
 from pipelines.extract.citations import extract_citations, numbers_mentioned
 from pipelines.extract.metadata import extract_metadata
+from pipelines.extract.tables import find_tables
 from pipelines.extract.targets import extract_targets
 from pipelines.extract.tasks import extract_tasks
 from pipelines.ingest.source import SourceText
@@ -19,11 +20,13 @@ def extract_record(source: SourceText) -> dict:
     text = source.text
     document = extract_metadata(text)
     citations = extract_citations(text, document)
-    tasks = extract_tasks(text, document)
+    # One table reconstruction serves both readers of the appendix tables.
+    tables = find_tables(text)
+    tasks = extract_tasks(text, document, tables=tables)
     for task in tasks:
         fragment = " ".join(str(task.get(k) or "") for k in ("content", "timeframe"))
         task["cited_numbers"] = numbers_mentioned(fragment, citations)
-    targets = extract_targets(text, document)
+    targets = extract_targets(text, document, tables=tables)
     agencies = collect_agencies(text, document, tasks, citations)
     return {
         "source": source.name,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from pipelines.extract.responsibilities import _marker, _sentence_case
-from pipelines.extract.tables import find_tables, table_rows
+from pipelines.extract.tables import Table, find_tables, table_rows
 from pipelines.extract.tasks import appendix_title
 from pipelines.extract.text import collapse
 from pipelines.extract.timeframes import parse_timeframe
@@ -104,13 +104,13 @@ def _section_targets(text: str) -> list[dict]:
     return out
 
 
-def _table_targets(text: str, document: dict) -> list[dict]:
+def _table_targets(text: str, document: dict, tables: list[Table] | None = None) -> list[dict]:
     year = None
     m = re.match(r"(\d{4})", str((document or {}).get("date") or ""))
     if m:
         year = int(m.group(1))
     out: list[dict] = []
-    for table in find_tables(text):
+    for table in find_tables(text) if tables is None else tables:
         header = " ".join(table.header)
         if "content" not in table.roles or not (
             _TARGET_HEADING.search(table.caption) or _TARGET_HEADING.search(header)
@@ -133,6 +133,9 @@ def _table_targets(text: str, document: dict) -> list[dict]:
     return out
 
 
-def extract_targets(text: str, document: dict) -> list[dict]:
-    """Targets of a plan, in document order: heading lists first, then appendix tables."""
-    return _section_targets(text) + _table_targets(text, document)
+def extract_targets(text: str, document: dict, *, tables: list[Table] | None = None) -> list[dict]:
+    """Targets of a plan, in document order: heading lists first, then appendix tables.
+
+    ``tables`` is ``find_tables(text)`` when the caller has it already (read, never changed).
+    """
+    return _section_targets(text) + _table_targets(text, document, tables)

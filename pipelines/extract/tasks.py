@@ -104,12 +104,15 @@ def tasks_delegated_to_appendix(body: str, tables: list[Table]) -> bool:
     return any(is_task_table(t) and re.search(r"nhiệm\s+vụ", t.caption, re.IGNORECASE) for t in tables)
 
 
-def extract_tasks(text: str, document: dict) -> list[dict]:
-    """Every appendix task row and every prose duty, in document order, numbered by ``seq``."""
+def extract_tasks(text: str, document: dict, *, tables: list[Table] | None = None) -> list[dict]:
+    """Every appendix task row and every prose duty, in document order, numbered by ``seq``.
+
+    ``tables`` is ``find_tables(text)`` when the caller has it already (read, never changed).
+    """
     document = dict(document or {})
     if not document.get("province"):
         document["province"] = province_from_text(text)
-    tables = [t for t in find_tables(text) if is_task_table(t)]
+    tables = [t for t in (find_tables(text) if tables is None else tables) if is_task_table(t)]
     # Prose is read with the tables blanked out (offsets kept), wherever the tables sit.
     prose = text
     for t in tables:

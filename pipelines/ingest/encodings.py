@@ -385,12 +385,15 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> Decoded:
     return best
 
 
+# Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F; layout controls (\t \n \v \f \r) are text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _control_share(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    controls = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v")
-    return controls / len(sample)
+    return len(_CONTROL_CHARS.findall(sample)) / len(sample)
 
 
 def _check_unicode(text: str, encoding: str, *, bom: bool = False) -> Decoded:
