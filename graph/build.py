@@ -1,18 +1,20 @@
 """One extraction record → that document's RDF named graph (N-Quads), with provenance per edge.
 
-The graph is built with rdflib (it is small), uses no blank nodes (every node
-gets a deterministic IRI) and is serialised as sorted N-Quads, so the same
-record always gives the same bytes and the store can tell unchanged graphs
-from changed ones by hash.
+The graph uses no blank nodes (every node gets a deterministic IRI) and is
+written straight as sorted N-Quads lines, so the same record always gives the
+same bytes and the store can tell unchanged graphs from changed ones by hash.
+Terms are encoded here rather than through rdflib objects: building thousands
+of graphs is the hot path of a large build, and an rdflib Dataset per document
+cost ten times the extraction itself.  ``document_graph`` still gives an rdflib
+Dataset (parsed from those bytes) for validation and tests.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
-from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import XSD as RDFLIB_XSD
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from graph.iris import (
     CV,
@@ -29,6 +31,7 @@ from graph.iris import (
     SKOS,
     TIME,
     VN,
+    XSD,
     Iris,
     clean_province,
     instrument_key,
@@ -40,6 +43,9 @@ from graph.iris import (
     resolve_agency,
     short_hash,
 )
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
 
 PLAN_TYPES = {"kế hoạch", "chương trình", "đề án", "phương án", "kế hoạch hành động", "chương trình hành động"}
 RELATIONS = {"based_on": ELI + "based_on", "implements": VN + "implements", "cites": ELI + "cites"}
@@ -60,18 +66,52 @@ class RecordError(ValueError):
     """A record that cannot be turned into a graph; the message names the source and the reason."""
 
 
-def _u(iri: str) -> URIRef:
-    return URIRef(iri)
+class Lit(str):
+    """A literal already in its N-Quads form (``"text"@vi``, ``"5"^^<xsd:integer>``)."""
 
 
-def _vi(text: str) -> Literal:
-    return Literal(text, lang="vi")
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# Characters N-Quads forbids inside <...>; IRIs minted by graph.iris never contain them, but a
+# record's text can reach an IRI through a key, and one bad line must not break the whole load.
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-def _date(value: str | None) -> Literal | None:
+def _quoted(text: str) -> str:
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+def _plain(value: object) -> Lit:
+    """A literal of Python value: bool and int get their XSD datatype, anything else is a plain string."""
+    if isinstance(value, bool):
+        return Lit(f'"{str(value).lower()}"^^<{XSD}boolean>')
+    if isinstance(value, int):
+        return Lit(f'"{value}"^^<{XSD}integer>')
+    return Lit(_quoted(str(value)))
+
+
+def _vi(text: str) -> Lit:
+    return Lit(_quoted(text) + "@vi")
+
+
+def _en(text: str) -> Lit:
+    return Lit(_quoted(text) + "@en")
+
+
+def _decimal(value: float) -> Lit:
+    return Lit(f'"{value}"^^<{XSD}decimal>')
+
+
+def _date(value: str | None) -> Lit | None:
     if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return Literal(value, datatype=RDFLIB_XSD.date)
+        return Lit(f'"{value}"^^<{XSD}date>')
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _iri(iri: str) -> str:
+    if _IRI_FORBIDDEN.search(iri):
+        iri = _IRI_FORBIDDEN.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), iri)
+    return f"<{iri}>"
 
 
 class _Builder:
@@ -81,8 +121,10 @@ class _Builder:
         self.source_name = source_name
         self.iris = Iris(base_iri)
         self.graph_iri = self.iris.graph(source_name)
-        self.ds = Dataset()
-        self.g = self.ds.graph(_u(self.graph_iri))
+        self.graph_term = _iri(self.graph_iri)
+        self.lines: set[str] = set()
+        # A body named in many rows is resolved and described once per graph.
+        self.agencies_seen: dict[tuple[str, str | None], str] = {}
         self.sha = source_sha256
         self.previous = previous_sha256
         self.text = text
@@ -98,14 +140,15 @@ class _Builder:
                 self.agency_table[name[:1].lower() + name[1:]] = a
 
     # -- helpers -----------------------------------------------------------------
-    def add(self, s: str, p: str, o: URIRef | Literal | str | None) -> None:
-        if o is None:
+    def add(self, s: str, p: str, o: Lit | str | None) -> None:
+        """Add s p o (o an IRI string or a :class:`Lit`); an empty object adds nothing."""
+        if not o:
             return
-        if not isinstance(o, URIRef | Literal):
-            if not o:
-                return
-            o = _u(o)
-        self.g.add((_u(s), _u(p), o))
+        obj = o if isinstance(o, Lit) else _iri(o)
+        self.lines.add(f"{_iri(s)} {_iri(p)} {obj} {self.graph_term} .")
+
+    def nquads(self) -> bytes:
+        return ("\n".join(sorted(self.lines)) + "\n").encode("utf-8")
 
     def place(self, province: str | None) -> str | None:
         province = clean_province(province)
@@ -123,7 +166,7 @@ class _Builder:
         self.add(iri, SKOS + "inScheme", self.iris.scheme + scheme)
         self.add(iri, SKOS + "prefLabel", _vi(label))
         if notation:
-            self.add(iri, SKOS + "notation", Literal(notation))
+            self.add(iri, SKOS + "notation", _plain(notation))
         return iri
 
     def code(self, scheme: str, code: str) -> str:
@@ -131,17 +174,23 @@ class _Builder:
         iri = self.iris.concept(scheme, code)
         self.add(iri, RDF + "type", SKOS + "Concept")
         self.add(iri, SKOS + "inScheme", self.iris.scheme + scheme)
-        self.add(iri, SKOS + "notation", Literal(code))
+        self.add(iri, SKOS + "notation", _plain(code))
         labels = CODE_LABELS.get(scheme, {}).get(code)
         if labels:
             self.add(iri, SKOS + "prefLabel", _vi(labels[0]))
-            self.add(iri, SKOS + "prefLabel", Literal(labels[1], lang="en"))
+            self.add(iri, SKOS + "prefLabel", _en(labels[1]))
         return iri
 
     def agency(self, name: str | None, province: str | None = None) -> str | None:
         """IRI of an agency: one identity per body and province."""
         if not name or not name.strip():
             return None
+        key = (name, province)
+        if key not in self.agencies_seen:
+            self.agencies_seen[key] = self._describe_agency(name, province)
+        return self.agencies_seen[key]
+
+    def _describe_agency(self, name: str, province: str | None) -> str:
         name = re.sub(r"\s+", " ", name).strip()
         entry = self.agency_table.get(name[:1].lower() + name[1:])
         if entry is not None:
@@ -182,16 +231,16 @@ class _Builder:
         self.add(a, OWL + "annotatedTarget", o)
         self.add(a, PROV + "wasDerivedFrom", self.file_iri)
         self.add(a, PROV + "wasAttributedTo", self.iris.extractor(self.version))
-        self.add(a, VN + "extractorVersion", Literal(self.version))
+        self.add(a, VN + "extractorVersion", _plain(self.version))
         if confidence is not None:
-            self.add(a, VN + "confidence", Literal(confidence, datatype=RDFLIB_XSD.decimal))
+            self.add(a, VN + "confidence", _decimal(confidence))
         for i, span in enumerate(spans):
             start, end = (int(x) for x in list(span)[:2])
             sel = f"{a}-pos-{i}"
             self.add(a, OA + "hasSelector", sel)
             self.add(sel, RDF + "type", OA + "TextPositionSelector")
-            self.add(sel, OA + "start", Literal(start, datatype=RDFLIB_XSD.integer))
-            self.add(sel, OA + "end", Literal(end, datatype=RDFLIB_XSD.integer))
+            self.add(sel, OA + "start", _plain(start))
+            self.add(sel, OA + "end", _plain(end))
             if quote is None and self.text is not None:
                 quote = self.text[start:end]
         if quote:
@@ -224,10 +273,10 @@ class _Builder:
         if doc_type and doc_type.strip().lower() in PLAN_TYPES:
             self.add(iri, RDF + "type", VN + "Plan")
             self.add(iri, RDF + "type", PROV + "Plan")
-        self.add(iri, VN + "docNumber", Literal(number))
-        self.add(iri, ELI + "id_local", Literal(number))
+        self.add(iri, VN + "docNumber", _plain(number))
+        self.add(iri, ELI + "id_local", _plain(number))
         head, type_code, issuer_code = number_parts(number)
-        self.add(iri, ELI + "number", Literal(head) if head else None)
+        self.add(iri, ELI + "number", _plain(head) if head else None)
         if doc_type:
             t = self.concept("doctype", doc_type, type_code)
             self.add(iri, ELI + "type_document", t)
@@ -237,12 +286,12 @@ class _Builder:
         if issuer:
             self.add(iri, ELI + "passed_by", self.agency(issuer, province))
         if issuer_code:
-            self.add(iri, VN + "issuerCode", Literal(issuer_code))
+            self.add(iri, VN + "issuerCode", _plain(issuer_code))
         level = "party" if is_party_number(number) else ("provincial" if local else "central")
         self.add(iri, VN + "issuerLevel", self.code("issuer-level", level))
         self.add(iri, ELI + "jurisdiction", self.place(province))
         if not resolved:
-            self.add(iri, VN + "resolved", Literal(False))
+            self.add(iri, VN + "resolved", _plain(False))
         return iri
 
     def build(self) -> None:
@@ -267,24 +316,24 @@ class _Builder:
         if doc.get("signer"):
             self.add(iri, VN + "signer", _vi(doc["signer"]))
         # Version facts of the source file, kept inside the document's own graph.
-        self.add(iri, VN + "sourceFile", Literal(self.source_name))
-        self.add(iri, VN + "sourceSha256", Literal(self.sha))
+        self.add(iri, VN + "sourceFile", _plain(self.source_name))
+        self.add(iri, VN + "sourceSha256", _plain(self.sha))
         self.add(iri, PROV + "wasDerivedFrom", self.file_iri)
-        self.add(self.graph_iri, VN + "sourceFile", Literal(self.source_name))
-        self.add(self.graph_iri, VN + "sourceSha256", Literal(self.sha))
-        self.add(self.graph_iri, VN + "extractorVersion", Literal(self.version))
+        self.add(self.graph_iri, VN + "sourceFile", _plain(self.source_name))
+        self.add(self.graph_iri, VN + "sourceSha256", _plain(self.sha))
+        self.add(self.graph_iri, VN + "extractorVersion", _plain(self.version))
         self.add(self.file_iri, RDF + "type", PROV + "Entity")
-        self.add(self.file_iri, VN + "sha256", Literal(self.sha))
-        self.add(self.file_iri, DCT + "identifier", Literal(self.source_name))
+        self.add(self.file_iri, VN + "sha256", _plain(self.sha))
+        self.add(self.file_iri, DCT + "identifier", _plain(self.source_name))
         if self.previous:
-            self.add(self.graph_iri, VN + "previousSha256", Literal(self.previous))
+            self.add(self.graph_iri, VN + "previousSha256", _plain(self.previous))
             prev = self.iris.file_version(self.previous)
             self.add(self.file_iri, PROV + "wasRevisionOf", prev)
             self.add(prev, RDF + "type", PROV + "Entity")
-            self.add(prev, VN + "sha256", Literal(self.previous))
+            self.add(prev, VN + "sha256", _plain(self.previous))
         agent = self.iris.extractor(self.version)
         self.add(agent, RDF + "type", PROV + "SoftwareAgent")
-        self.add(agent, RDFS + "label", Literal(f"vanban extractor {self.version}"))
+        self.add(agent, RDFS + "label", _plain(f"vanban extractor {self.version}"))
 
         for agency in self.record.get("agencies") or []:
             self.agency(agency.get("name"))
@@ -323,9 +372,9 @@ class _Builder:
         spans = [span] if span else ()
         self.assertion(self.doc_iri, VN + "hasTask", t, content or None, spans)
         label = task.get("index") or str(n)
-        self.add(t, RDFS + "label", Literal(str(label)))
-        self.add(t, VN + "taskIndex", Literal(str(label)))
-        self.add(t, VN + "sequence", Literal(int(task.get("seq") or n)))
+        self.add(t, RDFS + "label", _plain(str(label)))
+        self.add(t, VN + "taskIndex", _plain(str(label)))
+        self.add(t, VN + "sequence", _plain(int(task.get("seq") or n)))
         if task.get("kind"):
             self.add(t, VN + "taskKind", self.code("task-kind", task["kind"]))
         if task.get("section"):
@@ -365,7 +414,7 @@ class _Builder:
                     self.add(inst, RDF + "type", TIME + "Instant")
                     self.add(inst, TIME + "inXSDDate", value)
         if due.get("recurring") is not None:
-            self.add(t, VN + "recurring", Literal(bool(due["recurring"])))
+            self.add(t, VN + "recurring", _plain(bool(due["recurring"])))
         for number in task.get("cited_numbers") or []:
             target = cited.get(re.sub(r"\s+", "", number))
             if target:
@@ -377,28 +426,26 @@ class _Builder:
         self.add(iri, RDF + "type", VN + "Target")
         self.add(self.doc_iri, VN + "hasTarget", iri)
         if target.get("index"):
-            self.add(iri, RDFS + "label", Literal(str(target["index"])))
+            self.add(iri, RDFS + "label", _plain(str(target["index"])))
         if target.get("section"):
             self.add(iri, VN + "section", _vi(target["section"]))
         if target.get("text"):
             self.add(iri, VN + "indicatorText", _vi(target["text"]))
         for value in target.get("values") or []:
-            self.add(iri, VN + "valueText", Literal(str(value)))
+            self.add(iri, VN + "valueText", _plain(str(value)))
         if target.get("deadline"):
             self.add(iri, VN + "deadlineText", _vi(target["deadline"]))
 
 
-def document_graph(record: dict, *, source_name: str, source_sha256: str,
-                   previous_sha256: str | None = None, base_iri: str | None = None,
-                   text: str | None = None) -> tuple[str, Dataset]:
-    """The document's named graph as an rdflib Dataset (for validation and tests)."""
+def _built(record: dict, source_name: str, source_sha256: str, previous_sha256: str | None,
+           base_iri: str | None, text: str | None) -> _Builder:
     if not isinstance(record, dict) or not isinstance(record.get("document"), dict):
         raise RecordError(f"{source_name}: not an extraction record (no 'document' object)")
     if not re.fullmatch(r"[0-9a-f]{64}", source_sha256 or ""):
         raise RecordError(f"{source_name}: source_sha256 is not a sha256 hex digest: {source_sha256!r}")
     b = _Builder(record, source_name, source_sha256, previous_sha256, base_iri, text)
     b.build()
-    return b.graph_iri, b.ds
+    return b
 
 
 def document_graph_nquads(record: dict, *, source_name: str, source_sha256: str,
@@ -409,8 +456,18 @@ def document_graph_nquads(record: dict, *, source_name: str, source_sha256: str,
     ``text`` (the decoded NFC source) is optional: with it, quotes get prefix/suffix context and
     spans without a printed quote get their exact text.
     """
-    graph_iri, ds = document_graph(record, source_name=source_name, source_sha256=source_sha256,
-                                   previous_sha256=previous_sha256, base_iri=base_iri, text=text)
-    data = ds.serialize(format="nquads", encoding="utf-8")
-    lines = sorted({line for line in data.decode("utf-8").splitlines() if line.strip()})
-    return graph_iri, ("\n".join(lines) + "\n").encode("utf-8")
+    b = _built(record, source_name, source_sha256, previous_sha256, base_iri, text)
+    return b.graph_iri, b.nquads()
+
+
+def document_graph(record: dict, *, source_name: str, source_sha256: str,
+                   previous_sha256: str | None = None, base_iri: str | None = None,
+                   text: str | None = None) -> tuple[str, Dataset]:
+    """The document's named graph as an rdflib Dataset (for validation and tests)."""
+    from rdflib import Dataset
+
+    graph_iri, data = document_graph_nquads(record, source_name=source_name, source_sha256=source_sha256,
+                                            previous_sha256=previous_sha256, base_iri=base_iri, text=text)
+    ds = Dataset()
+    ds.parse(data=data, format="nquads")
+    return graph_iri, ds
