@@ -33,9 +33,11 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from pipelines.atomic import file_sha256
+if TYPE_CHECKING:
+    from graph.store import GraphFile
 
 PUBLISH_SHA = "urn:vanban:publish#nquadsSha256"
 DEFAULT_TIMEOUT_S = 300.0
@@ -253,7 +255,7 @@ class RemoteStore:
 
 
 
-def publish_remote(url: str, graphs: dict[str, Path]) -> dict:
+def publish_remote(url: str, graphs: dict[str, GraphFile | Path]) -> dict:
     """Make the server hold exactly ``graphs`` (named-graph IRI -> N-Quads file), like ``publish_store``.
 
     Changed graphs are replaced (PUT), unchanged ones (same N-Quads hash) left alone, and graphs this
@@ -262,15 +264,11 @@ def publish_remote(url: str, graphs: dict[str, Path]) -> dict:
     server, so readers see every document either in its old or in its new version.
     Returns {added, replaced, removed, unchanged, foreign, triples, url, seconds}.
     """
-    from graph.store import StoreError
+    from graph.store import StoreError, graph_file
 
     t0 = time.perf_counter()
-    wanted: dict[str, tuple[Path, str]] = {}
-    for iri, path in graphs.items():
-        path = Path(path)
-        if not path.is_file():
-            raise StoreError(f"{path}: N-Quads file for graph <{iri}> does not exist")
-        wanted[iri] = (path, file_sha256(path))
+    wanted = {iri: (Path(known.path), known.sha256) for iri, known in
+              ((iri, graph_file(value, iri)) for iri, value in graphs.items())}
 
     added, replaced, removed, unchanged = [], [], [], []
     with RemoteStore(url) as store:

@@ -34,7 +34,7 @@ def source_texts(context: AssetExecutionContext, vanban: VanbanResource) -> Mate
     """Decoded NFC text and content hash of every source file; unreadable files are quarantined."""
     settings = vanban.settings()
     sync = sync_partitions(context.instance, settings)
-    results = [stages.ingest_source(settings, key) for key in sync.keys]
+    results = stages.run_per_document(settings, stages.ingest_source, sync.keys)
     results += [stages.StageResult(key, "removed", "source file no longer present") for key in sync.removed]
     return MaterializeResult(metadata=summarise(results, context.log))
 
@@ -43,7 +43,7 @@ def source_texts(context: AssetExecutionContext, vanban: VanbanResource) -> Mate
 def extraction_records(context: AssetExecutionContext, vanban: VanbanResource) -> MaterializeResult:
     """The extraction record (metadata, citations, tasks, targets, agencies) of every document."""
     settings = vanban.settings()
-    results = [stages.extract_document(settings, key) for key in stages.live_keys(settings)]
+    results = stages.run_per_document(settings, stages.extract_document, stages.live_keys(settings))
     return MaterializeResult(metadata=summarise(results, context.log))
 
 
@@ -51,7 +51,7 @@ def extraction_records(context: AssetExecutionContext, vanban: VanbanResource) -
 def document_graphs(context: AssetExecutionContext, vanban: VanbanResource) -> MaterializeResult:
     """One RDF named graph per source document, with provenance for every extracted edge."""
     settings = vanban.settings()
-    results = [stages.build_document_graph(settings, key) for key in stages.live_keys(settings)]
+    results = stages.run_per_document(settings, stages.build_document_graph, stages.live_keys(settings))
     return MaterializeResult(metadata=summarise(results, context.log))
 
 

@@ -42,11 +42,10 @@ build_corpus = define_asset_job(
 @op(description="Decode, extract and build the named graph of the partition's source file(s).")
 def ingest_partition(context: OpExecutionContext, vanban: VanbanResource):
     settings = vanban.settings()
+    keys = list(context.partition_keys)
     results = []
-    for key in context.partition_keys:
-        results.append(stages.ingest_source(settings, key))
-        results.append(stages.extract_document(settings, key))
-        results.append(stages.build_document_graph(settings, key))
+    for stage in (stages.ingest_source, stages.extract_document, stages.build_document_graph):
+        results += stages.run_per_document(settings, stage, keys)
     metadata = summarise(results, context.log)
     yield AssetMaterialization(asset_key=source_texts.key, metadata={"files": ", ".join(context.partition_keys)})
     yield Output([r.key for r in results], metadata=metadata)

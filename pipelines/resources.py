@@ -21,6 +21,7 @@ class VanbanResource(ConfigurableResource):
     max_bytes: int = DEFAULT_MAX_BYTES
     store_url: str = ""
     draw: bool = True
+    workers: int = 0
 
     def settings(self) -> Settings:
         return Settings.from_root(
@@ -33,4 +34,5 @@ class VanbanResource(ConfigurableResource):
             max_bytes=self.max_bytes,
             store_url=self.store_url or None,
             draw=self.draw,
+            workers=self.workers,
         )

@@ -54,6 +54,7 @@ def resource_config(settings: Settings, *, log_level: str = "INFO") -> dict:
                     "max_bytes": settings.max_bytes,
                     "store_url": settings.store_url or "",
                     "draw": settings.draw,
+                    "workers": settings.workers,
                 }
             }
         }
@@ -91,6 +92,12 @@ def run_build(
     for event in result.all_events:
         if event.is_failure:
             report.problems.append(str(event.message))
+        if event.is_step_materialization:
+            materialization = event.step_materialization_data.materialization
+            failed = materialization.metadata.get("status_failed")
+            if failed is not None:
+                step = materialization.asset_key.to_user_string()
+                report.problems.append(f"{step}: {failed.value} document(s) failed (see the run's log)")
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if not evaluation.passed:

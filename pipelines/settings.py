@@ -25,6 +25,8 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     store_url: str | None = None
     draw: bool = True
+    # Processes for the per-document stages; 0 means every core this process may use.
+    workers: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

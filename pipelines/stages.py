@@ -9,16 +9,23 @@ and a failed one keeps its previous outputs so nothing already ingested is lost.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.atomic import write_atomic
 from pipelines.extract.record import EXTRACTOR_VERSION, extract_record
 from pipelines.ingest.source import SourceError, SourceText, read_source
 from pipelines.settings import Settings
+
+if TYPE_CHECKING:
+    from graph.store import GraphFile
 
 SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
@@ -26,8 +33,35 @@ SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 @dataclass(frozen=True)
 class StageResult:
     key: str
-    status: str  # new | changed | unchanged | quarantined | removed | skipped
+    status: str  # new | changed | unchanged | quarantined | removed | skipped | failed
     detail: str = ""
+
+
+# Below this many documents a process pool costs more than it saves.
+PARALLEL_MIN_DOCUMENTS = 16
+
+
+def run_per_document(
+    settings: Settings, stage: Callable[[Settings, str], StageResult], keys: list[str]
+) -> list[StageResult]:
+    """Run one per-document stage over ``keys``, across processes when there are many.
+
+    Each call touches only its own document's work files, so documents are independent.  An
+    exception on one document becomes a ``failed`` result naming it and the reason; the other
+    documents go on, and the failed one keeps its previous outputs.
+    """
+    from pipelines.extract.parallel import ExtractionFailure, default_workers, map_ordered
+
+    workers = settings.workers or default_workers()
+    if workers == 1 or len(keys) < PARALLEL_MIN_DOCUMENTS:
+        workers = 1
+    chunksize = max(1, min(32, len(keys) // (workers * 4) or 1))
+    results = []
+    for key, result in map_ordered(partial(stage, settings), keys, workers, chunksize=chunksize):
+        if isinstance(result, ExtractionFailure):
+            result = StageResult(key, "failed", result.reason)
+        results.append(result)
+    return results
 
 
 def _read_json(path: Path) -> dict | None:
@@ -195,17 +229,22 @@ def build_document_graph(settings: Settings, key: str, *, force: bool = False) -
         base_iri=settings.base_iri,
     )
     write_atomic(settings.graph_path(key), nquads)
-    _write_json(graph_meta_path(settings, key), {**stamp, "iri": iri})
+    # Publishing compares these instead of re-reading every graph file of the corpus.
+    facts = {"nquads_sha256": hashlib.sha256(nquads).hexdigest(), "triples": nquads.count(b"\n")}
+    _write_json(graph_meta_path(settings, key), {**stamp, "iri": iri, **facts})
     return StageResult(key, "changed" if graph_meta else "new")
 
 
-def document_graphs(settings: Settings, keys: list[str]) -> dict[str, Path]:
-    """The desired content of the store: named-graph IRI -> N-Quads file, for every live document."""
-    graphs: dict[str, Path] = {}
+def document_graphs(settings: Settings, keys: list[str]) -> dict[str, GraphFile]:
+    """The desired content of the store: named-graph IRI -> its N-Quads file, for every live document."""
+    from graph.store import GraphFile
+
+    graphs: dict[str, GraphFile] = {}
     for key in keys:
         meta = _read_json(graph_meta_path(settings, key))
-        if meta and settings.graph_path(key).exists():
-            graphs[meta["iri"]] = settings.graph_path(key)
+        path = settings.graph_path(key)
+        if meta and path.exists():
+            graphs[meta["iri"]] = GraphFile(path, meta.get("nquads_sha256"), meta.get("triples"))
     return graphs
 
 

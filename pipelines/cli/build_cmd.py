@@ -20,6 +20,9 @@ def build(
     ),
     base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of minted identifiers."),
     no_draw: bool = typer.Option(False, "--no-draw", help="Skip the interactive page (large corpora)."),
+    workers: int = typer.Option(
+        0, "--workers", min=0, help="Processes for the per-document stages (0: every available core)."
+    ),
 ) -> None:
     """Build the knowledge graph of the corpus into the outputs folder (same assets as Dagster)."""
     from rich.console import Console
@@ -36,6 +39,7 @@ def build(
         store_url=store,
         base_iri=base_iri,
         draw=not no_draw,
+        workers=workers,
     )
     console = Console(stderr=False, highlight=False)
     try:
