@@ -94,6 +94,9 @@ def run_build(
             report.problems.append(str(event.message))
         if event.is_step_materialization:
             materialization = event.step_materialization_data.materialization
+            published = materialization.metadata.get("triples")
+            if materialization.asset_key.to_user_string() == "knowledge_graph_store" and published is not None:
+                report.triples = int(published.value)
             failed = materialization.metadata.get("status_failed")
             if failed is not None:
                 step = materialization.asset_key.to_user_string()
@@ -110,7 +113,7 @@ def run_build(
     report.agencies = len(
         {(a.get("canonical") or a.get("name"), a.get("province")) for r in records for a in r.get("agencies", [])}
     )
-    report.triples = count_triples(settings)
+    report.triples = report.triples or count_triples(settings)
     hidden = ("work", "store.versions")
     report.outputs = sorted(
         p for p in settings.outputs_dir.iterdir() if not p.name.startswith(".") and p.name not in hidden
@@ -119,12 +122,12 @@ def run_build(
 
 
 def count_triples(settings: Settings) -> int:
+    """Quads of the published store, from its manifest (no scan); 0 when nothing is published here."""
     if settings.store_url:
         return 0
-    try:
-        from graph.store import open_store
+    from graph.store import StoreError, read_manifest
 
-        store = open_store(settings.outputs_dir, read_only=True)
-    except Exception:  # a failed first build has no store yet
+    try:
+        return int(read_manifest(settings.outputs_dir).get("triples") or 0)
+    except StoreError:
         return 0
-    return len(store)

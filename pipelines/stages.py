@@ -265,13 +265,23 @@ def write_exports(settings: Settings) -> dict[str, Path]:
     return export_all(settings.outputs_dir)
 
 
+def open_graph_store(settings: Settings):
+    """The published graph as a pyoxigraph Store to read: the embedded store, or with a SPARQL server
+    (``store_url``) an in-memory copy of the graphs published there."""
+    if settings.store_url:
+        from graph.remote import snapshot_store
+
+        return snapshot_store(settings.store_url)
+    from graph.store import open_store
+
+    return open_store(settings.outputs_dir, read_only=True)
+
+
 def draw_graph(settings: Settings) -> dict:
     from graph.draw import write_graph_page
     from graph.network import project
-    from graph.store import open_store
 
-    store = open_store(settings.outputs_dir, read_only=True)
-    return write_graph_page(project(store), settings.outputs_dir / "graph.html")
+    return write_graph_page(project(open_graph_store(settings)), settings.outputs_dir / "graph.html")
 
 
 def load_records(settings: Settings, keys: list[str]) -> list[dict]:
