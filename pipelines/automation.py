@@ -1,16 +1,18 @@
 """Per-file ingestion: a job partitioned by source file, the inbox sensor, and the daily re-scan.
 
 ``ingest_files`` runs the same stages as the assets for just the partitions
-(files) it is given, then republishes the store and exports, and reports the
-corpus assets as materialised.  The sensor and the schedule run by default in
-``dagster dev``.
+(files) it is given, republishes the store and reports the corpus assets as
+materialised.  The whole-corpus exports and page are then refreshed by
+``refresh_outputs``, which ``outputs_refresh_sensor`` runs after new store
+versions: a burst of inbox files costs one refresh, not one per file, and a
+changed plan is queryable as soon as its graph is published.  The sensors and
+the schedule run by default in ``dagster dev``.
 """
 
 import json
 from pathlib import Path
 
 from dagster import (
-    AssetKey,
     AssetMaterialization,
     DefaultScheduleStatus,
     DefaultSensorStatus,
@@ -21,6 +23,7 @@ from dagster import (
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
+    asset_sensor,
     define_asset_job,
     job,
     op,
@@ -29,13 +32,18 @@ from dagster import (
 )
 
 from pipelines import stages
-from pipelines.assets import all_assets, knowledge_graph_store, source_texts, summarise
+from pipelines.assets import all_assets, graph_exports, graph_page, knowledge_graph_store, source_texts, summarise
 from pipelines.atomic import file_sha256
 from pipelines.partitions import source_partitions
 from pipelines.resources import VanbanResource
 
 build_corpus = define_asset_job(
     "build_corpus", selection=all_assets, description="Build every asset over the whole corpus (incremental)."
+)
+refresh_outputs = define_asset_job(
+    "refresh_outputs",
+    selection=[graph_exports, graph_page],
+    description="Rewrite the exports and the page from the published store.",
 )
 
 
@@ -51,7 +59,7 @@ def ingest_partition(context: OpExecutionContext, vanban: VanbanResource):
     yield Output([r.key for r in results], metadata=metadata)
 
 
-@op(description="Publish the live documents' named graphs to the store, then the exports and page.")
+@op(description="Publish the live documents' named graphs to the store.")
 def publish_partition(context: OpExecutionContext, vanban: VanbanResource, keys: list[str]):
     settings = vanban.settings()
     summary = stages.publish(settings, stages.live_keys(settings))
@@ -59,11 +67,6 @@ def publish_partition(context: OpExecutionContext, vanban: VanbanResource, keys:
         asset_key=knowledge_graph_store.key,
         metadata={k: v for k, v in summary.items() if isinstance(v, int | str | float)},
     )
-    stages.write_exports(settings)
-    yield AssetMaterialization(asset_key=AssetKey("graph_exports"))
-    if settings.draw:
-        stages.draw_graph(settings)
-        yield AssetMaterialization(asset_key=AssetKey("graph_page"))
     yield Output(sorted(set(keys)))
 
 
@@ -109,6 +112,20 @@ def inbox_sensor(context: SensorEvaluationContext, vanban: VanbanResource) -> Se
         dynamic_partitions_requests=[source_partitions.build_add_request(to_add)] if to_add else [],
         cursor=json.dumps(seen, sort_keys=True),
     )
+
+
+@asset_sensor(
+    asset_key=knowledge_graph_store.key,
+    job=refresh_outputs,
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="After the store changes outside a full build, rewrite the exports and page (one run per burst).",
+)
+def outputs_refresh_sensor(context: SensorEvaluationContext, asset_event) -> RunRequest | SkipReason:
+    run = context.instance.get_run_by_id(asset_event.run_id)
+    if run is not None and run.job_name == build_corpus.name:
+        return SkipReason("the full build wrote the exports and page itself")
+    return RunRequest(run_key=f"store:{asset_event.run_id}")
 
 
 @schedule(

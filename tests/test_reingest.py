@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, build_sensor_context
 
-from pipelines.automation import inbox_sensor, ingest_files
+from pipelines.automation import inbox_sensor, ingest_files, outputs_refresh_sensor, refresh_outputs
 from pipelines.definitions import defs
 from pipelines.resources import VanbanResource
 from pipelines.runner import resource_config, run_build
@@ -91,6 +91,33 @@ def test_new_inbox_plan_runs_only_its_partition_and_joins_the_graph(project) -> 
     after = graph_names(settings)
     assert after > before and len(after - before) == 1
     assert (settings.raw_dir / "new_plan.txt").exists() and not new.exists()
+
+
+def test_exports_are_refreshed_once_after_per_file_runs_not_after_a_full_build(project) -> None:
+    settings, instance = project
+    resource = VanbanResource(raw_dir=str(settings.raw_dir), outputs_dir=str(settings.outputs_dir),
+                              inbox_dir=str(settings.inbox_dir), quarantine_dir=str(settings.quarantine_dir))
+    context = build_sensor_context(instance=instance, resources={"vanban": resource})
+    after_build = outputs_refresh_sensor.evaluate_tick(context)
+    assert not after_build.run_requests  # the full build wrote the exports itself
+
+    for number in (b"359/KH-UBND", b"360/KH-UBND"):  # a burst of two inbox files
+        name = f"plan_{number.split(b'/')[0].decode()}.txt"
+        (settings.inbox_dir / name).write_bytes(SEED.read_bytes().replace(b"358/KH-UBND", number))
+    run_sensor_once(settings, instance, None)
+    citations_csv = (settings.outputs_dir / "citations.csv").read_text(encoding="utf-8")
+    assert "plan_360.txt" not in citations_csv  # per-file runs publish the graph, not the exports
+
+    context = build_sensor_context(instance=instance, resources={"vanban": resource},
+                                   cursor=after_build.cursor)
+    tick = outputs_refresh_sensor.evaluate_tick(context)
+    assert len(tick.run_requests) == 1  # one refresh for the burst
+    run = defs.resolve_job_def(refresh_outputs.name).execute_in_process(
+        instance=instance, run_config=resource_config(settings)
+    )
+    assert run.success
+    citations_csv = (settings.outputs_dir / "citations.csv").read_text(encoding="utf-8")
+    assert "plan_359.txt" in citations_csv and "plan_360.txt" in citations_csv
 
 
 def test_the_same_file_twice_changes_nothing(project) -> None:
