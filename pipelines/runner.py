@@ -105,14 +105,14 @@ def run_build(
             evaluation = event.event_specific_data
             if not evaluation.passed:
                 report.problems.append(f"check {evaluation.check_name} did not pass")
-    records = stages.load_records(settings, keys)
-    report.documents = len(records)
-    report.citations = sum(len(r.get("citations", [])) for r in records)
-    report.tasks = sum(len(r.get("tasks", [])) for r in records)
-    report.targets = sum(len(r.get("targets", [])) for r in records)
-    report.agencies = len(
-        {(a.get("canonical") or a.get("name"), a.get("province")) for r in records for a in r.get("agencies", [])}
-    )
+    agencies: set[tuple[str | None, str | None]] = set()
+    for record in stages.iter_records(settings, keys):
+        report.documents += 1
+        report.citations += len(record.get("citations", []))
+        report.tasks += len(record.get("tasks", []))
+        report.targets += len(record.get("targets", []))
+        agencies.update((a.get("canonical") or a.get("name"), a.get("province")) for a in record.get("agencies", []))
+    report.agencies = len(agencies)
     report.triples = report.triples or count_triples(settings)
     hidden = ("work", "store.versions")
     report.outputs = sorted(

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -284,13 +284,16 @@ def draw_graph(settings: Settings) -> dict:
     return write_graph_page(project(open_graph_store(settings)), settings.outputs_dir / "graph.html")
 
 
-def load_records(settings: Settings, keys: list[str]) -> list[dict]:
-    records = []
+def iter_records(settings: Settings, keys: list[str]) -> Iterator[dict]:
+    """The extraction records of ``keys``, read one at a time (a corpus' records do not fit in memory)."""
     for key in keys:
         record = _read_json(settings.record_path(key))
         if record is not None:
-            records.append(record)
-    return records
+            yield record
+
+
+def load_records(settings: Settings, keys: list[str]) -> list[dict]:
+    return list(iter_records(settings, keys))
 
 
 def clear_work(settings: Settings) -> None:
