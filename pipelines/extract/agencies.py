@@ -47,22 +47,34 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
 
 
+_KEY_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bủy\s+ban\s+nhân\s+dân\b", "ubnd"),
+        (r"\bhội\s+đồng\s+nhân\s+dân\b", "hđnd"),
+        (r"\bvăn\s+phòng\b", "vp"),
+        (r"\bvp\s*\.?\s*ubnd\b", "vp ubnd"),
+        (r"\bvpubnd\b", "vp ubnd"),
+        (r"[.,;:()\-–—/]+", " "),
+    )
+)
+_KEY_SPACES = re.compile(r"\s+")
+_KEY_OF_PROVINCE = re.compile(r"\bcủa\s+(tỉnh|thành phố)\b")
+_KEY_TINH_TYPO = re.compile(r"\b(?:tình|tinh)$")
+
+
 @lru_cache(maxsize=65536)
 def _key(name: str) -> str:
     """A comparison key: case, tone placement, abbreviations, punctuation and province names folded."""
     s = tone_normalise(collapse(nfc(name)).casefold())
     s = s.replace("&", " và ")
-    s = re.sub(r"\bủy\s+ban\s+nhân\s+dân\b", "ubnd", s)
-    s = re.sub(r"\bhội\s+đồng\s+nhân\s+dân\b", "hđnd", s)
-    s = re.sub(r"\bvăn\s+phòng\b", "vp", s)
-    s = re.sub(r"\bvp\s*\.?\s*ubnd\b", "vp ubnd", s)
-    s = re.sub(r"\bvpubnd\b", "vp ubnd", s)
-    s = re.sub(r"[.,;:()\-–—/]+", " ", s)
-    s = re.sub(r"\s+", " ", s).strip()
-    s = re.sub(r"\bcủa\s+(tỉnh|thành phố)\b", r"\1", s)
+    for pattern, replacement in _KEY_REWRITES:
+        s = pattern.sub(replacement, s)
+    s = _KEY_SPACES.sub(" ", s).strip()
+    s = _KEY_OF_PROVINCE.sub(r"\1", s)
     s = _province_suffix_re().sub(lambda m: m.group(1) or m.group(2), s)
     # Printed typos of "tỉnh" at the end of a name ("Sở, ngành tinh", "Các sở, ban, ngành tình").
-    s = re.sub(r"\b(?:tình|tinh)$", "tỉnh", s)
+    s = _KEY_TINH_TYPO.sub("tỉnh", s)
     return s
 
 
@@ -259,6 +271,31 @@ _COLLECTIVE_NOUNS = (
 _ITEM_START = re.compile(
     r"(?:(?:" + _HEAD_WORDS + r")(?=[\s.,;]|$)|(?:[Cc]ác|[Nn]hững)\s+(?:" + _COLLECTIVE_NOUNS + r")\b)"
 )
+
+
+def _first_chars(alternation: str) -> str:
+    """Characters that can open a match of a top-level alternation of words (``"Sở|[Cc]ác|..."``)."""
+    chars: list[str] = []
+    depth = 0
+    start = True
+    for i, c in enumerate(alternation):
+        if start:
+            chars.append(alternation[i + 1 : alternation.index("]", i)] if c == "[" else c)
+            start = False
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            start = True
+    return "".join(dict.fromkeys("".join(chars)))
+
+
+# The same matches as ``_ITEM_START``; the lookahead on the opening letter lets a scan of
+# a whole text skip most positions without trying every alternative.
+_ITEM_SCAN = re.compile(
+    "(?=[" + _first_chars(_HEAD_WORDS) + _first_chars(r"[Cc]ác|[Nn]hững") + "])" + _ITEM_START.pattern
+)
 _TIER = re.compile(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+cấp\s+\w+$", re.IGNORECASE)
 _TIER_TAIL = re.compile(r"^cấp\s+(?:tỉnh|huyện|xã)$", re.IGNORECASE)
 _UNIT_WORDS = r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)"
@@ -272,6 +309,14 @@ def _named_unit(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return m if m and m.group("name").isupper() else None
 
 
+_BULLET_OPENS = re.compile(r"[-+•*]\s")
+_BULLETS = re.compile(r"\n\s*[-+•*]\s*|^\s*[-+•*]\s*", re.MULTILINE)
+_BULLETS_INLINE = re.compile(r"\n\s*[-+•*]\s*|^\s*[-+•*]\s*|\s[-+•]\s", re.MULTILINE)
+_LEADING_BULLET = re.compile(r"^[-+•*]\s*")
+_LIST_JOINER = re.compile(r"\s*,\s*|\s+và\s+")
+_CO_QUAN = re.compile(r"cơ\s+quan\b")
+
+
 def _split_top(cell: str) -> list[str]:
     """Split on ";" and on bullets: always item boundaries.
 
@@ -279,12 +324,11 @@ def _split_top(cell: str) -> list[str]:
     huyện") keeps them inline, so a cell that opens with a bullet also splits on " - ".
     """
     text = cell.strip()
-    bulleted = bool(re.match(r"[-+•*]\s", text))
-    pattern = r"\n\s*[-+•*]\s*|^\s*[-+•*]\s*" + (r"|\s[-+•]\s" if bulleted else "")
+    pattern = _BULLETS_INLINE if _BULLET_OPENS.match(text) else _BULLETS
     parts: list[str] = []
-    for line_group in re.split(pattern, text, flags=re.MULTILINE):
+    for line_group in pattern.split(text):
         for p in line_group.split(";"):
-            p = re.sub(r"^[-+•*]\s*", "", collapse(p).strip(" .,;:")).strip(" .,;:")
+            p = _LEADING_BULLET.sub("", collapse(p).strip(" .,;:")).strip(" .,;:")
             if p:
                 parts.append(p)
     return parts
@@ -294,11 +338,11 @@ def _split_list(piece: str) -> list[str]:
     """Split one piece on "," / "và" where the next item opens a distinct body or tier."""
     items: list[str] = []
     pos = 0
-    for m in re.finditer(r"\s*,\s*|\s+và\s+", piece):
+    for m in _LIST_JOINER.finditer(piece):
         nxt = piece[m.end():]
         current = piece[pos:m.start()].strip()
         comma = "," in m.group(0)
-        opens_item = bool(_ITEM_START.match(nxt)) or (not comma and bool(re.match(r"cơ\s+quan\b", nxt)))
+        opens_item = bool(_ITEM_START.match(nxt)) or (not comma and bool(_CO_QUAN.match(nxt)))
         elliptic_tier = comma and bool(_TIER.match(current)) and bool(_TIER_TAIL.match(_first_words(nxt, 2)))
         elliptic_unit = comma and bool(_named_unit(_UNIT_ITEM, current)) and bool(_named_unit(_UNIT_TAIL, nxt))
         if (opens_item or elliptic_tier or elliptic_unit) and _gazetteer_prefix(piece[pos:]) <= m.start() - pos:
@@ -356,13 +400,19 @@ def _split_glued(item: str) -> list[str]:
 
 def split_agencies(cell: str) -> list[str]:
     """Printed agency names of one cell or list, split per the gold conventions (NOTES §10)."""
+    return list(_split_agencies(cell))
+
+
+@lru_cache(maxsize=65536)
+def _split_agencies(cell: str) -> tuple[str, ...]:
+    # Pure in ``cell``: the same cells and phrases recur across the rows and plans of a run.
     items: list[str] = []
     for piece in _split_top(cell):
         items.extend(_split_list(piece))
     out: list[str] = []
     for item in _restore_heads(items):
         out.extend(_split_glued(item))
-    return [o for o in (x.strip(" .,;:") for x in out) if o]
+    return tuple(o for o in (x.strip(" .,;:") for x in out) if o)
 
 
 _LEAD_WITH_COORD = re.compile(r"\s*,?\s*\bchủ\s+trì\b\s*,?\s*(?:phối\s+hợp(?:\s+với)?\s*(?P<coord>.*))?$",
@@ -405,6 +455,8 @@ _CONTINUE_AFTER_COMMA = re.compile(
 _TRONG_STOP = re.compile(r"^trong\s+(?:việc|công\s+tác|quá\s+trình|các|lĩnh\s+vực|phạm\s+vi|thời\s+gian|năm|"
                          r"tháng|triển\s+khai|thực\s+hiện|tổ\s+chức|hoạt\s+động)\b")
 _WORD = re.compile(r"\S+")
+_JOINER = re.compile(r"\s*(?:,|;|\s+và)\s*")
+_VP_TP_END = re.compile(r"\b(?:VP|TP)\.$")
 
 
 def _is_item_start(text: str) -> bool:
@@ -413,10 +465,19 @@ def _is_item_start(text: str) -> bool:
 
 def _gazetteer_prefix(text: str) -> int:
     """Length in characters of the longest gazetteer name opening ``text`` (0 if none)."""
-    words = list(_WORD.finditer(text[:200]))
+    return _gazetteer_prefix_window(text[:_PREFIX_WINDOW])
+
+
+_PREFIX_WINDOW = 200  # a name is looked for in the first 200 characters only
+
+
+@lru_cache(maxsize=65536)
+def _gazetteer_prefix_window(window: str) -> int:
+    # Cached: one opening is probed several times (item start, phrase walk, prose and table passes).
+    words = list(_WORD.finditer(window))
     for k in range(min(len(words), 12), 0, -1):
         end = words[k - 1].end()
-        cand = text[:end].rstrip(",;.:()“”\"")
+        cand = window[:end].rstrip(",;.:()“”\"")
         if lookup(cand):
             return len(cand)
     return 0
@@ -479,7 +540,7 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
                 last_end = i
             if n_words > 30:
                 return None
-            if word.endswith((".", ":", ")")) and not re.search(r"\b(?:VP|TP)\.$", word):
+            if word.endswith((".", ":", ")")) and not _VP_TP_END.search(word):
                 last_end = i - 1
                 break
             if word.endswith((",", ";")):
@@ -492,12 +553,12 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
                 break
             continue
         # After a named body: a joiner opening another body continues the list.
-        j = re.match(r"\s*(?:,|;|\s+và)\s*", text[i:])
-        if j and _is_item_start(text[i + j.end():]):
-            i += j.end()
+        j = _JOINER.match(text, i)
+        if j and _is_item_start(text[j.end():]):
+            i = j.end()
             continue
-        if j and "," in j.group(0) and _CONTINUE_AFTER_COMMA.match(text[i + j.end():]):
-            i += j.end()
+        if j and "," in j.group(0) and _CONTINUE_AFTER_COMMA.match(text[j.end():]):
+            i = j.end()
             continue
         # A collective's modifiers may follow its gazetteer name ("các cơ quan truyền thông" is known,
         # "các cơ quan truyền thông trong và ngoài tỉnh" is not): go on word by word.
@@ -580,7 +641,7 @@ def mentioned_agencies(text: str) -> list[tuple[int, str]]:
     for segment in _SEGMENT_BREAK.split(nfc(text)):
         flat = collapse(segment)
         pos = 0
-        for m in _ITEM_START.finditer(flat):
+        for m in _ITEM_SCAN.finditer(flat):
             # A name starts a word: "397/KH-UBND" holds no agency.
             if m.start() < pos or (m.start() > 0 and flat[m.start() - 1] not in " (“\"'"):
                 continue
