@@ -40,6 +40,7 @@ def tone_normalise(text: str) -> str:
     return _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(1)], text)
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     s = nfc(text).replace("Đ", "D").replace("đ", "d")
     s = unicodedata.normalize("NFD", s)
@@ -204,6 +205,12 @@ _OFFICE = re.compile(
 
 def resolve_agency(name: str, province: str | None) -> dict:
     """Canonical body, level, type, province ("national" for central bodies), known flag and slug."""
+    return dict(_resolve_agency(name, province))
+
+
+@lru_cache(maxsize=65536)
+def _resolve_agency(name: str, province: str | None) -> dict:
+    # Pure in (name, province); callers get a copy, so the cached dict is never changed.
     printed = strip_agency_prefix(name)
     entry = lookup(printed)
     k = _key(printed)

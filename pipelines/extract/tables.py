@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipelines.extract.text import collapse
 
@@ -71,6 +72,8 @@ class TableRow:
 
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text  # nothing to decompose
     text = text.replace("đ", "d").replace("Đ", "D")
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
@@ -79,6 +82,7 @@ def _strip_accents(text: str) -> str:
 _ROLE_PATTERNS_PLAIN = tuple((role, re.compile(_strip_accents(p.pattern))) for role, p in _ROLE_PATTERNS)
 
 
+@lru_cache(maxsize=65536)
 def header_role(cell: str) -> str | None:
     """The meaning of one header cell, or None if it names no known column."""
     text = collapse(cell).casefold()
@@ -127,6 +131,7 @@ def _cell_blocks(text: str) -> list[tuple[str, int, int]]:
     return blocks
 
 
+@lru_cache(maxsize=16384)
 def _split_caption(block: str) -> tuple[str, str] | None:
     """Split a block into (caption lines, header cell) when its tail is a header cell.
 

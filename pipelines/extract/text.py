@@ -22,7 +22,8 @@ def nfc(text: str) -> str:
 
 def collapse(text: str) -> str:
     """Collapse whitespace runs (line breaks included) to one space and strip."""
-    return _WHITESPACE.sub(" ", text).strip()
+    # str.split() splits on exactly the characters ``\s`` matches (str.isspace), and is faster.
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)
