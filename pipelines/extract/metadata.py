@@ -164,6 +164,7 @@ def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
 def _case_lookup(body: str):
     """Casing of words as the body prints them mid-sentence (used to sentence-case headings)."""
     cache: dict[str, str | None] = {}
+    caps_line: dict[int, bool] = {}  # line start -> whether that line is upper case
     lowered = body.lower()
     if len(lowered) != len(body):  # a rare letter changed length when lowered: keep offsets honest
         lowered, body = body, body
@@ -179,8 +180,11 @@ def _case_lookup(body: str):
             if m.start() > 0 and lowered[m.start() - 1].isalnum():
                 continue
             line_from = body.rfind("\n", 0, m.start()) + 1
-            line_to = body.find("\n", m.end())
-            if _is_caps(body[line_from : line_to if line_to >= 0 else len(body)]):
+            caps = caps_line.get(line_from)
+            if caps is None:
+                line_to = body.find("\n", m.end())
+                caps = caps_line[line_from] = _is_caps(body[line_from : line_to if line_to >= 0 else len(body)])
+            if caps:
                 continue  # another heading: its capitals are typographic
             words = body[m.start() : m.end()].split()
             if idx == 0:
