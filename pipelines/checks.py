@@ -15,12 +15,15 @@ from pipelines.assets import knowledge_graph_store
 from pipelines.resources import VanbanResource
 
 
-@asset_check(asset=knowledge_graph_store, description="pyshacl validates the graph against ontology/shapes.ttl.")
+@asset_check(asset=knowledge_graph_store,
+             description="Every document graph conforms to ontology/shapes.ttl (pyshacl, SPARQL constraints on "
+                         "Oxigraph); verdicts cached by content, so only new or changed graphs are validated.")
 def shacl_shapes_conform(vanban: VanbanResource) -> AssetCheckResult:
-    from graph.shacl import validate_store
+    from graph.shacl import CACHE_FILE, validate_store
 
     settings = vanban.settings()
-    conforms, report = validate_store(settings.outputs_dir)
+    conforms, report = validate_store(settings.outputs_dir, cache_path=settings.work_dir / CACHE_FILE,
+                                      workers=settings.workers or None)
     return AssetCheckResult(passed=conforms, metadata={"report": MetadataValue.md(f"```\n{report[:20000]}\n```")})
 
 
