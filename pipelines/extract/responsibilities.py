@@ -80,12 +80,19 @@ def _wrap_width(lines: list[str]) -> int:
     return 10**6 if width > 160 or ends >= 0.6 else width
 
 
+# The markers of ``_MARKERS`` open with different characters, so at most one matches a line:
+# one pass (same patterns, same order) finds it.
+_ANY_MARKER = re.compile(
+    r"^\s*(?:(?P<num>\d{1,2})\s*[.)]\s+(?=\S)|(?P<letter>[a-zđ])\s*\)\s+(?=\S)"
+    r"|(?P<dash>[-–])\s+(?=\S)|(?P<plus>[+•*])\s+(?=\S))"
+)
+
+
 def _marker(line: str) -> tuple[str, str, int] | None:
-    for kind, pattern in _MARKERS:
-        m = pattern.match(line)
-        if m:
-            return kind, m.group(1), m.end()
-    return None
+    m = _ANY_MARKER.match(line)
+    if m is None or m.lastgroup is None:
+        return None
+    return m.lastgroup, m.group(m.lastgroup), m.end()
 
 
 def _new_paragraph(prev: str, line: str, width: int) -> bool:

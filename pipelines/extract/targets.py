@@ -17,6 +17,7 @@ from pipelines.extract.text import collapse
 from pipelines.extract.timeframes import parse_timeframe
 
 _TARGET_HEADING = re.compile(r"chỉ\s+tiêu|mục\s+tiêu\s+cụ\s+thể", re.IGNORECASE)
+_GENERAL_AIM = re.compile(r"mục\s+tiêu\s+chung", re.IGNORECASE)
 _ROMAN = re.compile(r"^\s*([IVXLC]+)\s*\.\s+(\S.*)$")
 _PERCENT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%")
 _RANK = re.compile(r"\btop\s+\d+\b", re.IGNORECASE)
@@ -66,8 +67,7 @@ def _section_targets(text: str) -> list[dict]:
             kind, lab, cut = mk
             title, j = _heading_text(lines, i, cut)
             label = f"{lab})" if kind == "letter" else (f"{lab}." if kind == "num" else "-")
-        general_aim = re.search(r"mục\s+tiêu\s+chung", title, re.IGNORECASE)
-        if not _TARGET_HEADING.search(title) or len(title.split()) > 12 or general_aim:
+        if not _TARGET_HEADING.search(title) or len(title.split()) > 12 or _GENERAL_AIM.search(title):
             i += 1
             continue
         section = f"{label} {_sentence_case(title).rstrip(':')}"
