@@ -48,15 +48,16 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
 
 
-_KEY_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"\bủy\s+ban\s+nhân\s+dân\b", "ubnd"),
-        (r"\bhội\s+đồng\s+nhân\s+dân\b", "hđnd"),
-        (r"\bvăn\s+phòng\b", "vp"),
-        (r"\bvp\s*\.?\s*ubnd\b", "vp ubnd"),
-        (r"\bvpubnd\b", "vp ubnd"),
-        (r"[.,;:()\-–—/]+", " "),
+# (a literal every match contains, pattern, replacement): the literal test skips most patterns.
+_KEY_REWRITES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (literal, re.compile(pattern), replacement)
+    for literal, pattern, replacement in (
+        ("ủy", r"\bủy\s+ban\s+nhân\s+dân\b", "ubnd"),
+        ("hội", r"\bhội\s+đồng\s+nhân\s+dân\b", "hđnd"),
+        ("văn", r"\bvăn\s+phòng\b", "vp"),
+        ("vp", r"\bvp\s*\.?\s*ubnd\b", "vp ubnd"),
+        ("vpubnd", r"\bvpubnd\b", "vp ubnd"),
+        ("", r"[.,;:()\-–—/]+", " "),
     )
 )
 _KEY_SPACES = re.compile(r"\s+")
@@ -69,13 +70,17 @@ def _key(name: str) -> str:
     """A comparison key: case, tone placement, abbreviations, punctuation and province names folded."""
     s = tone_normalise(collapse(nfc(name)).casefold())
     s = s.replace("&", " và ")
-    for pattern, replacement in _KEY_REWRITES:
-        s = pattern.sub(replacement, s)
+    for literal, pattern, replacement in _KEY_REWRITES:
+        if literal in s:
+            s = pattern.sub(replacement, s)
     s = _KEY_SPACES.sub(" ", s).strip()
-    s = _KEY_OF_PROVINCE.sub(r"\1", s)
-    s = _province_suffix_re().sub(lambda m: m.group(1) or m.group(2), s)
-    # Printed typos of "tỉnh" at the end of a name ("Sở, ngành tinh", "Các sở, ban, ngành tình").
-    s = _KEY_TINH_TYPO.sub("tỉnh", s)
+    if "của" in s:
+        s = _KEY_OF_PROVINCE.sub(r"\1", s)
+    if "tỉnh" in s or "thành phố" in s:
+        s = _province_suffix_re().sub(lambda m: m.group(1) or m.group(2), s)
+    if s.endswith(("tình", "tinh")):
+        # Printed typos of "tỉnh" at the end of a name ("Sở, ngành tinh", "Các sở, ban, ngành tình").
+        s = _KEY_TINH_TYPO.sub("tỉnh", s)
     return s
 
 
