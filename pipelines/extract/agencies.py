@@ -648,26 +648,36 @@ def mentioned_agencies(text: str) -> list[tuple[int, str]]:
     objects inside duties ("các sở, cơ quan ngang sở") are left out unless the gazetteer lists them.
     Table cells, list items and paragraphs are scanned separately so a name never runs across them.
     """
-    flat_all = collapse(nfc(text))
+    text = nfc(text)
+    flat_all = collapse(text)
     out: list[tuple[int, str]] = []
-    for segment in _SEGMENT_BREAK.split(nfc(text)):
-        flat = collapse(segment)
-        pos = 0
-        for m in _ITEM_SCAN.finditer(flat):
-            # A name starts a word: "397/KH-UBND" holds no agency.
-            if m.start() < pos or (m.start() > 0 and flat[m.start() - 1] not in " (“\"'"):
-                continue
-            end = agency_phrase_end(flat, m.start())
-            if end is None:
-                continue
-            for name in split_agencies(flat[m.start():end]):
-                words = name.split()
-                named = _NAMED_BODY.match(name) and any(w[:1].isupper() for w in words[1:]) and len(words) <= 12
-                if lookup(name) or _named_unit(_UNIT_ITEM, name) or named:
-                    at = flat_all.find(name)
-                    out.append((at if at >= 0 else len(flat_all), name))
-            pos = end
+    for segment in _SEGMENT_BREAK.split(text):
+        for name in _segment_mentions(collapse(segment)):
+            at = flat_all.find(name)
+            out.append((at if at >= 0 else len(flat_all), name))
     return out
+
+
+@lru_cache(maxsize=16384)
+def _segment_mentions(flat: str) -> tuple[str, ...]:
+    """Names :func:`mentioned_agencies` keeps in one flat segment, in order (pure in ``flat``:
+    cached because table cells and boilerplate paragraphs recur across plans)."""
+    out: list[str] = []
+    pos = 0
+    for m in _ITEM_SCAN.finditer(flat):
+        # A name starts a word: "397/KH-UBND" holds no agency.
+        if m.start() < pos or (m.start() > 0 and flat[m.start() - 1] not in " (“\"'"):
+            continue
+        end = agency_phrase_end(flat, m.start())
+        if end is None:
+            continue
+        for name in split_agencies(flat[m.start():end]):
+            words = name.split()
+            named = _NAMED_BODY.match(name) and any(w[:1].isupper() for w in words[1:]) and len(words) <= 12
+            if lookup(name) or _named_unit(_UNIT_ITEM, name) or named:
+                out.append(name)
+        pos = end
+    return tuple(out)
 
 
 def collect_agencies(text: str, document: dict, tasks: list[dict], citations: list[dict],
