@@ -71,15 +71,55 @@ class TableRow:
     seq: int = 0
 
 
+def _strip_accents_slow(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+class _StripMap(dict[int, str]):
+    """Code point -> its decomposition without nonspacing marks, filled on first use (for str.translate).
+
+    Char by char equals the whole-string form unless a decomposition holds a non-starter that
+    is not a nonspacing mark (canonical reordering could move it): such characters go to
+    ``unsafe`` and texts holding them take the whole-string path.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unsafe: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        if any(unicodedata.combining(c) and unicodedata.category(c) != "Mn" for c in decomposed):
+            self.unsafe.add(chr(code))
+        value = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+        self[code] = value
+        return value
+
+
+_STRIP_MAP = _StripMap()
+
+
 def _strip_accents(text: str) -> str:
     if text.isascii():
         return text  # nothing to decompose
     text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    plain = text.translate(_STRIP_MAP)
+    if _STRIP_MAP.unsafe and not _STRIP_MAP.unsafe.isdisjoint(text):
+        return _strip_accents_slow(text)
+    return plain
 
 
 # PDF text extraction sometimes loses diacritics: match headers without them too.
 _ROLE_PATTERNS_PLAIN = tuple((role, re.compile(_strip_accents(p.pattern))) for role, p in _ROLE_PATTERNS)
+
+
+def _any_of(patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` matches (a single scan rules most cells out)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for _, p in patterns))
+
+
+_ANY_ROLE = _any_of(_ROLE_PATTERNS)
+_ANY_ROLE_PLAIN = _any_of(_ROLE_PATTERNS_PLAIN)
 
 
 @lru_cache(maxsize=65536)
@@ -88,13 +128,15 @@ def header_role(cell: str) -> str | None:
     text = collapse(cell).casefold()
     if not text or len(text) > 120:
         return None
-    for role, pattern in _ROLE_PATTERNS:
-        if pattern.search(text):
-            return role
+    if _ANY_ROLE.search(text):
+        for role, pattern in _ROLE_PATTERNS:
+            if pattern.search(text):
+                return role
     plain = _strip_accents(text)
-    for role, pattern in _ROLE_PATTERNS_PLAIN:
-        if pattern.search(plain):
-            return role
+    if _ANY_ROLE_PLAIN.search(plain):
+        for role, pattern in _ROLE_PATTERNS_PLAIN:
+            if pattern.search(plain):
+                return role
     return None
 
 
