@@ -12,11 +12,16 @@ Contract shared with graph/draw.py (keep exactly):
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+from xml.sax.saxutils import escape, quoteattr
+
 import networkx as nx
 import pyoxigraph as ox
 
 from graph.iris import ELI, VN
-from graph.query import LINEAGE_PROPERTIES, select
+from graph.query import LINEAGE_PROPERTIES, run
 
 EDGE_RELATIONS = {
     ELI + "based_on": "based_on",
@@ -27,6 +32,7 @@ EDGE_RELATIONS = {
     VN + "coordinatingAgency": "coordinator",
 }
 NODE_ATTRS = ("kind", "label", "number", "title", "date", "issuer", "province", "doc_type")
+EDGE_ATTRS = ("relation", "evidence", "source", "property")
 
 # Every query reads facts inside the graph that states them (GRAPH ?g) and aggregates per node: in the
 # union default graph a widely cited instrument's triples repeat once per citing document, and
@@ -92,31 +98,107 @@ def _doc_kind(row: dict) -> str:
     return level if level in {"central", "provincial", "party"} else "instrument"
 
 
+def _nodes(store: ox.Store) -> Iterator[tuple[str, dict[str, str]]]:
+    """(IRI, attributes) of every described document, task and agency, streamed from the store."""
+    for r in _rows(store, _DOCUMENTS):
+        label = _s(r["number"]) or _s(r["title"])[:40] or r["d"].rsplit("/", 1)[-1]
+        yield r["d"], {"kind": _doc_kind(r), "label": label,
+                       "number": _s(r["number"]), "title": _s(r["title"]), "date": _s(r["date"]),
+                       "issuer": _s(r["issuer"]), "province": _s(r["province"]), "doc_type": _s(r["doc_type"])}
+    for r in _rows(store, _TASKS):
+        yield r["t"], {"kind": "task", "label": _s(r["index"]), "number": _s(r["number"]), "title": _s(r["content"]),
+                       "date": _s(r["date"]), "issuer": "", "province": _s(r["province"]), "doc_type": ""}
+    for r in _rows(store, _AGENCIES):
+        yield r["a"], {"kind": "agency", "label": _s(r["label"]), "number": "", "title": _s(r["label"]), "date": "",
+                       "issuer": "", "province": _s(r["province"]), "doc_type": ""}
+
+
+def _undescribed(node: str) -> dict[str, str]:
+    """Attributes of an edge end described nowhere: kept visible rather than dropping the edge."""
+    return {"kind": "instrument", "label": node.rsplit("/", 1)[-1], "number": "", "title": "", "date": "",
+            "issuer": "", "province": "", "doc_type": ""}
+
+
+def _edges(store: ox.Store) -> Iterator[tuple[str, str, str, dict[str, str]]]:
+    """(subject, object, key, attributes) of every edge, in store order."""
+    for r in _rows(store, _EDGES):
+        relation = EDGE_RELATIONS[r["p"]]
+        yield r["s"], r["o"], f"{relation}|{r['g']}", {"relation": relation, "evidence": _s(r["quote"]),
+                                                      "source": _s(r["file"]), "property": r["p"]}
+
+
+def _rows(store: ox.Store, query: str) -> Iterator[dict]:
+    result = run(store, query)
+    names = [v.value for v in result.variables]
+    for sol in result:
+        yield {n: (None if sol[n] is None else sol[n].value) for n in names}
+
+
 def project(store: ox.Store) -> nx.MultiDiGraph:
     """The multi-digraph of the published store (see the module docstring for the attribute contract)."""
     g = nx.MultiDiGraph()
-    _, docs = select(store, _DOCUMENTS)
-    for r in docs:
-        g.add_node(r["d"], kind=_doc_kind(r), label=_s(r["number"]) or _s(r["title"])[:40] or r["d"].rsplit("/", 1)[-1],
-                   number=_s(r["number"]), title=_s(r["title"]), date=_s(r["date"]), issuer=_s(r["issuer"]),
-                   province=_s(r["province"]), doc_type=_s(r["doc_type"]))
-    _, tasks = select(store, _TASKS)
-    for r in tasks:
-        g.add_node(r["t"], kind="task", label=_s(r["index"]), number=_s(r["number"]), title=_s(r["content"]),
-                   date=_s(r["date"]), issuer="", province=_s(r["province"]), doc_type="")
-    _, agencies = select(store, _AGENCIES)
-    for r in agencies:
-        g.add_node(r["a"], kind="agency", label=_s(r["label"]), number="", title=_s(r["label"]), date="",
-                   issuer="", province=_s(r["province"]), doc_type="")
-    _, edges = select(store, _EDGES)
-    for r in sorted(edges, key=lambda x: (x["s"], x["p"], x["o"], x["g"])):
-        for node in (r["s"], r["o"]):
-            if node not in g:  # described nowhere: keep it visible rather than drop the edge
-                g.add_node(node, kind="instrument", label=node.rsplit("/", 1)[-1], number="", title="",
-                           date="", issuer="", province="", doc_type="")
-        g.add_edge(r["s"], r["o"], key=f"{EDGE_RELATIONS[r['p']]}|{r['g']}", relation=EDGE_RELATIONS[r["p"]],
-                   evidence=_s(r["quote"]), source=_s(r["file"]), property=r["p"])
+    g.add_nodes_from(_nodes(store))
+    for s, o, key, attrs in sorted(_edges(store), key=lambda e: (e[0], e[3]["property"], e[1], e[2])):
+        for node in (s, o):
+            if node not in g:
+                g.add_node(node, **_undescribed(node))
+        g.add_edge(s, o, key=key, **attrs)
     return g
+
+
+# Characters XML 1.0 cannot carry at all (C0 controls other than tab, newline, carriage return).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return escape(_XML_INVALID.sub("", text))
+
+
+def write_graphml(store: ox.Store, out: BinaryIO) -> dict[str, int]:
+    """Stream the projection as GraphML (as ``nx.write_graphml`` writes it, every value a string)
+    without building it: only the set of node IDs is held, to add the edge ends described nowhere."""
+    node_keys = {a: f"n{i}" for i, a in enumerate(NODE_ATTRS)}
+    edge_keys = {a: f"e{i}" for i, a in enumerate(EDGE_ATTRS)}
+    lines = ["<?xml version='1.0' encoding='utf-8'?>",
+             '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+             'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+             'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">']
+    lines += [f'<key id="{k}" for="node" attr.name="{a}" attr.type="string"/>' for a, k in node_keys.items()]
+    lines += [f'<key id="{k}" for="edge" attr.name="{a}" attr.type="string"/>' for a, k in edge_keys.items()]
+    lines.append('<graph edgedefault="directed">')
+    out.write(("\n".join(lines) + "\n").encode("utf-8"))
+    seen: set[str] = set()
+    buf: list[str] = []
+
+    def node(iri: str, attrs: dict[str, str]) -> None:
+        seen.add(iri)
+        data = "".join(f'<data key="{k}">{_xml(attrs[a])}</data>' for a, k in node_keys.items())
+        buf.append(f"<node id={quoteattr(_XML_INVALID.sub('', iri))}>{data}</node>\n")
+
+    def flush() -> None:
+        out.write("".join(buf).encode("utf-8"))
+        buf.clear()
+
+    for iri, attrs in _nodes(store):
+        if iri not in seen:  # GraphML node IDs are unique: an IRI of two kinds keeps its first description
+            node(iri, attrs)
+        if len(buf) > 4096:
+            flush()
+    n_edges = 0
+    for s, o, key, attrs in _edges(store):
+        for end in (s, o):
+            if end not in seen:
+                node(end, _undescribed(end))
+        data = "".join(f'<data key="{k}">{_xml(attrs[a])}</data>' for a, k in edge_keys.items())
+        buf.append(f"<edge source={quoteattr(_XML_INVALID.sub('', s))} target={quoteattr(_XML_INVALID.sub('', o))} "
+                   f"id={quoteattr(_XML_INVALID.sub('', key))}>{data}</edge>\n")
+        n_edges += 1
+        if len(buf) > 4096:
+            flush()
+    buf.append("</graph></graphml>\n")
+    flush()
+    return {"nodes": len(seen), "edges": n_edges}
 
 
 def lineage_graph(g: nx.MultiDiGraph) -> nx.DiGraph:
