@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipelines.extract.dates import date_at
 from pipelines.extract.numbers import (
@@ -708,6 +709,14 @@ def extract_citations(text: str, document: dict) -> list[dict]:
     return [c for _, c in out]
 
 
+@lru_cache(maxsize=4096)
+def _alias_pattern(alias: str) -> re.Pattern[str] | None:
+    """The whole-word pattern of a short alias; None when the alias carries a number."""
+    if find_numbers(alias):
+        return None
+    return re.compile(r"(?<![\w])" + _ws(alias) + r"(?![\w])")
+
+
 def numbers_mentioned(fragment: str, citations: list[dict]) -> list[str]:
     """Canonical numbers of known citations named in ``fragment`` (by number or by a short alias)."""
     if not fragment or not citations:
@@ -720,9 +729,10 @@ def numbers_mentioned(fragment: str, citations: list[dict]) -> list[str]:
             found.append((nm.start, nm.canonical))
     for c in citations:
         for alias in c.get("aliases") or []:
-            if find_numbers(alias):
+            pattern = _alias_pattern(alias)
+            if pattern is None:
                 continue  # aliases that carry the number are already found above
-            for am in re.finditer(r"(?<![\w])" + _ws(alias) + r"(?![\w])", text):
+            for am in pattern.finditer(text):
                 found.append((am.start(), c["number"]))
     seen: set[str] = set()
     out: list[str] = []

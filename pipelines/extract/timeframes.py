@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 from pipelines.extract.text import collapse, nfc
 
@@ -130,6 +131,12 @@ def parse_timeframe(text: str | None, default_year: int | None = None) -> dict:
     đến năm 2025") give only an end; "Từ ..." / "Ngay từ đầu năm" give only a
     start unless an end is printed too.
     """
+    # Time frames repeat across rows and plans ("Năm 2025", "Hằng năm"); values are immutable.
+    return dict(_parse_timeframe(text, default_year))
+
+
+@lru_cache(maxsize=16384)
+def _parse_timeframe(text: str | None, default_year: int | None) -> dict:
     printed = collapse(nfc(text or ""))
     out: dict = {"text": printed or None, "start": None, "end": None, "recurring": False, "conditional": False}
     if not printed:
