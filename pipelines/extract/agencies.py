@@ -651,17 +651,21 @@ def mentioned_agencies(text: str) -> list[tuple[int, str]]:
     text = nfc(text)
     flat_all = collapse(text)
     out: list[tuple[int, str]] = []
+    first_at: dict[str, int] = {}  # a name recurs many times: look for its first occurrence once
     for segment in _SEGMENT_BREAK.split(text):
-        for name in _segment_mentions(collapse(segment)):
-            at = flat_all.find(name)
+        for name in _segment_mentions(segment):
+            at = first_at.get(name)
+            if at is None:
+                at = first_at[name] = flat_all.find(name)
             out.append((at if at >= 0 else len(flat_all), name))
     return out
 
 
 @lru_cache(maxsize=16384)
-def _segment_mentions(flat: str) -> tuple[str, ...]:
-    """Names :func:`mentioned_agencies` keeps in one flat segment, in order (pure in ``flat``:
+def _segment_mentions(segment: str) -> tuple[str, ...]:
+    """Names :func:`mentioned_agencies` keeps in one segment, in order (pure in ``segment``:
     cached because table cells and boilerplate paragraphs recur across plans)."""
+    flat = collapse(segment)
     out: list[str] = []
     pos = 0
     for m in _ITEM_SCAN.finditer(flat):
