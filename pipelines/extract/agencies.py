@@ -695,12 +695,17 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
     province = (document or {}).get("province") or province_from_text(text)
     flat = collapse(nfc(text))
     seen: dict[str, dict] = {}
+    tidy: dict[str, tuple[str, str]] = {}  # printed form -> (tidied name, entry key); names recur often
 
     def add(name: str | None, role: str, at: int | None = None, printed: bool = True) -> None:
-        name = collapse(name or "").strip(" .,;:")
+        raw = name or ""
+        known = tidy.get(raw)
+        if known is None:
+            clean = collapse(raw).strip(" .,;:")
+            known = tidy[raw] = (clean, clean[:1].casefold() + clean[1:])
+        name, k = known
         if not name:
             return
-        k = name[:1].casefold() + name[1:]
         if k not in seen:
             rec = resolve_agency(name, province)
             rec["roles"] = set()

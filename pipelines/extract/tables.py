@@ -45,6 +45,8 @@ _ROMAN_SECTION = re.compile(r"^[IVXLC]+\s*[.)]\s*\S")
 _INDEX_CELL = re.compile(r"^\d+(?:\.\d+)*\.?$|^[a-zđ]\)?$")
 _LEADING_INDEX = re.compile(r"^(\d+(?:\.\d+)*)\s*[.)]\s*(?=\S)")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+# Matches somewhere in a text whenever ``_PIPE_ROW`` matches one of its lines (a necessary condition).
+_ANY_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$", re.MULTILINE)
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -308,6 +310,8 @@ def split_pipe_row(line: str) -> list[str]:
 def tables_from_pipe_rows(text: str) -> list[Table]:
     """Tables rendered one row per line as ``| c1 | c2 | c3 |``."""
     tables: list[Table] = []
+    if not _ANY_PIPE_ROW.search(text):
+        return tables  # no line is a pipe row (one scan instead of a test per line)
     lines = text.split("\n")
     offsets = []
     pos = 0
