@@ -104,6 +104,11 @@ def tasks_delegated_to_appendix(body: str, tables: list[Table]) -> bool:
     return any(is_task_table(t) and re.search(r"nhiệm\s+vụ", t.caption, re.IGNORECASE) for t in tables)
 
 
+def _blank(text: str) -> str:
+    """Every character but line breaks turned into a space (lengths and line offsets kept)."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
+
+
 def extract_tasks(text: str, document: dict, *, tables: list[Table] | None = None) -> list[dict]:
     """Every appendix task row and every prose duty, in document order, numbered by ``seq``.
 
@@ -116,7 +121,7 @@ def extract_tasks(text: str, document: dict, *, tables: list[Table] | None = Non
     # Prose is read with the tables blanked out (offsets kept), wherever the tables sit.
     prose = text
     for t in tables:
-        prose = prose[: t.start] + re.sub(r"[^\n]", " ", prose[t.start : t.end]) + prose[t.end :]
+        prose = prose[: t.start] + _blank(prose[t.start : t.end]) + prose[t.end :]
     tasks: list[dict] = []
     for t in tables:
         tasks.extend(appendix_tasks(t, document))
