@@ -177,21 +177,21 @@ def _case_lookup(body: str):
         pattern = r"\s+".join(re.escape(w.lower()) for w in phrase_words) + r"(?![\w])"
         counts: Counter[str] = Counter()
         for m in re.finditer(pattern, lowered):
-            if m.start() > 0 and lowered[m.start() - 1].isalnum():
+            start, end = m.span()
+            if start > 0 and lowered[start - 1].isalnum():
                 continue
-            line_from = body.rfind("\n", 0, m.start()) + 1
+            if idx == 0:
+                prev = body[max(0, start - 3) : start].rstrip()
+                if not prev or not (prev[-1].isalnum() or prev[-1] == ","):
+                    continue  # sentence-initial capitals say nothing
+            line_from = body.rfind("\n", 0, start) + 1
             caps = caps_line.get(line_from)
             if caps is None:
-                line_to = body.find("\n", m.end())
+                line_to = body.find("\n", end)
                 caps = caps_line[line_from] = _is_caps(body[line_from : line_to if line_to >= 0 else len(body)])
             if caps:
                 continue  # another heading: its capitals are typographic
-            words = body[m.start() : m.end()].split()
-            if idx == 0:
-                prev = body[max(0, m.start() - 3) : m.start()].rstrip()
-                if not prev or not (prev[-1].isalnum() or prev[-1] == ","):
-                    continue  # sentence-initial capitals say nothing
-            counts[words[idx]] += 1
+            counts[body[start:end].split()[idx]] += 1
         cache[key] = counts.most_common(1)[0][0] if counts else None
         return cache[key]
 
