@@ -391,6 +391,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def parse_number(raw: str) -> NumberMatch | None:
     """Parse one string that should be exactly a number (tolerant forms allowed)."""
     text = prepare_text(raw.strip())
@@ -423,6 +424,7 @@ def _issuer_scope(issuer: str, province: str | None) -> str:
     return slugify(issuer)
 
 
+@lru_cache(maxsize=65536)
 def instrument_key(number: str, issuer: str | None, date: str | None, province: str | None) -> tuple[str, bool]:
     """Identity path of an instrument (DESIGN.md §4) and whether it is fully resolved.
 
