@@ -101,3 +101,13 @@ def test_record_is_the_same_with_warm_and_cold_caches() -> None:
                agencies._resolve_agency, agencies.lookup, agencies._key, tables.header_role):
         fn.cache_clear()
     assert extract_record(source) == warm
+
+
+def test_role_line_prefilter_keeps_every_role_line(seed_texts: list[str]) -> None:
+    from pipelines.extract import metadata
+
+    lines = [ln.strip() for text in seed_texts for ln in text.splitlines()]
+    lines += ["KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "PHÓ GIÁM ĐỐC", "UBND", "Q. CHÁNH VĂN PHÒNG", "K/T BỘ TRƯỞNG"]
+    for line in lines:
+        if metadata._ROLE_LINE.match(line):
+            assert line[:1] in metadata._ROLE_FIRST

@@ -27,6 +27,7 @@ _DB_FIELDS = {
     "signer": r"Người\s+ký",
 }
 _DB_RE = {k: re.compile(rf"(?m)^[ \t]*{v}[ \t]*:?[ \t]+(?P<v>[^\n]+?)[ \t]*$") for k, v in _DB_FIELDS.items()}
+_DB_WORDS = {k: tuple(re.split(r"\\s\+", v)) for k, v in _DB_FIELDS.items()}  # literal words of each label
 _NUMBER_LINE = re.compile(r"(?<![\w])Số\s*(?::\s*|\s(?=\s*\d))(?P<v>[^\n|]{1,60})")
 _PLACE_DATE = re.compile(
     r"(?P<place>[^\n|,]{2,40}),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
@@ -38,6 +39,9 @@ _ROLE_LINE = re.compile(
     r"THỦ\s+TƯỚNG|BÍ\s+THƯ|CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|VIỆN\s+TRƯỞNG|CHÁNH\s+ÁN|TỔNG\s+GIÁM\s+ĐỐC|"
     r"CHỦ\s+NHIỆM|THỐNG\s+ĐỐC|TRƯỞNG\s+PHÒNG|ỦY\s+BAN\s+NHÂN\s+DÂN|UBND)[^\n]*$"
 )
+# First letters a (stripped) line matching _ROLE_LINE can start with: its optional prefixes
+# ("KT.", "TM.", "TL.", "TUQ.", "Q.", "K/T", "T/M", "PHÓ") and its role words.
+_ROLE_FIRST = frozenset("KTQPCGBVỦU")
 _PERSON = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
                      r"[a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]*"
                      r"\s){1,5}[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
@@ -83,6 +87,8 @@ def _db_header(text: str) -> dict[str, str]:
     head = text[:_HEADER_CHARS]
     out: dict[str, str] = {}
     for key, rx in _DB_RE.items():
+        if not all(word in head for word in _DB_WORDS[key]):
+            continue  # a label word is missing: its line cannot be there
         m = rx.search(head)
         if m:
             out[key] = m.group("v").strip()
@@ -337,7 +343,8 @@ def _signer(text: str) -> tuple[str | None, str | None]:
     lines = [ln.strip() for ln in text.splitlines()]
     best: tuple[str | None, str | None] = (None, None)
     for i, ln in enumerate(lines):
-        if not _ROLE_LINE.match(ln) or (i > 0 and _ROLE_LINE.match(lines[i - 1])):
+        # A role line opens with one of _ROLE_FIRST (lines are stripped): most lines fail that test.
+        if ln[:1] not in _ROLE_FIRST or not _ROLE_LINE.match(ln) or (i > 0 and _ROLE_LINE.match(lines[i - 1])):
             continue
         role = [ln]
         j = i - 1
