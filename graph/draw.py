@@ -34,6 +34,7 @@ __all__ = [
     "focus_subgraph",
     "layout_positions",
     "render_page",
+    "summarise",
     "write_graph_page",
 ]
 
@@ -46,6 +47,9 @@ VIS_JS = Path("lib") / "vis-9.1.2" / "vis-network.min.js"
 FORCE_LAYOUT_MAX_NODES = 400
 CLUSTER_THRESHOLD = 600
 LARGE_GRAPH_NODES = 1500
+# Above this many nodes a page is no longer interactive (issue 6 measured 5,000 nodes at 2-5 s to draw):
+# tasks are folded into counts on their plans, then, if still too many, agencies too (see summarise).
+PAGE_MAX_NODES = 5000
 
 
 @dataclass(frozen=True)
@@ -372,6 +376,58 @@ def layout_positions(G: nx.MultiDiGraph, *, hierarchical: bool = False) -> dict[
     return _force_positions(G, layered)
 
 
+# --------------------------------------------------------------------------- summary of large graphs
+
+
+def _fold(G: nx.MultiDiGraph, kind: str, count_attr: str) -> nx.MultiDiGraph:
+    """``G`` without its nodes of ``kind``: each document that had them counts them in ``count_attr``;
+    a folded task's lead, coordinator and citation links become one link per (plan, relation, target),
+    whose evidence says how many tasks it stands for."""
+    owner = _task_owner(G) if kind == "task" else {}
+    H = nx.MultiDiGraph()
+    H.add_nodes_from((n, dict(d)) for n, d in G.nodes(data=True) if _kind(d) != kind)
+    folded: dict[Any, set[Any]] = defaultdict(set)
+    merged: dict[tuple[Any, str, Any], dict[str, Any]] = {}
+    for u, v, k, d in G.edges(keys=True, data=True):
+        u_in, v_in = u in H, v in H
+        if u_in and v_in:
+            H.add_edge(u, v, key=k, **d)
+        elif u_in and not v_in and (kind != "task" or d.get("relation") == "has_task"):
+            folded[u].add(v)
+        elif kind == "task" and not u_in and v_in and u in owner:
+            plan, relation = owner[u], str(d.get("relation") or "")
+            link = merged.setdefault((plan, relation, v), {**d, "n": 0})
+            link["n"] += 1
+    for (plan, relation, v), d in merged.items():
+        n = d.pop("n")
+        d["evidence"] = f"{n} nhiệm vụ" if n > 1 else (d.get("evidence") or "1 nhiệm vụ")
+        H.add_edge(plan, v, key=f"{relation}|tasks", **d)
+    for n, gone in folded.items():
+        H.nodes[n][count_attr] = len(gone)
+    return H
+
+
+def summarise(G: nx.MultiDiGraph, max_nodes: int | None = None) -> tuple[nx.MultiDiGraph, str]:
+    """``G`` itself when it has at most ``max_nodes`` nodes; otherwise a readable summary (tasks, then
+    agencies, folded into counts on their documents) and a note for the page saying what was folded."""
+    max_nodes = PAGE_MAX_NODES if max_nodes is None else max_nodes
+    if G.number_of_nodes() <= max_nodes:
+        return G, ""
+    total, folded = G.number_of_nodes(), []
+    view = G
+    for kind, attr, words in (("task", "tasks", "nhiệm vụ"), ("agency", "agencies", "cơ quan")):
+        n_kind = sum(1 for _, d in view.nodes(data=True) if _kind(d) == kind)
+        if n_kind:
+            view = _fold(view, kind, attr)
+            folded.append(f"{n_kind:,} {words}".replace(",", "."))
+        if view.number_of_nodes() <= max_nodes:
+            break
+    note = (f"Đồ thị đầy đủ có {total:,} nút, quá lớn để xem tương tác: ".replace(",", ".")
+            + " và ".join(folded) + " được gộp thành số đếm trên văn bản của chúng. "
+            "Xem chi tiết một văn bản: vanban draw --focus SỐ_HIỆU.")
+    return view, note
+
+
 # --------------------------------------------------------------------------- page data
 
 
@@ -433,6 +489,9 @@ def _node_payload(
     }
     if plan is not None:
         payload["plan"] = str(plan)
+    for attr in ("tasks", "agencies"):  # counts left by summarise on a folded graph
+        if d.get(attr):
+            payload[attr] = int(d[attr])
     return payload
 
 
@@ -538,8 +597,10 @@ def render_page(
     title: str = "vanban-graph",
     focus: Iterable[Any] = (),
     cluster_tasks: bool | None = None,
+    note: str = "",
 ) -> str:
-    """The HTML of the page for ``G`` (already focused): pyvis Network rendered with our template."""
+    """The HTML of the page for ``G`` (already focused): pyvis Network rendered with our template;
+    ``note`` is shown above the details (what a summary left out)."""
     from jinja2 import Environment, FileSystemLoader
     from markupsafe import Markup
     from pyvis.network import Network
@@ -557,6 +618,7 @@ def render_page(
         cluster_tasks = n_tasks > 0 and len(nodes) > CLUSTER_THRESHOLD
     config = {
         "title": title,
+        "note": note,
         "focus": [str(f) for f in focus],
         "clusterTasks": bool(cluster_tasks),
         "hierarchical": hierarchical,
@@ -616,16 +678,22 @@ def write_graph_page(
     title: str = "vanban-graph",
     cluster_tasks: bool | None = None,
 ) -> dict[str, int]:
-    """Write the interactive page for ``G`` (or the neighbourhood of ``focus``); return what was drawn."""
+    """Write the interactive page for ``G`` (or the neighbourhood of ``focus``); return what was drawn.
+
+    A view of more than PAGE_MAX_NODES nodes is drawn as its summary (see ``summarise``), and the page
+    says so."""
     from pipelines.atomic import write_atomic
 
     view = focus_subgraph(G, focus, depth) if focus is not None else G
+    focused = view.graph.get("focus", []) if focus is not None else []
+    view, note = summarise(view)
     html = render_page(
         view,
         hierarchical=hierarchical,
         title=title,
-        focus=view.graph.get("focus", []) if focus is not None else [],
+        focus=focused,
         cluster_tasks=cluster_tasks,
+        note=note,
     )
     write_atomic(Path(path), html)
     os.chmod(path, 0o644)  # a page to share and open in any browser, not a secret

@@ -248,12 +248,13 @@ def lineage(store: ox.Store, start: str, direction: str = "up", depth: int | Non
 
 # --------------------------------------------------------------------------- tasks
 
-# Read in each plan's own graph (GRAPH ?g), where every fact about its tasks appears once.
+# Scalar facts are read in each plan's own graph (GRAPH ?g), where every fact about its tasks appears
+# once; the agency lists are aggregated per task in sub-selects, so the OPTIONAL joins never multiply
+# a task's leads by its coordinators by their labels (30,000 tasks: 6.0 s instead of 8.7 s).  Ties in
+# plan number and sequence (plans of two provinces share a number) are ordered by plan and task IRI.
 _TASKS = """
-SELECT ?task ?plan ?number ?province ?section ?index ?seq ?content ?timeframe ?start ?end ?recurring ?approver
-       (GROUP_CONCAT(DISTINCT ?leadName; separator=" | ") AS ?lead)
-       (GROUP_CONCAT(DISTINCT ?coordName; separator=" | ") AS ?coordinators)
-       (GROUP_CONCAT(DISTINCT ?agencyKey; separator="\\n") AS ?agencyKeys)
+SELECT DISTINCT ?task ?plan ?number ?province ?section ?index ?seq ?content ?timeframe ?start ?end ?recurring ?approver
+       ?lead ?coordinators ?agencyKeys
 WHERE {
   GRAPH ?g {
     ?plan vn:hasTask ?task .
@@ -268,17 +269,19 @@ WHERE {
     OPTIONAL { ?task vn:timeFrame ?tf2 . ?tf2 time:hasEnd ?e . ?e time:inXSDDate ?end }
     OPTIONAL { ?task vn:recurring ?recurring }
     OPTIONAL { ?task vn:approverText ?approver }
-    OPTIONAL { ?task vn:leadAgency ?lo . ?lo skos:prefLabel ?leadName }
-    OPTIONAL { ?task vn:coordinatingAgency ?co . ?co skos:prefLabel ?coordName }
-    OPTIONAL {
+  }
+  OPTIONAL { SELECT ?task (GROUP_CONCAT(DISTINCT ?leadName; separator=" | ") AS ?lead) WHERE {
+    GRAPH ?g1 { ?task vn:leadAgency ?lo . ?lo skos:prefLabel ?leadName } } GROUP BY ?task }
+  OPTIONAL { SELECT ?task (GROUP_CONCAT(DISTINCT ?coordName; separator=" | ") AS ?coordinators) WHERE {
+    GRAPH ?g2 { ?task vn:coordinatingAgency ?co . ?co skos:prefLabel ?coordName } } GROUP BY ?task }
+  OPTIONAL { SELECT ?task (GROUP_CONCAT(DISTINCT ?agencyKey; separator="\\n") AS ?agencyKeys) WHERE {
+    GRAPH ?g3 {
       { ?task vn:leadAgency ?ag BIND("lead" AS ?role) }
       UNION { ?task vn:coordinatingAgency ?ag BIND("coordinator" AS ?role) }
       { ?ag skos:prefLabel ?agLabel } UNION { ?ag skos:altLabel ?agLabel }
-      BIND(CONCAT(?role, "\\t", STR(?agLabel)) AS ?agencyKey) }
-  }
+      BIND(CONCAT(?role, "\\t", STR(?agLabel)) AS ?agencyKey) } } GROUP BY ?task }
 }
-GROUP BY ?task ?plan ?number ?province ?section ?index ?seq ?content ?timeframe ?start ?end ?recurring ?approver
-ORDER BY ?number ?seq
+ORDER BY ?number ?seq ?plan ?task
 """
 
 

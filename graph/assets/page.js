@@ -139,6 +139,8 @@
       ["Tỉnh/thành", n.province],
       ["Loại văn bản", n.doc_type],
       ["Thuộc", n.plan ? nameOf(n.plan) : ""],
+      ["Số nhiệm vụ (đã gộp)", n.tasks ? String(n.tasks) : ""],
+      ["Số cơ quan (đã gộp)", n.agencies ? String(n.agencies) : ""],
       ["IRI", n.id],
     ]));
     var links = incident[id] || [];
@@ -373,6 +375,13 @@
   // ------------------------------------------------------------------ toolbar, clicks, start-up
 
   document.getElementById("page-title").textContent = cfg.title;
+  if (cfg.note) {
+    // A summary of a graph too large to draw whole: say what was folded, above the details.
+    var noteEl = el("p", cfg.note, "note");
+    noteEl.id = "summary-note";
+    var side = document.getElementById("side");
+    side.insertBefore(noteEl, side.firstChild);
+  }
   var countsEl = document.getElementById("counts");
   function setCounts(shown) {
     countsEl.textContent = shown + "/" + cfg.counts.nodes + " nút · " + cfg.counts.edges + " cạnh";
