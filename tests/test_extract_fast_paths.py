@@ -111,3 +111,13 @@ def test_role_line_prefilter_keeps_every_role_line(seed_texts: list[str]) -> Non
     for line in lines:
         if metadata._ROLE_LINE.match(line):
             assert line[:1] in metadata._ROLE_FIRST
+
+
+def test_heading_candidates_cover_every_heading_and_marker_line(seed_texts: list[str]) -> None:
+    from pipelines.extract import targets
+
+    extra = "I. MỤC TIÊU\n  II . x\n\t1) a\nb)  c\n– d\n• e\n\u00a0- f\nvăn bản\n\x0c3. g\nđ ) h"
+    for text in [*seed_texts, extra]:
+        lines = text.split("\n")
+        wanted = [i for i, ln in enumerate(lines) if targets._ROMAN.match(ln) or responsibilities._marker(ln)]
+        assert set(wanted) <= set(targets._heading_candidates(text))

@@ -17,6 +17,9 @@ from pipelines.extract.text import collapse
 from pipelines.extract.timeframes import parse_timeframe
 
 _TARGET_HEADING = re.compile(r"chỉ\s+tiêu|mục\s+tiêu\s+cụ\s+thể", re.IGNORECASE)
+# A line can match _ROMAN or a list marker (responsibilities._MARKERS) only if it starts like
+# this; the scan over the whole text spares a per-line test of every line.
+_CANDIDATE_LINE = re.compile(r"^[^\S\n]*(?:[IVXLC]+[^\S\n]*\.|\d|[a-zđ][^\S\n]*\)|[-–+•*])", re.MULTILINE)
 _GENERAL_AIM = re.compile(r"mục\s+tiêu\s+chung", re.IGNORECASE)
 _ROMAN = re.compile(r"^\s*([IVXLC]+)\s*\.\s+(\S.*)$")
 _PERCENT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%")
@@ -49,16 +52,29 @@ def _heading_text(lines: list[str], i: int, cut: int) -> tuple[str, int]:
     return collapse(title), j
 
 
+def _heading_candidates(text: str) -> list[int]:
+    """Indices of the lines that may open a roman heading or a list item (``_CANDIDATE_LINE``)."""
+    out: list[int] = []
+    line_no, last = 0, 0
+    for m in _CANDIDATE_LINE.finditer(text):
+        line_no += text.count("\n", last, m.start())
+        last = m.start()
+        out.append(line_no)
+    return out
+
+
 def _section_targets(text: str) -> list[dict]:
     lines = text.split("\n")
     out: list[dict] = []
     i = 0
-    while i < len(lines):
+    for candidate in _heading_candidates(text):
+        if candidate < i:
+            continue
+        i = candidate
         line = lines[i]
         rm = _ROMAN.match(line)
         mk = None if rm else _marker(line)
         if not (rm or mk):
-            i += 1
             continue
         if rm:
             title, j = _heading_text(lines, i, line.index(rm.group(2)))
@@ -68,7 +84,6 @@ def _section_targets(text: str) -> list[dict]:
             title, j = _heading_text(lines, i, cut)
             label = f"{lab})" if kind == "letter" else (f"{lab}." if kind == "num" else "-")
         if not _TARGET_HEADING.search(title) or len(title.split()) > 12 or _GENERAL_AIM.search(title):
-            i += 1
             continue
         section = f"{label} {_sentence_case(title).rstrip(':')}"
         items: list[list[str]] = []
