@@ -31,7 +31,7 @@ from typing import BinaryIO
 import pandas as pd
 import pyoxigraph as ox
 
-from graph.iris import PREFIXES, RDF, SCHEME
+from graph.iris import PREFIXES, RDF, SCHEME, XSD
 from graph.network import write_graphml
 from graph.query import select, tasks
 from graph.store import open_store
@@ -119,41 +119,70 @@ def _atomic_path(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-class _CompactingWriter(io.RawIOBase):
-    """Binary sink for Oxigraph's expanded JSON-LD that shortens IRIs to the context's compact IRIs.
+class _CompactIriReader(io.RawIOBase):
+    """graph.trig as read with every prefix bound to its own name (``@prefix vn: <vn:> .``).
 
-    Oxigraph writes compact JSON (no spaces) in which every key and every ``@id``/``@type`` value
-    is a full IRI.  Only strings in those positions are rewritten: a JSON string's own quotes are
-    escaped, so ``{"``, ``,"``, ``"@id":"`` and ``"@type":"`` never occur inside a literal.  Text
-    is rewritten up to the last boundary between two node objects (``]},{"@id":"``), so no match
-    is cut in two; ``rdf:type`` arrays become ``@type`` as in compacted JSON-LD.
+    Oxigraph writes every IRI of a known namespace as a prefixed name (escaping ``/`` in local
+    names), so the parsed IRIs are the compact IRIs themselves ("vn:docNumber", "vnd:doc/…"): the
+    JSON-LD serialiser then writes compact form at Rust speed, and the context expands them back.
+    An IRI outside every namespace stays absolute, which JSON-LD reads the same.
+    """
+
+    _PREFIX = re.compile(rb"@prefix ([A-Za-z][\w.-]*): <[^>]*> \.\n")
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._file = path.open("rb")
+        head = self._file.read(1 << 16)
+        end = 0
+        while m := self._PREFIX.match(head, end):
+            end = m.end()
+        self._head = self._PREFIX.sub(lambda m: b"@prefix " + m.group(1) + b": <" + m.group(1) + b":> .\n",
+                                      head[:end]) + head[end:]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        return self._file.readinto(buffer)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+class _TypeWriter(io.RawIOBase):
+    """Binary sink for Oxigraph's JSON-LD that writes ``rdf:type`` arrays as ``@type`` (compacted form).
+
+    Oxigraph writes compact JSON (no spaces).  A JSON string's own quotes are escaped, so the key
+    ``"<rdf:type IRI>":[`` right after ``{`` or ``,`` never occurs inside a literal.  Text is rewritten
+    up to the last boundary between two node objects (``]},{"@id":"``), so no match is cut in two.
     """
 
     _BOUNDARY = b']},{"@id":"'
+    _TYPES = re.compile(rb'"' + re.escape(RDF.encode()) + rb'type":\[((?:\{"@id":"[^"\\]*"\},?)+)\]')
+    # Datatypes of literals Turtle writes natively (1, true) come back as absolute xsd IRIs.
+    _XSD = (b'"@type":"' + XSD.encode(), b'"@type":"xsd:')
     chunk = 1 << 20  # bytes gathered before a rewrite
 
-    def __init__(self, out: BinaryIO, prefixes: dict[str, str]) -> None:
+    def __init__(self, out: BinaryIO) -> None:
         super().__init__()
         self._out = out
         self._pending = bytearray()
-        # Longest namespace first so "vnd:" wins over a shorter enclosing one.
-        ordered = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
-        self._names = {ns.encode(): f"{name}:".encode() for name, ns in ordered}
-        alternatives = b"|".join(re.escape(ns.encode()) for _, ns in ordered)
-        # "//" after a prefix would read as an absolute IRI, and an empty local name is not compact.
-        self._iri = re.compile(rb'(?:(?<=[{,]")|(?<="@id":")|(?<="@type":"))(' + alternatives + rb')(?!//)(?=[^"])')
-        type_key = re.escape(self._shorten(RDF.encode() + b"type"))
-        self._types = re.compile(rb'"' + type_key + rb'":\[((?:\{"@id":"[^"\\]*"\},?)+)\]')
 
-    def _shorten(self, iri: bytes) -> bytes:
-        for ns, name in self._names.items():
-            if iri.startswith(ns) and len(iri) > len(ns):
-                return name + iri[len(ns):]
-        return iri
+    @staticmethod
+    def _types(m: re.Match) -> bytes:
+        if m.string[m.start() - 1] not in b"{,":
+            return m.group(0)
+        return b'"@type":[' + m.group(1)[7:-1].replace(b'},{"@id":', b",") + b"]"
 
     def _rewrite(self, data: bytes) -> bytes:
-        data = self._iri.sub(lambda m: self._names[m.group(1)], data)
-        return self._types.sub(lambda m: b'"@type":[' + m.group(1)[7:-1].replace(b'},{"@id":', b",") + b"]", data)
+        return self._TYPES.sub(self._types, data).replace(*self._XSD)
 
     def writable(self) -> bool:
         return True
@@ -198,10 +227,11 @@ def write_jsonld(store: ox.Store, outputs_dir: Path) -> Path:
     re-serialised from graph.trig (written first)."""
     path = Path(outputs_dir) / "graph.jsonld"
     prefixes = _data_prefixes(store)
-    with _atomic_path(path) as tmp, tmp.open("wb") as handle:
+    trig = _CompactIriReader(Path(outputs_dir) / "graph.trig")
+    with trig, _atomic_path(path) as tmp, tmp.open("wb") as handle:
         handle.write(b'{"@context":' + json.dumps(prefixes, ensure_ascii=False).encode() + b',"@graph":')
-        sink = _CompactingWriter(handle, prefixes)
-        ox.serialize(_trig_quads(outputs_dir), sink, format=ox.RdfFormat.JSON_LD)
+        sink = _TypeWriter(handle)
+        ox.serialize(ox.parse(trig, format=ox.RdfFormat.TRIG), sink, format=ox.RdfFormat.JSON_LD)
         sink.flush_all()
         handle.write(b"}\n")
     return path

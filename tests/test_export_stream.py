@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -11,7 +10,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.export import _CompactingWriter, write_exports
+from graph.export import _TypeWriter, write_exports, write_jsonld, write_trig
+from graph.iris import XSD
 from graph.network import project
 from graph.store import open_store
 from tests import test_graph_support as support
@@ -54,31 +54,41 @@ def test_graphml_reads_back_as_the_projection(exported: tuple[Path, dict[str, Pa
     assert edges(gm) == edges(g)
 
 
-def test_compaction_leaves_literals_alone_across_chunk_boundaries() -> None:
-    """Literals that look like JSON-LD keys or IRIs stay as written, wherever the text is cut."""
-    ns = "https://example.org/ns#"
-    tricky = f'a","{ns}p":[{{"@id":"{ns}x"}}],{{"@id":"{ns}y"}} \\"{ns}q\\"'
-    g = ox.NamedNode("https://example.org/graph/1")
-    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+def test_compaction_leaves_literals_alone_across_chunk_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Literals that look like JSON-LD keys, TriG prefixes or IRIs stay as written, wherever the text is cut."""
+    monkeypatch.setattr(_TypeWriter, "chunk", 64)  # rewrite in many small pieces
+    base = "https://example.org/"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    tricky = (f'a","{base}id/p":[{{"@id":"{base}id/x"}}],{{"{rdf_type.value}":[{{"@id":"{base}id/y"}}]}}'
+              f' \\"{base}id/q\\"\n@prefix vnd: <{base}id/> .\n')
+    g = ox.NamedNode(base + "graph/1")
+    xsd_int = ox.NamedNode(XSD + "integer")
     quads = []
     for i in range(40):
-        s = ox.NamedNode(f"{ns}s{i}")
-        quads += [ox.Quad(s, ox.NamedNode(ns + "label"), ox.Literal(f"{tricky} {i}"), g),
-                  ox.Quad(s, ox.NamedNode(ns + "see"), ox.NamedNode(f"{ns}s{i + 1}"), g),
-                  ox.Quad(s, a, ox.NamedNode(ns + "T"), g)]
-    prefixes = {"ex": ns, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
-    out = io.BytesIO()
-    out.write(b'{"@context":' + json.dumps(prefixes).encode() + b',"@graph":')
-    sink = _CompactingWriter(out, prefixes)
-    sink.chunk = 64  # rewrite in many small pieces
-    ox.serialize(quads, sink, format=ox.RdfFormat.JSON_LD)
-    sink.flush_all()
-    out.write(b"}")
-    doc = json.loads(out.getvalue())
+        s = ox.NamedNode(f"{base}id/s/{i}")
+        quads += [ox.Quad(s, ox.NamedNode(base + "id/label"), ox.Literal(f"{tricky} {i}"), g),
+                  ox.Quad(s, ox.NamedNode(base + "id/see"), ox.NamedNode(f"{base}id/s/{i + 1}"), g),
+                  ox.Quad(s, ox.NamedNode(base + "id/n"), ox.Literal(str(i), datatype=xsd_int), g),
+                  ox.Quad(s, ox.NamedNode("http://other.example/p"), ox.NamedNode("http://other.example/o"), g),
+                  ox.Quad(s, rdf_type, ox.NamedNode("http://www.w3.org/2004/02/skos/core#Concept"), g)]
+    store = ox.Store()
+    store.extend(quads)
+    write_trig(store, tmp_path)
+    write_jsonld(store, tmp_path)
+    doc = json.loads((tmp_path / "graph.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"]["vnd"] == base + "id/"
     nodes = doc["@graph"][0]["@graph"]
     assert len(nodes) == 40
-    assert all(n["@type"] == ["ex:T"] and n["ex:see"][0]["@id"].startswith("ex:s") for n in nodes)
-    assert {n["ex:label"][0]["@value"] for n in nodes} == {f"{tricky} {i}" for i in range(40)}
-    parsed = {(str(s), str(p), str(o)) for s, p, o, _ in rdflib.Dataset().parse(data=out.getvalue(), format="json-ld")
-              .quads((None, None, None, None))}
-    assert parsed == {(q.subject.value, q.predicate.value, q.object.value) for q in quads}
+    assert all(n["@id"].startswith("vnd:s/") and n["@type"] == ["skos:Concept"] for n in nodes)
+    assert all(n["vnd:see"][0]["@id"].startswith("vnd:s/") and n["vnd:n"][0]["@type"] == "xsd:integer" for n in nodes)
+    assert all(n["http://other.example/p"] == [{"@id": "http://other.example/o"}] for n in nodes)
+    assert {n["vnd:label"][0]["@value"] for n in nodes} == {f"{tricky} {i}" for i in range(40)}
+    assert _quads(tmp_path / "graph.jsonld", "json-ld") == {(s, p, o, str(g)) for s, p, o, g in _quads_of(quads)}
+
+
+def _quads_of(quads: list[ox.Quad]) -> set[tuple]:
+    ds = rdflib.Dataset()
+    ds.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
+    return {(s, p, o, g) for s, p, o, g in ds.quads((None, None, None, None))}
