@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.extract.text import collapse, nfc
+from pipelines.extract.text import cache_short, collapse, nfc
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 
@@ -40,7 +40,7 @@ def tone_normalise(text: str) -> str:
     return _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(1)], text)
 
 
-@lru_cache(maxsize=65536)
+@cache_short(16384, 500)
 def slugify(text: str) -> str:
     s = nfc(text).replace("Đ", "D").replace("đ", "d")
     s = unicodedata.normalize("NFD", s)
@@ -213,7 +213,7 @@ def resolve_agency(name: str, province: str | None) -> dict:
     return dict(_resolve_agency(name, province))
 
 
-@lru_cache(maxsize=65536)
+@cache_short(16384, 500)
 def _resolve_agency(name: str, province: str | None) -> dict:
     # Pure in (name, province); callers get a copy, so the cached dict is never changed.
     printed = strip_agency_prefix(name)
@@ -415,7 +415,7 @@ def split_agencies(cell: str) -> list[str]:
     return list(_split_agencies(cell))
 
 
-@lru_cache(maxsize=65536)
+@cache_short(16384, 1000)
 def _split_agencies(cell: str) -> tuple[str, ...]:
     # Pure in ``cell``: the same cells and phrases recur across the rows and plans of a run.
     items: list[str] = []
@@ -483,7 +483,7 @@ def _gazetteer_prefix(text: str) -> int:
 _PREFIX_WINDOW = 200  # a name is looked for in the first 200 characters only
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _gazetteer_prefix_window(window: str) -> int:
     # Cached: one opening is probed several times (item start, phrase walk, prose and table passes).
     words = list(_WORD.finditer(window))
@@ -661,7 +661,7 @@ def mentioned_agencies(text: str) -> list[tuple[int, str]]:
     return out
 
 
-@lru_cache(maxsize=16384)
+@cache_short(8192, 1000)
 def _segment_mentions(segment: str) -> tuple[str, ...]:
     """Names :func:`mentioned_agencies` keeps in one segment, in order (pure in ``segment``:
     cached because table cells and boilerplate paragraphs recur across plans)."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from pipelines.extract.dates import date_at
 from pipelines.extract.numbers import (
@@ -27,7 +26,7 @@ from pipelines.extract.numbers import (
     normalise_number_query,
     prepare_text,
 )
-from pipelines.extract.text import collapse
+from pipelines.extract.text import cache_short, collapse
 
 # instrument_key and normalise_number_query live in numbers.py; re-exported for the graph builder.
 __all__ = ["extract_citations", "instrument_key", "normalise_number_query", "numbers_mentioned"]
@@ -710,7 +709,7 @@ def extract_citations(text: str, document: dict) -> list[dict]:
     return [c for _, c in out]
 
 
-@lru_cache(maxsize=4096)
+@cache_short(4096, 300)
 def _alias_pattern(alias: str) -> re.Pattern[str] | None:
     """The whole-word pattern of a short alias; None when the alias carries a number."""
     if find_numbers(alias):

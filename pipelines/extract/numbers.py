@@ -26,6 +26,8 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
+from pipelines.extract.text import cache_short
+
 REFERENCE_DIR = Path(os.environ.get("VANBAN_REFERENCE_DIR", Path(__file__).resolve().parents[2] / "data" / "reference"))
 
 # --- character level tolerance ---------------------------------------------------------------
@@ -391,7 +393,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@cache_short(16384, 200)
 def parse_number(raw: str) -> NumberMatch | None:
     """Parse one string that should be exactly a number (tolerant forms allowed)."""
     text = prepare_text(raw.strip())
@@ -424,7 +426,7 @@ def _issuer_scope(issuer: str, province: str | None) -> str:
     return slugify(issuer)
 
 
-@lru_cache(maxsize=65536)
+@cache_short(16384, 200)
 def instrument_key(number: str, issuer: str | None, date: str | None, province: str | None) -> tuple[str, bool]:
     """Identity path of an instrument (DESIGN.md §4) and whether it is fully resolved.
 

@@ -21,9 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from pipelines.extract.text import collapse
+from pipelines.extract.text import cache_short, collapse
 
 # Column roles, tried in order: the first role whose pattern matches a header cell wins.
 # "Cơ quan chủ trì đề xuất/tham mưu/thực hiện" is a lead column, so "chủ trì" comes first.
@@ -124,7 +123,7 @@ _ANY_ROLE = _any_of(_ROLE_PATTERNS)
 _ANY_ROLE_PLAIN = _any_of(_ROLE_PATTERNS_PLAIN)
 
 
-@lru_cache(maxsize=65536)
+@cache_short(16384, 300)
 def header_role(cell: str) -> str | None:
     """The meaning of one header cell, or None if it names no known column."""
     text = collapse(cell).casefold()
@@ -175,7 +174,7 @@ def _cell_blocks(text: str) -> list[tuple[str, int, int]]:
     return blocks
 
 
-@lru_cache(maxsize=16384)
+@cache_short(4096, 1000)
 def _split_caption(block: str) -> tuple[str, str] | None:
     """Split a block into (caption lines, header cell) when its tail is a header cell.
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 _WHITESPACE = re.compile(r"\s+")
+T = TypeVar("T")
 
 
 def nfc(text: str) -> str:
@@ -63,3 +67,29 @@ def flatten(original: str) -> FlatText:
         offsets.append(i)
     offsets.append(len(original))
     return FlatText(original=original, flat="".join(flat_chars), offsets=tuple(offsets))
+
+
+def cache_short(maxsize: int, max_len: int = 2000) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """``functools.lru_cache`` for pure functions of a text, skipped when the text is long.
+
+    Extraction calls the same helpers with the same cells, names and phrases over and over;
+    caching them pays, but a cache keyed by whole paragraphs or documents would hold on to
+    their text.  Calls whose first argument is longer than ``max_len`` characters run uncached,
+    so a full cache holds at most ``maxsize * max_len`` characters of keys.
+    """
+
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        cached = lru_cache(maxsize=maxsize)(fn)
+
+        @wraps(fn)
+        def call(*args: Any) -> T:
+            first = args[0]
+            if first is None or len(first) <= max_len:
+                return cached(*args)
+            return fn(*args)
+
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        return call
+
+    return decorate

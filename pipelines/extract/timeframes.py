@@ -11,9 +11,8 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
-from functools import lru_cache
 
-from pipelines.extract.text import collapse, nfc
+from pipelines.extract.text import cache_short, collapse, nfc
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _YEAR = r"(?:19|20)\d{2}"
@@ -135,7 +134,7 @@ def parse_timeframe(text: str | None, default_year: int | None = None) -> dict:
     return dict(_parse_timeframe(text, default_year))
 
 
-@lru_cache(maxsize=16384)
+@cache_short(4096, 300)
 def _parse_timeframe(text: str | None, default_year: int | None) -> dict:
     printed = collapse(nfc(text or ""))
     out: dict = {"text": printed or None, "start": None, "end": None, "recurring": False, "conditional": False}
