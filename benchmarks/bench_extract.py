@@ -7,9 +7,9 @@ Default corpora: data/raw (the real seeds) and /tmp/xcorpus, written by
 generated here when missing).  For each corpus the script prints MB of source
 files per CPU-second (``time.process_time``; the fair figure on a shared
 machine) and per wall-clock second, best of ``--rounds``.  Every round reads
-and decodes the files again with ``read_source`` and clears the module caches
-of the extraction, so a round measures the cold path as a fresh worker would
-see it.  ``--profile`` adds the top functions of one cProfile run.
+and decodes the files again with ``read_source`` and clears the per-input caches
+of the extraction (reference tables stay loaded), so a round measures the cold
+path of a worker that has loaded its reference tables.  ``--profile`` adds the top functions of one cProfile run.
 """
 
 from __future__ import annotations
@@ -34,13 +34,21 @@ SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
 
 
 def clear_caches() -> None:
-    """Clear every ``functools`` cache of the extraction modules (cold path per round)."""
+    """Clear the per-input caches of the extraction modules (cold path per round).
+
+    Reference tables (gazetteer, registries, compiled province patterns: caches of one entry or
+    unbounded ``functools.cache`` loaders) are kept, as a worker loads them once for its run.
+    """
     for name, module in list(sys.modules.items()):
         if not name.startswith("pipelines.extract"):
             continue
         for value in vars(module).values():
             clear = getattr(value, "cache_clear", None)
-            if callable(clear):
+            info = getattr(value, "cache_info", None)
+            if not callable(clear) or not callable(info):
+                continue
+            maxsize = info().maxsize
+            if maxsize is not None and maxsize > 1:
                 clear()
 
 
