@@ -22,8 +22,9 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -293,30 +294,49 @@ EXPORTS: dict[str, Callable[[ox.Store, Path], Path]] = {
 }
 
 
-def write_exports(outputs_dir: Path) -> dict[str, Path]:
+def _write_rdf_files(outputs_dir: Path) -> dict[str, Path]:
+    """graph.trig, then graph.ttl and graph.jsonld read back from it."""
+    store = open_store(outputs_dir, read_only=True)
+    return {name: EXPORTS[name](store, outputs_dir) for name in RDF_FILES}
+
+
+RDF_FILES = ("graph.trig", "graph.ttl", "graph.jsonld")
+TABLE_FILES = ("graph.graphml", "tasks.csv", "citations.csv", "agencies.csv")
+# Below this many quads a second process costs more (about a second to start) than it saves.
+PARALLEL_MIN_QUADS = 200_000
+
+
+def write_exports(outputs_dir: Path, *, parallel: bool | None = None) -> dict[str, Path]:
     """Write graph.trig, graph.ttl, graph.jsonld, graph.graphml, tasks.csv, citations.csv and
-    agencies.csv from the published store into ``outputs_dir``; returns name -> path."""
+    agencies.csv from the published store into ``outputs_dir``; returns name -> path.
+
+    With ``parallel`` (default: stores of at least PARALLEL_MIN_QUADS quads) the three RDF files
+    are written by a child Python (``python -m graph.export``, which opens the store read-only
+    too) while this process queries the tables: the halves take about as long and each is bound
+    to one core (the RDF half by Oxigraph's decoding, the tables half by the GIL).  A fresh
+    interpreter, not a fork: the parent holds RocksDB's threads and may be any caller's script."""
     outputs_dir = Path(outputs_dir)
     store = open_store(outputs_dir, read_only=True)
-    written: dict[str, Path] = {}
-    failure: list[BaseException] = []
-
-    def dump_trig() -> None:
+    if parallel is None:
+        parallel = len(store) >= PARALLEL_MIN_QUADS
+    if not parallel:
+        return {name: writer(store, outputs_dir) for name, writer in EXPORTS.items()}
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen([sys.executable, "-m", "graph.export", str(outputs_dir.resolve())],
+                                 stdout=subprocess.DEVNULL, stderr=errors)
         try:
-            written["graph.trig"] = write_trig(store, outputs_dir)
-        except BaseException as exc:  # re-raised in the calling thread below
-            failure.append(exc)
-
-    # The TriG dump is Rust work without the GIL: it overlaps the queries of the other exports.
-    worker = threading.Thread(target=dump_trig, name="vanban-trig-export")
-    worker.start()
-    try:
-        for name in ("graph.graphml", "tasks.csv", "citations.csv", "agencies.csv"):
-            written[name] = EXPORTS[name](store, outputs_dir)
-    finally:
-        worker.join()
-    if failure:
-        raise failure[0]
-    for name in ("graph.ttl", "graph.jsonld"):
-        written[name] = EXPORTS[name](store, outputs_dir)
+            written = {name: EXPORTS[name](store, outputs_dir) for name in TABLE_FILES}
+        finally:
+            code = child.wait()
+        if code != 0:
+            errors.seek(0)
+            detail = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise RuntimeError(f"{outputs_dir}: writing graph.trig, graph.ttl and graph.jsonld failed "
+                               f"(exit {code}): {detail[-1] if detail else 'no message'}")
+    written.update({name: outputs_dir / name for name in RDF_FILES})
     return {name: written[name] for name in EXPORTS}
+
+
+if __name__ == "__main__":
+    # The child of write_exports: python -m graph.export OUTPUTS_DIR
+    _write_rdf_files(Path(sys.argv[1]))

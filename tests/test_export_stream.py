@@ -92,3 +92,13 @@ def _quads_of(quads: list[ox.Quad]) -> set[tuple]:
     ds = rdflib.Dataset()
     ds.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
     return {(s, p, o, g) for s, p, o, g in ds.quads((None, None, None, None))}
+
+
+def test_parallel_exports_write_the_same_files(exported: tuple[Path, dict[str, Path]]) -> None:
+    """The RDF files written by the child process are the ones written in-process, byte for byte."""
+    outputs, written = exported
+    before = {name: path.read_bytes() for name, path in written.items()}
+    again = write_exports(outputs, parallel=True)
+    assert set(again) == set(written)
+    assert {name: path.read_bytes() for name, path in again.items()} == before
+    assert not list(outputs.glob(".*.tmp"))
