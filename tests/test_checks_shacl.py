@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import pytest
 
 from graph import shacl
-from graph.shacl import CACHE_FILE, check_store, sparql_constraints, validate_store
-from graph.store import publish_store, read_manifest
+from graph.shacl import CACHE_FILE, check_store, sparql_constraints, sparql_violations, validate_store
+from graph.store import open_store, publish_store, read_manifest
 from tests import test_graph_support as support
 
 seeds = support.seeds
@@ -136,6 +136,11 @@ def test_every_broken_constraint_fails_under_its_document(broken, tmp_path: Path
     assert (second.conforms, second.failing, second.dangling) == (False, first.failing, [NOWHERE])
     for n, (_, message) in BREAKS.items():
         assert message in _section(second.report, iris[n])
+
+    # The same constraints over the published store at once name the same graphs.
+    store_wide = sparql_violations(open_store(outputs))
+    assert sorted(store_wide) == [iris[n] for n in (0, 2, 4)]
+    assert sparql_violations(open_store(outputs), graphs=[iris[2], iris[3]]).keys() == {iris[2]}
 
     data = json.loads(cache.read_text(encoding="utf-8"))
     assert sorted(data["verdicts"]) == sorted(e["nquads_sha256"] for e in read_manifest(outputs)["graphs"].values())
