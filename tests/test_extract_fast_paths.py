@@ -121,3 +121,18 @@ def test_heading_candidates_cover_every_heading_and_marker_line(seed_texts: list
         lines = text.split("\n")
         wanted = [i for i, ln in enumerate(lines) if targets._ROMAN.match(ln) or responsibilities._marker(ln)]
         assert set(wanted) <= set(targets._heading_candidates(text))
+
+
+def test_opening_word_shortcut_never_hides_a_name(seed_texts: list[str]) -> None:
+    """Where the shortcut says no name can open a window, the full search finds none either."""
+    plain = agencies._gazetteer_prefix_window.__wrapped__
+    windows = {flat[m.start():m.start() + agencies._PREFIX_WINDOW]
+               for text in seed_texts for flat in [collapse(text)] for m in re.finditer(r"(?:^|(?<=\s))\S", flat)}
+    windows |= {"Đề nghị Sở Nội vụ", "Ủy ban nhân dân tỉnh", "của tỉnh Bến Tre", "uỷ ban nhân dân", "VP.UBND tỉnh"}
+    rejected = [w for w in windows if not agencies._may_open_a_name(w)]
+    assert rejected  # the shortcut does fire on ordinary prose
+    for window in rejected:
+        words = list(agencies._WORD.finditer(window))
+        for k in range(min(len(words), 12), 0, -1):
+            assert not agencies.lookup(window[:words[k - 1].end()].rstrip(",;.:()“”\"")), window
+    assert plain("Sở Nội vụ chủ trì") > 0
