@@ -407,6 +407,11 @@ def _fold(G: nx.MultiDiGraph, kind: str, count_attr: str) -> nx.MultiDiGraph:
     return H
 
 
+def _count(n: int) -> str:
+    """Vietnamese thousands separator: 29.948."""
+    return f"{n:,}".replace(",", ".")
+
+
 def summarise(G: nx.MultiDiGraph, max_nodes: int | None = None) -> tuple[nx.MultiDiGraph, str]:
     """``G`` itself when it has at most ``max_nodes`` nodes; otherwise a readable summary (tasks, then
     agencies, folded into counts on their documents) and a note for the page saying what was folded."""
@@ -419,10 +424,10 @@ def summarise(G: nx.MultiDiGraph, max_nodes: int | None = None) -> tuple[nx.Mult
         n_kind = sum(1 for _, d in view.nodes(data=True) if _kind(d) == kind)
         if n_kind:
             view = _fold(view, kind, attr)
-            folded.append(f"{n_kind:,} {words}".replace(",", "."))
+            folded.append(f"{_count(n_kind)} {words}")
         if view.number_of_nodes() <= max_nodes:
             break
-    note = (f"Đồ thị đầy đủ có {total:,} nút, quá lớn để xem tương tác: ".replace(",", ".")
+    note = (f"Đồ thị đầy đủ có {_count(total)} nút, quá lớn để xem tương tác: "
             + " và ".join(folded) + " được gộp thành số đếm trên văn bản của chúng. "
             "Xem chi tiết một văn bản: vanban draw --focus SỐ_HIỆU.")
     return view, note

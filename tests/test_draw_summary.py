@@ -31,6 +31,7 @@ def test_tasks_fold_into_counts_on_their_plans() -> None:
     # Agencies 3 and 4 lead two tasks each; a link standing for one task keeps that task's evidence.
     assert leads == {f"{B}org/a{a}": "2 nhiệm vụ" if a in (3, 4) else "chủ trì" for a in range(10)}
     assert sum(1 for _, _, d in view.out_edges(plan, data=True) if d["relation"] == "based_on") == 1
+    assert note.startswith(f"Đồ thị đầy đủ có {G.number_of_nodes()} nút, quá lớn")
     assert "360 nhiệm vụ" in note and "vanban draw --focus" in note
 
 
