@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import os
 import re
@@ -34,7 +35,7 @@ import pyoxigraph as ox
 
 from graph.iris import PREFIXES, RDF, SCHEME, XSD
 from graph.network import write_graphml
-from graph.query import select, tasks
+from graph.query import iter_tasks, select, tasks
 from graph.store import open_store
 from pipelines.atomic import write_atomic
 
@@ -251,12 +252,31 @@ def _csv(df: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def tasks_frame(store: ox.Store) -> pd.DataFrame:
-    rows = tasks(store)
+def _tasks_table(rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(TASK_COLUMNS)) if rows else pd.DataFrame(columns=list(TASK_COLUMNS))
     df = df.rename(columns=TASK_COLUMNS)
     df["recurring"] = df["recurring"].map({"true": True, "false": False})
     return df
+
+
+def tasks_frame(store: ox.Store) -> pd.DataFrame:
+    return _tasks_table(tasks(store))
+
+
+def write_tasks_csv(store: ox.Store, outputs_dir: Path, chunk: int = 20_000) -> Path:
+    """tasks.csv as ``tasks_frame(store).to_csv`` writes it, built ``chunk`` rows at a time."""
+    path = Path(outputs_dir) / "tasks.csv"
+    with _atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+        rows = iter_tasks(store)
+        first = True
+        while True:
+            block = list(itertools.islice(rows, chunk))
+            if block or first:
+                _tasks_table(block).to_csv(handle, index=False, header=first)
+            first = False
+            if len(block) < chunk:
+                break
+    return path
 
 
 def citations_frame(store: ox.Store) -> pd.DataFrame:
@@ -288,7 +308,7 @@ EXPORTS: dict[str, Callable[[ox.Store, Path], Path]] = {
     "graph.ttl": write_turtle,
     "graph.jsonld": write_jsonld,
     "graph.graphml": write_graphml_file,
-    "tasks.csv": _csv_writer("tasks.csv", tasks_frame),
+    "tasks.csv": write_tasks_csv,
     "citations.csv": _csv_writer("citations.csv", citations_frame),
     "agencies.csv": _csv_writer("agencies.csv", agencies_frame),
 }

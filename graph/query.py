@@ -13,6 +13,7 @@ import io
 import json
 import re
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -289,13 +290,20 @@ def tasks(store: ox.Store, agency: str | None = None, province: str | None = Non
           due_before: str | None = None) -> list[dict]:
     """Tasks across plans, filtered by agency (lead or coordinator; name or alias, accents optional),
     plan province, and end date strictly before ``due_before`` (ISO date)."""
+    return list(iter_tasks(store, agency, province, due_before))
+
+
+def iter_tasks(store: ox.Store, agency: str | None = None, province: str | None = None,
+               due_before: str | None = None) -> Iterator[dict]:
+    """The rows of :func:`tasks`, one at a time (an export of every task need not hold them all)."""
     if due_before and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", due_before):
         raise QueryError(f"--due-before must be an ISO date YYYY-MM-DD, not {due_before!r}")
-    _, rows = select(store, _TASKS)
     want_agency = slug(agency) if agency else None
     want_province = slug(province) if province else None
-    out = []
-    for r in rows:
+    result = run(store, _TASKS)
+    names = [v.value for v in result.variables]
+    for sol in result:
+        r = {n: _value(sol[n]) for n in names}
         keys = [k.split("\t", 1) for k in (r.pop("agencyKeys") or "").split("\n") if "\t" in k]
         if want_agency:
             roles = sorted({role for role, label in keys if want_agency in slug(label)})
@@ -306,5 +314,4 @@ def tasks(store: ox.Store, agency: str | None = None, province: str | None = Non
             continue
         if due_before and not (r.get("end") and r["end"] < due_before):
             continue
-        out.append(r)
-    return out
+        yield r

@@ -10,7 +10,15 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.export import _TypeWriter, write_exports, write_jsonld, write_trig
+from graph.export import (
+    TASK_COLUMNS,
+    _TypeWriter,
+    tasks_frame,
+    write_exports,
+    write_jsonld,
+    write_tasks_csv,
+    write_trig,
+)
 from graph.iris import XSD
 from graph.network import project
 from graph.store import open_store
@@ -102,3 +110,13 @@ def test_parallel_exports_write_the_same_files(exported: tuple[Path, dict[str, P
     assert set(again) == set(written)
     assert {name: path.read_bytes() for name, path in again.items()} == before
     assert not list(outputs.glob(".*.tmp"))
+
+
+def test_tasks_csv_in_chunks_is_the_frame_as_csv(exported: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
+    outputs, _ = exported
+    store = open_store(outputs)
+    whole = tasks_frame(store).to_csv(index=False).encode("utf-8")
+    write_tasks_csv(store, tmp_path, chunk=7)
+    assert (tmp_path / "tasks.csv").read_bytes() == whole
+    write_tasks_csv(ox.Store(), tmp_path)
+    assert (tmp_path / "tasks.csv").read_text(encoding="utf-8").splitlines() == [",".join(TASK_COLUMNS.values())]
