@@ -10,7 +10,8 @@ RSS is the high-water mark (ru_maxrss) after each step, so it only grows.  With 
 NetworkX projection and the interactive page (graph.html) are measured too.  Other work on the
 machine slows every figure: check ``uptime`` before trusting one.
 
-Measured on this 2-core machine (stores built as in docs/helper-brief of issue 8, seeds 7 and 11):
+Measured on this 2-core machine (corpora from benchmarks/generate_corpus.py, seeds 7 and 11, built
+with the pipeline stages and published):
 
 - 1,000 plans, 2,506,902 quads: write_exports 21.9 s wall (121 s before this rework), peak RSS
   414 MB + 179 MB (child).  Alone: graph.trig 12.4 s, graph.ttl 4.0, graph.jsonld 4.7,
