@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from graph.iris import PREFIXES, RDF, SCHEME, XSD
 from graph.network import write_graphml
 from graph.query import iter_tasks, select, tasks
-from graph.store import open_store
+from graph.store import open_store, read_manifest
 from pipelines.atomic import write_atomic
 
 # Facts are read in the citing document's graph (GRAPH ?g): see graph/network.py on union repeats.
@@ -331,7 +331,7 @@ TABLE_FILES = ("graph.graphml", "tasks.csv", "citations.csv", "agencies.csv")
 PARALLEL_MIN_QUADS = 200_000
 
 
-def write_exports(outputs_dir: Path, *, parallel: bool | None = None) -> dict[str, Path]:
+def write_exports(outputs_dir: Path, *, parallel: bool | None = None, store: ox.Store | None = None) -> dict[str, Path]:
     """Write graph.trig, graph.ttl, graph.jsonld, graph.graphml, tasks.csv, citations.csv and
     agencies.csv from the published store into ``outputs_dir``; returns name -> path.
 
@@ -341,9 +341,13 @@ def write_exports(outputs_dir: Path, *, parallel: bool | None = None) -> dict[st
     to one core (the RDF half by Oxigraph's decoding, the tables half by the GIL).  A fresh
     interpreter, not a fork: the parent holds RocksDB's threads and may be any caller's script."""
     outputs_dir = Path(outputs_dir)
+    if store is not None:  # a graph read from elsewhere (a SPARQL server's snapshot): one process
+        outputs_dir.mkdir(parents=True, exist_ok=True)
+        return {name: writer(store, outputs_dir) for name, writer in EXPORTS.items()}
     store = open_store(outputs_dir, read_only=True)
     if parallel is None:
-        parallel = len(store) >= PARALLEL_MIN_QUADS
+        # The manifest's count, not len(store): counting scans every quad.
+        parallel = int(read_manifest(outputs_dir).get("triples") or 0) >= PARALLEL_MIN_QUADS
     if not parallel:
         return {name: writer(store, outputs_dir) for name, writer in EXPORTS.items()}
     with tempfile.TemporaryFile() as errors:

@@ -404,7 +404,7 @@ class StoreCheck:
 
 
 def check_store(outputs_dir: Path, *, cache_path: Path | None = None, workers: int | None = None,
-                iri_prefix: str | None = None) -> StoreCheck:
+                iri_prefix: str | None = None, store=None, entries: dict[str, dict] | None = None) -> StoreCheck:
     """SHACL verdict of every named graph of the published store of ``outputs_dir``, and (with
     ``iri_prefix``) the IRIs under that prefix the graph points to but never describes.
 
@@ -419,7 +419,9 @@ def check_store(outputs_dir: Path, *, cache_path: Path | None = None, workers: i
     by ``workers`` processes (None: every core).  Dangling links are found the same way: each graph
     lists what it points to without describing (cached with its verdict), and only those few
     IRIs are looked up in the whole store (a scan of every quad took 18 s at 1,000 plans).
-    Raises StoreError when nothing is published.
+    Raises StoreError when nothing is published.  A graph published elsewhere (a SPARQL server)
+    is checked by passing ``store`` (its snapshot) and ``entries`` (graph IRI -> {"nquads_sha256",
+    "file"} of the files that were pushed) instead of the embedded store's manifest.
     """
     import pyoxigraph as ox
 
@@ -427,8 +429,10 @@ def check_store(outputs_dir: Path, *, cache_path: Path | None = None, workers: i
     from pipelines.extract.parallel import map_ordered
 
     outputs_dir = Path(outputs_dir)
-    store = open_store(outputs_dir, read_only=True)
-    entries: dict[str, dict] = dict(read_manifest(outputs_dir).get("graphs", {}))
+    if store is None:
+        store = open_store(outputs_dir, read_only=True)
+        entries = dict(read_manifest(outputs_dir).get("graphs", {}))
+    entries = dict(entries or {})
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     digests: dict[str, str] = {}
     dumped: dict[str, bytes] = {}

@@ -262,6 +262,8 @@ def publish(settings: Settings, keys: list[str]) -> dict:
 def write_exports(settings: Settings) -> dict[str, Path]:
     from graph.export import write_exports as export_all
 
+    if settings.store_url:
+        return export_all(settings.outputs_dir, store=open_graph_store(settings))
     return export_all(settings.outputs_dir)
 
 

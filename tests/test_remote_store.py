@@ -310,3 +310,29 @@ def test_snapshot_copies_published_graphs_without_bookkeeping(
     copy = snapshot_store(server)
     assert set(copy) == set(embedded)
     assert {g.value for g in copy.named_graphs()} == set(graphs)
+
+
+def test_build_with_a_store_url_publishes_checks_and_exports_from_the_server(
+    store: RemoteStore, server: str, tmp_path: Path
+) -> None:
+    import csv
+
+    from dagster import DagsterInstance
+
+    from pipelines.runner import run_build
+    from pipelines.settings import Settings
+    from tests.conftest import copy_corpus
+
+    root = tmp_path / "project"
+    copy_corpus(root / "data" / "raw")
+    settings = Settings.from_root(root, store_url=server, draw=True)
+    with DagsterInstance.ephemeral() as instance:
+        report = run_build(settings, instance=instance)
+    assert report.success and not report.problems, report.problems
+    assert not (settings.outputs_dir / "store").exists()  # nothing embedded: the server holds the graph
+    assert len(store.published()) == 5
+    with (settings.outputs_dir / "tasks.csv").open(encoding="utf-8") as handle:
+        assert sum(1 for _ in csv.DictReader(handle)) == report.tasks > 100
+    assert report.triples > 10_000
+    for name in ("graph.trig", "citations.csv", "agencies.csv", "graph.html"):
+        assert (settings.outputs_dir / name).stat().st_size > 1000, name

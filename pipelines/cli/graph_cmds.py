@@ -171,11 +171,12 @@ def validate(
     report: bool = typer.Option(False, "--report", help="Print the full pyshacl report even when it conforms."),
 ) -> None:
     """Validate the published graph against ontology/shapes.ttl (pyshacl); exit 1 on violations."""
-    from graph.shacl import validate_store
+    from graph.shacl import default_cache_path, validate_store
     from graph.store import StoreError
 
     try:
-        conforms, text = validate_store(outputs)
+        # Verdicts are cached per graph content: only new or changed graphs are validated again.
+        conforms, text = validate_store(outputs, cache_path=default_cache_path(outputs))
     except StoreError as exc:
         typer.echo(f"vanban validate: {exc}", err=True)
         raise typer.Exit(2) from exc
