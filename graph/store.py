@@ -94,7 +94,7 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-class _Concat(io.RawIOBase):
+class ConcatenatedFiles(io.RawIOBase):
     """The N-Quads files read one after the other, as one stream (one bulk load instead of one per
     file: each bulk load writes its own SST files, which dominated publish time for many documents)."""
 
@@ -343,9 +343,10 @@ def publish_store(outputs_dir: Path, graphs: dict[str, GraphFile | Path]) -> dic
                 added.append(iri)
             to_load.append((path, int(known.triples or 0)))
             entries[iri] = {"nquads_sha256": digest, "triples": known.triples, "file": str(path)}
-        for batch in _batches(to_load, BULK_LOAD_QUADS):
+        batches = list(_batches(to_load, BULK_LOAD_QUADS))
+        for batch in batches:
             try:
-                store.bulk_load(_Concat(batch), format=ox.RdfFormat.N_QUADS)
+                store.bulk_load(ConcatenatedFiles(batch), format=ox.RdfFormat.N_QUADS)
             except (SyntaxError, ValueError, OSError) as exc:
                 del store
                 gc.collect()
@@ -372,6 +373,10 @@ def publish_store(outputs_dir: Path, graphs: dict[str, GraphFile | Path]) -> dic
                 e["source_sha256"] = row["sha"].value
                 e["previous_sha256"] = row["prev"].value if row["prev"] is not None else None
         store.flush()
+        if len(batches) > 1:
+            # Each bulk load leaves its own sorted files and every lookup visits all of them:
+            # compacting (4 s at 1,000 plans) made the exports of that store a quarter faster.
+            store.optimize()
         # Each file holds only its own graph's distinct quads, so the counts add up to the store's
         # size without a scan of every quad (minutes at tens of millions).
         total = sum(int(e.get("triples") or 0) for e in entries.values())

@@ -120,3 +120,37 @@ def test_tasks_csv_in_chunks_is_the_frame_as_csv(exported: tuple[Path, dict[str,
     assert (tmp_path / "tasks.csv").read_bytes() == whole
     write_tasks_csv(ox.Store(), tmp_path)
     assert (tmp_path / "tasks.csv").read_text(encoding="utf-8").splitlines() == [",".join(TASK_COLUMNS.values())]
+
+
+def test_trig_from_the_published_files_equals_the_store_dump(
+    exported: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    from graph.export import _published_files
+
+    outputs, _ = exported
+    store = open_store(outputs, read_only=True)
+    assert _published_files(outputs, store)  # the fast path is the one taken
+    (tmp_path / "files").mkdir()
+    (tmp_path / "dump").mkdir()
+    from_files = write_trig(store, tmp_path / "files")
+    dumped = write_trig(store, tmp_path / "dump", from_files=False)
+    quads = {(q.subject, q.predicate, q.object, q.graph_name) for q in store}
+    for path in (from_files, dumped):
+        parsed = ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
+        assert {(q.subject, q.predicate, q.object, q.graph_name) for q in parsed} == quads
+
+
+def test_a_work_file_changed_after_publishing_is_not_exported(exported: tuple[Path, dict[str, Path]]) -> None:
+    from graph.export import _published_files
+    from graph.store import read_manifest
+
+    outputs, _ = exported
+    store = open_store(outputs, read_only=True)
+    entry = next(iter(read_manifest(outputs)["graphs"].values()))
+    path = Path(entry["file"])
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original + b"<urn:x> <urn:y> <urn:z> <urn:g> .\n")
+        assert _published_files(outputs, store) is None  # falls back to the store itself
+    finally:
+        path.write_bytes(original)
