@@ -34,9 +34,10 @@ STORE_LINK = "store"
 VERSIONS_DIR = "store.versions"
 LOCK_FILE = ".store.lock"
 KEEP_PREVIOUS = 1
-# Quads per bulk load: Oxigraph's loader holds a whole call in memory (1.6 GB for 2.5 M quads);
-# calls of this size keep it near 200 MB for any corpus size, at about a fifth more load time.
-BULK_LOAD_QUADS = 250_000
+# Quads per bulk load: Oxigraph's loader holds a whole call in memory (1.6 GB for 2.5 M quads, 180 MB
+# for 250k); calls of this size bound it to about 650 MB whatever the corpus size, each extra call
+# costing some load time and leaving files to compact.
+BULK_LOAD_QUADS = 1_000_000
 
 
 class StoreError(RuntimeError):
