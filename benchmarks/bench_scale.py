@@ -205,7 +205,8 @@ def run_build(raw: Path, outputs: Path, work: Path, timeout: float, workers: int
 
 def dagster_step_seconds(home: Path) -> dict[str, float]:
     """Seconds per step of the latest run, read from the (SQLite) run database in ``home``."""
-    runs = sorted((home / "history" / "runs").glob("*.db"), key=lambda p: p.stat().st_mtime)
+    runs = sorted((p for p in (home / "history" / "runs").glob("*.db") if p.name != "index.db"),
+                  key=lambda p: p.stat().st_mtime)
     if not runs:
         return {}
     steps: dict[str, dict[str, float]] = {}
