@@ -267,8 +267,10 @@ def publish_remote(url: str, graphs: dict[str, GraphFile | Path]) -> dict:
     from graph.store import StoreError, graph_file
 
     t0 = time.perf_counter()
-    wanted = {iri: (Path(known.path), known.sha256) for iri, known in
-              ((iri, graph_file(value, iri)) for iri, value in graphs.items())}
+    wanted: dict[str, tuple[Path, str | None]] = {}
+    for iri, value in graphs.items():
+        known = graph_file(value, iri)
+        wanted[iri] = (Path(known.path), known.sha256)
 
     added, replaced, removed, unchanged = [], [], [], []
     with RemoteStore(url) as store:

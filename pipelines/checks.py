@@ -82,11 +82,11 @@ def leaderless_tasks(settings: Settings) -> tuple[int, list[str]]:
         if isinstance(hit, list) and len(hit) == 3 and hit[0] == stamp:
             fresh[key] = hit
             continue
-        records = stages.load_records(settings, [key])
-        if not records:
+        record = next(stages.iter_records(settings, [key]), None)
+        if record is None:
             continue
-        tasks = records[0].get("tasks", [])
-        names = [f"{records[0]['source']} {t.get('section') or ''} {t.get('index') or ''}".strip()
+        tasks = record.get("tasks", [])
+        names = [f"{record['source']} {t.get('section') or ''} {t.get('index') or ''}".strip()
                  for t in tasks if not t.get("lead")]
         fresh[key] = [stamp, len(tasks), names]
     if fresh != cache:
