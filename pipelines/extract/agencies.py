@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.extract.text import cache_short, collapse, nfc
+from pipelines.extract.text import cache_short, collapse, flat_document, nfc
 from pipelines.ingest.encodings import VIETNAMESE_LETTERS
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
@@ -465,6 +465,8 @@ _CONTINUE_AFTER_COMMA = re.compile(
     r"^(?:ban|ngành|đơn\s+vị|địa\s+phương|thành\s+phố|thị\s+xã|thành|thị|huyện|quận|xã|phường|thị\s+trấn|"
     r"cấp\s+(?:tỉnh|huyện|xã)|đoàn\s+thể|sở|cơ\s+quan\s+ngang|người)\b"
 )
+# The same test at a position of a longer text (``pattern.match(text, pos)`` anchors at ``pos``).
+_CONTINUE_AFTER_COMMA_AT = re.compile(_CONTINUE_AFTER_COMMA.pattern.removeprefix("^"))
 _TRONG_STOP = re.compile(r"^trong\s+(?:việc|công\s+tác|quá\s+trình|các|lĩnh\s+vực|phạm\s+vi|thời\s+gian|năm|"
                          r"tháng|triển\s+khai|thực\s+hiện|tổ\s+chức|hoạt\s+động)\b")
 _WORD = re.compile(r"\S+")
@@ -474,6 +476,12 @@ _VP_TP_END = re.compile(r"\b(?:VP|TP)\.$")
 
 def _is_item_start(text: str) -> bool:
     return bool(_ITEM_START.match(text)) or bool(_gazetteer_prefix(text))
+
+
+def _is_item_start_at(text: str, pos: int) -> bool:
+    """``_is_item_start(text[pos:])`` without copying the rest of the text (``_ITEM_START`` has no
+    look-behind and a name is looked for in a window of ``_PREFIX_WINDOW`` characters)."""
+    return bool(_ITEM_START.match(text, pos)) or bool(_gazetteer_prefix_window(text[pos:pos + _PREFIX_WINDOW]))
 
 
 def _gazetteer_prefix(text: str) -> int:
@@ -545,8 +553,7 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
     The list runs over names, "," / "và" / ";" joins that open a new body, and collective
     modifiers ("có liên quan", "từ tỉnh đến cấp xã"), and stops at the verb of the clause.
     """
-    rest = text[pos:]
-    if not _is_item_start(rest):
+    if not _is_item_start_at(text, pos):
         return None
     i = pos
     relative = False
@@ -557,7 +564,8 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
         while i < len(text) and text[i].isspace():
             i += 1
         # Named bodies the gazetteer knows: jump over the whole name (it may hold "," or "và").
-        g = _gazetteer_prefix(text[i:]) if not relative and (i == pos or _is_item_start(text[i:])) else 0
+        g = (_gazetteer_prefix_window(text[i:i + _PREFIX_WINDOW])
+             if not relative and (i == pos or _is_item_start_at(text, i)) else 0)
         if g and not plain_words:
             entry = lookup(text[i:i + g])
             i += g
@@ -588,9 +596,12 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
                 last_end = i - 1
                 break
             if word.endswith((",", ";")):
-                after = text[i:].lstrip()
-                if _is_item_start(after) or (word.endswith(",") and _CONTINUE_AFTER_COMMA.match(after)) \
-                        or (word.endswith(",") and after[:1].isupper() and not relative):
+                after = i
+                while after < len(text) and text[after].isspace():
+                    after += 1
+                if _is_item_start_at(text, after) \
+                        or (word.endswith(",") and _CONTINUE_AFTER_COMMA_AT.match(text, after)) \
+                        or (word.endswith(",") and text[after:after + 1].isupper() and not relative):
                     last_end = i - 1
                     continue
                 last_end = i - 1
@@ -598,10 +609,10 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
             continue
         # After a named body: a joiner opening another body continues the list.
         j = _JOINER.match(text, i)
-        if j and _is_item_start(text[j.end():]):
+        if j and _is_item_start_at(text, j.end()):
             i = j.end()
             continue
-        if j and "," in j.group(0) and _CONTINUE_AFTER_COMMA.match(text[j.end():]):
+        if j and "," in j.group(0) and _CONTINUE_AFTER_COMMA_AT.match(text, j.end()):
             i = j.end()
             continue
         # A collective's modifiers may follow its gazetteer name ("các cơ quan truyền thông" is known,
@@ -680,8 +691,8 @@ def mentioned_agencies(text: str) -> list[tuple[int, str]]:
     objects inside duties ("các sở, cơ quan ngang sở") are left out unless the gazetteer lists them.
     Table cells, list items and paragraphs are scanned separately so a name never runs across them.
     """
+    flat_all = flat_document(text)
     text = nfc(text)
-    flat_all = collapse(text)
     out: list[tuple[int, str]] = []
     first_at: dict[str, int] = {}  # a name recurs many times: look for its first occurrence once
     for segment in _SEGMENT_BREAK.split(text):
@@ -725,7 +736,7 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
     in the text, each resolved to canonical + province + level + type + known, with its roles.
     """
     province = (document or {}).get("province") or province_from_text(text)
-    flat = collapse(nfc(text))
+    flat = flat_document(text)
     seen: dict[str, dict] = {}
     tidy: dict[str, tuple[str, str]] = {}  # printed form -> (tidied name, entry key); names recur often
 

@@ -122,11 +122,30 @@ def _letterhead_block(head: str, motto_start: int) -> str:
     return _collapse(" ".join(block))
 
 
+_MOTTO_PREFIX = 2000  # the motto tops the page: fold this much of the header first
+
+
+def _motto_hits(head: str) -> list[re.Match[str]]:
+    """Matches of each motto in ``fold(head)``, looking in a folded prefix first.
+
+    ``fold`` maps one character to one, so a match inside ``fold(head[:n])`` is a match of
+    ``fold(head)`` at the same offsets.  The earliest motto found there is the earliest of all:
+    an earlier match running past the prefix would contain it, and the letters of one motto
+    never hold the letters of a motto (the same one included) at another offset.
+    """
+    if len(head) > _MOTTO_PREFIX:
+        folded = fold(head[:_MOTTO_PREFIX])
+        hits = [m for m in (rx.search(folded) for rx in _MOTTOS) if m]
+        if hits:
+            return hits
+    folded = fold(head)
+    return [m for m in (rx.search(folded) for rx in _MOTTOS) if m]
+
+
 def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
     """(issuer, province, level, end of the letterhead) from the lines before the state or Party motto."""
     head = text[:_HEADER_CHARS]
-    folded_head = fold(head)
-    hits = [m for m in (rx.search(folded_head) for rx in _MOTTOS) if m]
+    hits = _motto_hits(head)
     if not hits:
         return None, None, None, 0
     motto = min(hits, key=lambda m: m.start())

@@ -182,23 +182,31 @@ def _split_caption(block: str) -> tuple[str, str] | None:
     The header cell is the longest tail with the same meaning as the shortest meaningful tail
     ("dung công việc" -> "Nội dung công việc", but not "(Ban hành kèm theo ...) Nội dung ...").
     """
-    lines = block.split("\n")
+    # Tails are taken from the end, line by line (a block may be a long run of body text: it is
+    # not split whole).  ``start`` is where line k opens, ``stop`` where it ends.
     found: tuple[int, str] | None = None
-    for k in range(len(lines) - 1, -1, -1):
-        tail = "\n".join(lines[k:])
+    stop = len(block)
+    while True:
+        nl = block.rfind("\n", 0, stop)
+        start = nl + 1
+        tail = block[start:]
         if len(collapse(tail)) > 80:
             break
         role = header_role(tail)
         if found is None and role:
-            found = (k, role)
+            found = (start, role)
         elif found is not None:
             # Caption lines end a sentence or a parenthesis: "(Ban hành kèm theo ... tỉnh Bình" / "Định)".
-            if role != found[1] or lines[k].rstrip().endswith((")", ".", ":", ";")):
+            if role != found[1] or block[start:stop].rstrip().endswith((")", ".", ":", ";")):
                 break
-            found = (k, role)
+            found = (start, role)
+        if nl < 0:
+            break
+        stop = nl
     if not found:
         return None
-    return "\n".join(lines[: found[0]]), "\n".join(lines[found[0]:])
+    start = found[0]
+    return block[: max(start - 1, 0)], block[start:]
 
 
 def _header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, list[str], list[str], int] | None:

@@ -30,6 +30,16 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=2)
+def flat_document(text: str) -> str:
+    """``collapse(nfc(text))`` of a whole document, computed once for the extractors that all need it.
+
+    Keyed by the document text (its hash is computed once per string); two entries are enough
+    for one record at a time, and a worker does not hold on to older documents.
+    """
+    return collapse(nfc(text))
+
+
 @dataclass(frozen=True, slots=True)
 class FlatText:
     """A whitespace-collapsed view of ``original`` with an offset map.

@@ -74,6 +74,12 @@ def _stray_symbols() -> re.Pattern[str]:
 
 
 _STRAY = _stray_symbols()
+# Every character _suspicious accepts (it only accepts code points up to U+036F, U+FFFD and U+1E00-U+1EFF):
+# one regex scan instead of a Python test per distinct character.
+_SUSPICIOUS_CHAR = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in (*range(0x80, 0x370), 0xFFFD, *range(0x1E00, 0x1F00))
+                  if _suspicious(chr(c))) + "]"
+)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -391,7 +397,7 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 def _control_share(text: str) -> float:
     sample = text[:20000]
-    if not sample:
+    if not sample or not _CONTROL_CHARS.search(sample):
         return 0.0
     return len(_CONTROL_CHARS.findall(sample)) / len(sample)
 
@@ -411,7 +417,7 @@ def repair_legacy_text(text: str) -> Decoded:
     Vietnamese or has too little evidence to judge.  Raises
     :class:`EncodingProblem` when it is mojibake that no legacy table fixes.
     """
-    if not any(_suspicious(c) for c in set(text)):
+    if not _SUSPICIOUS_CHAR.search(text):
         return Decoded(text, "unicode")  # no character that mojibake needs: nothing to repair
     score = vietnamese_score(text)
     if score.bad < MOJIBAKE_MIN_EVIDENCE or score.ratio >= ACCEPT_RATIO:
