@@ -1,0 +1,90 @@
+"""More fast paths of extraction checked against the plain forms they replace."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import agencies, metadata, tables
+from pipelines.extract.numbers import fold
+from pipelines.extract.text import collapse, flat_document, nfc
+from pipelines.ingest import encodings
+from pipelines.ingest.source import read_source
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEEDS = sorted(RAW.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def seed_texts() -> list[str]:
+    return [read_source(p).text for p in SEEDS]
+
+
+def test_phrase_spans_match_the_regex_spans(seed_texts: list[str]) -> None:
+    extra = "a  a a_ a\n a, aa a9 (a) a\u00a0a x_a a"
+    for text in [*seed_texts, extra]:
+        low = text.lower()
+        words = [*sorted(set(low.split()))[:60], "a", "kế", "hoạch", "thực", "hiện", "(a)"]
+        for i, w in enumerate(words):
+            for phrase in ([w], [w, words[(i + 1) % len(words)]], [w, w], ["kế", "hoạch"], ["a", "a"]):
+                pattern = r"\s+".join(re.escape(p) for p in phrase) + r"(?![\w])"
+                expected = [m.span() for m in re.finditer(pattern, low)]
+                assert list(metadata._phrase_spans(low, phrase)) == expected, phrase
+
+
+def test_motto_in_a_prefix_is_the_motto_of_the_whole_header(seed_texts: list[str]) -> None:
+    pad = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    for text in [*seed_texts, "x" * 1990 + pad + pad, "y" * 1995 + pad, "ĐẢNG CỘNG SẢN VIỆT NAM " * 200]:
+        head = text[: metadata._HEADER_CHARS]
+        folded = fold(head)
+        whole = [m for m in (rx.search(folded) for rx in metadata._MOTTOS) if m]
+        fast = metadata._motto_hits(head)
+        first = min(whole, key=lambda m: m.start()).span() if whole else None
+        assert (min(fast, key=lambda m: m.start()).span() if fast else None) == first
+
+
+def test_caption_split_matches_the_line_list_form() -> None:
+    def plain(block: str) -> tuple[str, str] | None:
+        lines = block.split("\n")
+        found = None
+        for k in range(len(lines) - 1, -1, -1):
+            tail = "\n".join(lines[k:])
+            if len(collapse(tail)) > 80:
+                break
+            role = tables.header_role(tail)
+            if found is None and role:
+                found = (k, role)
+            elif found is not None:
+                if role != found[1] or lines[k].rstrip().endswith((")", ".", ":", ";")):
+                    break
+                found = (k, role)
+        if not found:
+            return None
+        return "\n".join(lines[: found[0]]), "\n".join(lines[found[0]:])
+
+    blocks = ["", "\n", "Nội dung\ncông việc", "(Kèm theo Kế hoạch)\nNội dung", "dung công việc",
+              "Phụ lục\n\nNội dung công việc", "Văn bản dài.\n" * 50 + "Thời gian\nhoàn thành", "STT"]
+    for block in blocks:
+        tables._split_caption.cache_clear()
+        assert tables._split_caption(block) == plain(block), block
+
+
+def test_suspicious_regex_holds_exactly_the_suspicious_characters() -> None:
+    for cp in range(0, 0x2100):
+        ch = chr(cp)
+        assert bool(encodings._SUSPICIOUS_CHAR.match(ch)) == encodings._suspicious(ch), hex(cp)
+    assert bool(encodings._SUSPICIOUS_CHAR.match("\ufffd"))
+
+
+def test_flat_document_is_collapse_of_nfc() -> None:
+    for text in ["", " a\n b ", "Hoa\u0300 Bi\u0300nh\n\n  x", "UBND\ntỉnh"]:
+        assert flat_document(text) == collapse(nfc(text))
+
+
+def test_item_start_at_equals_item_start_of_the_rest(seed_texts: list[str]) -> None:
+    for text in seed_texts:
+        flat = collapse(text)[:20000]
+        for pos in range(0, len(flat), 7):
+            assert agencies._is_item_start_at(flat, pos) == agencies._is_item_start(flat[pos:]), pos
