@@ -3,7 +3,10 @@
 Two engines share the shapes file, which stays the single source of truth:
 
 * pyshacl checks the core constraints (a copy of the shapes graph without its ``sh:sparql``
-  triples);
+  triples, in which the property shapes of targeted node shapes carry their node shape's targets:
+  same results, evaluated once per shape instead of once per focus node, see
+  :class:`LiftedShapes`), on a data graph holding only the triples pyshacl can read
+  (:func:`read_predicates`);
 * Oxigraph evaluates the ``sh:SPARQLConstraint`` queries, read from the shapes file and wrapped in
   ``GRAPH ?g { ... }`` so that one query answers for every named graph of a store (rdflib's SPARQL
   engine took about two thirds of pyshacl's time on a document graph).
@@ -209,28 +212,134 @@ def _to_rdflib(term, memo: dict):
     return out
 
 
-def _core_graph(quads) -> rdflib.Graph:
-    """The union of ``quads`` (pyoxigraph) plus the ontology, as an rdflib Graph ready for pyshacl
-    ``inplace`` (what pyshacl would build itself by mixing the ontology into a copy of the data)."""
+@lru_cache(maxsize=1)
+def read_predicates() -> frozenset[str] | None:
+    """The predicates whose triples pyshacl may read from a data graph to check the core shapes, or
+    None when that set is not bounded by the shapes.
+
+    Without SHACL-AF and with SPARQL constraints run elsewhere, pyshacl reads a data graph only
+    through triple patterns whose predicate is ``rdf:type`` or ``rdfs:subClassOf`` (targets,
+    sh:class) or is named in the shapes (property paths, sh:targetSubjectsOf, sh:equals, ...): other
+    triples cannot change a result.  Exceptions: sh:closed reads every predicate of a focus node,
+    and a blank focus or value node is printed in the report with all its triples (see
+    :func:`_core_graph`)."""
+    core = _core_shapes()
+    if _advanced() or (None, SH.closed, None) in core:
+        return None
+    named = {str(term) for triple in core for term in triple if isinstance(term, rdflib.URIRef)}
+    return frozenset(named | {str(rdflib.RDF.type), str(rdflib.RDFS.subClassOf)})
+
+
+@lru_cache(maxsize=1)
+def _core_ontology() -> tuple[tuple, ...]:
+    """The ontology triples pyshacl may read (all of them when the ontology has blank nodes)."""
+    ontology, wanted = _ontology(), read_predicates()
+    if wanted is None or any(isinstance(t, rdflib.BNode) for triple in ontology for t in triple):
+        return tuple(ontology)
+    return tuple(t for t in ontology if str(t[1]) in wanted)
+
+
+def _core_graph(mem, exact: bool = False) -> rdflib.Graph:
+    """The union of a pyoxigraph store's quads plus the ontology, as an rdflib Graph ready for
+    pyshacl ``inplace`` (what pyshacl would build itself by mixing the ontology into a copy of the
+    data), keeping only the triples pyshacl may read (:func:`read_predicates`): about a third of a
+    document graph's triples are never looked at.  ``exact`` (the data has blank nodes) keeps all."""
+    import pyoxigraph as ox
+
     memo: dict = {}
     graph = rdflib.Graph()
-    graph.addN((s, p, o, graph) for s, p, o in _ontology())
-    graph.addN((_to_rdflib(q.subject, memo), _to_rdflib(q.predicate, memo), _to_rdflib(q.object, memo), graph)
-               for q in quads)
+    add = graph.store.add
+    for triple in _core_ontology() if not exact else _ontology():
+        add(triple, graph)
+    wanted = None if exact else read_predicates()
+    patterns = [None] if wanted is None else [ox.NamedNode(p) for p in sorted(wanted)]
+    for predicate in patterns:
+        for q in mem.quads_for_pattern(None, predicate, None, None):
+            add((_to_rdflib(q.subject, memo), _to_rdflib(q.predicate, memo), _to_rdflib(q.object, memo)), graph)
     return graph
 
 
-def _validate_core(graph: rdflib.Graph) -> tuple[bool, str]:
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+@dataclass(frozen=True)
+class LiftedShapes:
+    """The core shapes with the property shapes of targeted node shapes given their parent's targets.
+
+    pyshacl validates a node shape's ``sh:property`` shapes one focus node at a time: every (focus
+    node, property shape) pair builds the constraint objects anew and rescans the shapes graph,
+    about 1,700 such calls per document graph, most of the time spent.  A property shape whose only
+    use is ``S sh:property P``, with S a node shape used only through its own targets, gives the
+    same results when P carries S's targets itself (SHACL 2.1.3: the results of P for a focus node
+    do not depend on how it was reached; their severity, message and path are P's own), and
+    pyshacl then evaluates it once over all focus nodes.  Only the report text would differ: a
+    blank-node shape is printed with its triples, now including the targets, so ``source_text``
+    maps each changed text back to the shapes file's.
+    """
+
+    graph: rdflib.Graph
+    source_text: dict[str, str]  # "Source Shape" text in ``graph`` -> text in the core shapes
+
+
+@lru_cache(maxsize=1)
+def lifted_shapes() -> LiftedShapes:
+    from pyshacl.rdfutil.stringify import stringify_node
+
+    core = _core_shapes()
+    lifted = rdflib.Graph()
+    for prefix, ns in core.namespaces():
+        lifted.bind(prefix, ns)
+    lifted += core
+    for shape in sorted(set(core.subjects(SH.property, None))):
+        targets = [(p, o) for p in _TARGETS for o in core.objects(shape, p)]
+        if (not targets or (shape, SH.path, None) in core or (None, None, shape) in core
+                or core.value(shape, SH.deactivated) == rdflib.Literal(True)):
+            continue  # untargeted, itself a property shape, reached from another shape, or off
+        for prop in sorted(core.objects(shape, SH.property)):
+            if (len(list(core.triples((None, None, prop)))) != 1
+                    or any((prop, p, None) in core for p in _TARGETS)):
+                continue  # shared with another shape, or targeted on its own
+            lifted.remove((shape, SH.property, prop))
+            lifted.addN((prop, p, o, lifted) for p, o in targets)
+    source_text = {}
+    for node in {n for n in core.subjects() if isinstance(n, rdflib.BNode)}:
+        before, after = stringify_node(core, node), stringify_node(lifted, node)
+        if before != after:
+            source_text[after] = before
+    return LiftedShapes(lifted, source_text)
+
+
+@lru_cache(maxsize=1)
+def _validator_class():
+    """pyshacl's Validator, reporting lifted shapes under their text in the shapes file."""
     import pyshacl
 
-    conforms, _, text = pyshacl.validate(
-        graph,
-        shacl_graph=_core_shapes(),
-        inference="none",
-        allow_warnings=True,
-        advanced=_advanced(),
-        inplace=True,
+    class Validator(pyshacl.Validator):
+        @classmethod
+        def create_validation_report(cls, sg, conforms, results):
+            source_text = lifted_shapes().source_text
+            renamed = []
+            for desc, node, triples in results:
+                start = desc.find("\n\tSource Shape: ") + len("\n\tSource Shape: ")
+                end = desc.find("\n\tFocus Node: ", start)
+                text = desc[start:end]
+                if text in source_text:
+                    desc = desc[:start] + source_text[text] + desc[end:]
+                renamed.append((desc, node, triples))
+            return super().create_validation_report(sg, conforms, renamed)
+
+    return Validator
+
+
+def _validate_core(graph: rdflib.Graph) -> tuple[bool, str]:
+    from pyshacl.graph_abstraction import DataGraph
+
+    validator = _validator_class()(
+        DataGraph.from_rdflib(graph),
+        shacl_graph=lifted_shapes().graph,
+        options={"inference": "none", "allow_warnings": True, "advanced": _advanced(), "inplace": True},
     )
+    conforms, _, text = validator.run()
     return bool(conforms), str(text)
 
 
@@ -276,7 +385,7 @@ def undescribed_iris(store, prefix: str, graphs: list[str] | None = None) -> lis
 
 def _check_nquads(data: bytes, fmt: str = "nquads", prefix: str | None = None) -> tuple[bool, str, list[str]]:
     mem = _load_memory(data, fmt)
-    core = _validate_core(_core_graph(mem.quads_for_pattern(None, None, None, None)))
+    core = _validate_core(_core_graph(mem, exact=b"_:" in data))
     sparql = [r for rows in sparql_violations(mem).values() for r in rows]
     conforms, report = _merge(core, sparql)
     return conforms, report, (undescribed_iris(mem, prefix) if prefix else [])
@@ -456,7 +565,8 @@ def check_store(outputs_dir: Path, *, cache_path: Path | None = None, workers: i
     from_cache = len(verdicts)
 
     if todo:
-        _core_shapes(), _ontology(), sparql_constraints(), _advanced()  # loaded once, before workers fork
+        # loaded once, before workers fork
+        lifted_shapes(), _validator_class(), _core_ontology(), _ontology(), sparql_constraints()
         import pyshacl  # noqa: F401
     pool = 1 if len(todo) <= 2 else workers  # a pool costs more than it saves on a couple of graphs
     for (iri, *_), result in map_ordered(_verdict_of_file, todo, pool, chunksize=4):
