@@ -684,23 +684,31 @@ def recipients(text: str) -> list[str]:
 _SEGMENT_BREAK = re.compile(r"\n[ \t]*\|[ \t]*\n|[ \t]\|[ \t]|\n[ \t]*(?:[-+•]|\d{1,2}\.|[a-zđ]\))[ \t]+|\n[ \t]*\n")
 
 
-def mentioned_agencies(text: str) -> list[tuple[int, str]]:
+def mentioned_agencies(text: str, *, distinct: bool = False) -> list[tuple[int, str]]:
     """(offset in the flat text, printed name) of bodies named anywhere in the text.
 
     Kept: names the gazetteer knows and capitalised named bodies ("Báo Ấp Bắc"); generic
     objects inside duties ("các sở, cơ quan ngang sở") are left out unless the gazetteer lists them.
     Table cells, list items and paragraphs are scanned separately so a name never runs across them.
+    ``distinct``: each (offset, name) pair once, in order of first appearance (a repeated
+    segment only repeats pairs already given, so it is skipped).
     """
     flat_all = flat_document(text)
     text = nfc(text)
     out: list[tuple[int, str]] = []
     first_at: dict[str, int] = {}  # a name recurs many times: look for its first occurrence once
-    for segment in _SEGMENT_BREAK.split(text):
-        for name in _segment_mentions(segment):
+    segments = _SEGMENT_BREAK.split(text)
+    # The cache behind _segment_mentions, called directly: this loop runs once per segment.
+    cached, plain, max_len = _segment_mentions.cached, _segment_mentions.__wrapped__, _segment_mentions.max_len
+    for segment in dict.fromkeys(segments) if distinct else segments:
+        for name in cached(segment) if len(segment) <= max_len else plain(segment):
             at = first_at.get(name)
             if at is None:
                 at = first_at[name] = flat_all.find(name)
-            out.append((at if at >= 0 else len(flat_all), name))
+                if distinct:
+                    out.append((at if at >= 0 else len(flat_all), name))
+            if not distinct:
+                out.append((at if at >= 0 else len(flat_all), name))
     return out
 
 
@@ -776,7 +784,7 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
     for n in recipients(text):
         add(n, "recipient")
     if scan_text:
-        for at, n in mentioned_agencies(text):
+        for at, n in mentioned_agencies(text, distinct=True):
             add(n, "mentioned", at)
     out = []
     for rec in sorted(seen.values(), key=lambda r: r["_at"]):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 
 from pipelines.extract.dates import DATE_RE, date_from_match, iso_date
 from pipelines.extract.numbers import canonical_number, fold, issuer_codes, parse_number, prepare_text
@@ -188,39 +187,6 @@ def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
     return (sentence_case(joined, body) if joined else None), None, None, motto.start()
 
 
-def _phrase_spans(haystack: str, words: list[str]) -> Iterator[tuple[int, int]]:
-    """Spans of ``re.finditer(r"\\s+".join(map(re.escape, words)) + r"(?![\\w])", haystack)``.
-
-    The same matches without compiling a pattern per phrase (headings ask for many phrases, each
-    once): the words hold no whitespace, so ``\\s+`` takes the whole run before the next word,
-    and ``\\w`` is a letter, a digit or "_".
-    """
-    first, rest = words[0], words[1:]
-    n = len(haystack)
-    pos = 0
-    while True:
-        start = haystack.find(first, pos)
-        if start < 0:
-            return
-        end = start + len(first)
-        ok = True
-        for w in rest:
-            q = end
-            while q < n and haystack[q].isspace():
-                q += 1
-            if q == end or not haystack.startswith(w, q):
-                ok = False
-                break
-            end = q + len(w)
-        if ok and end < n and (haystack[end].isalnum() or haystack[end] == "_"):
-            ok = False
-        if ok:
-            yield start, end
-            pos = end
-        else:
-            pos = start + 1
-
-
 def _case_lookup(body: str):
     """Casing of words as the body prints them mid-sentence (used to sentence-case headings)."""
     cache: dict[str, str | None] = {}
@@ -233,8 +199,11 @@ def _case_lookup(body: str):
         key = " ".join(phrase_words) + f"#{idx}"
         if key in cache:
             return cache[key]
+        # Starts with a literal so the engine's fast prefix scan applies; the boundary is checked below.
+        pattern = r"\s+".join(re.escape(w.lower()) for w in phrase_words) + r"(?![\w])"
         counts: Counter[str] = Counter()
-        for start, end in _phrase_spans(lowered, [w.lower() for w in phrase_words]):
+        for m in re.finditer(pattern, lowered):
+            start, end = m.span()
             if start > 0 and lowered[start - 1].isalnum():
                 continue
             if idx == 0:

@@ -100,6 +100,9 @@ def cache_short(maxsize: int, max_len: int = 2000) -> Callable[[Callable[..., T]
 
         call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        # For hot loops that check the length themselves and skip this wrapper.
+        call.cached = cached  # type: ignore[attr-defined]
+        call.max_len = max_len  # type: ignore[attr-defined]
         return call
 
     return decorate
