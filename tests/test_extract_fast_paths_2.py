@@ -76,3 +76,32 @@ def test_item_start_at_equals_item_start_of_the_rest(seed_texts: list[str]) -> N
         for pos in range(0, len(flat), 7):
             assert agencies._is_item_start_at(flat, pos) == agencies._is_item_start(flat[pos:]), pos
 
+
+
+def test_bar_lines_match_the_multiline_regex(seed_texts: list[str]) -> None:
+    import re
+
+    odd = ["|", "|\n", "\n|", " | \n\t|\t\nx|\n|x\n||\n | | \n|\r\n", "a\n  |", "no bars"]
+    for text in [*seed_texts, *odd]:
+        expected = [m.span() for m in re.finditer(r"^[ \t]*\|[ \t]*$", text, re.MULTILINE)]
+        assert tables._bar_lines(text) == expected
+
+
+def test_header_role_plain_first_gives_the_same_roles(seed_texts: list[str]) -> None:
+    def plain(cell: str) -> str | None:
+        text = collapse(cell).casefold()
+        if not text or len(text) > 120:
+            return None
+        for role, pattern in tables._ROLE_PATTERNS:
+            if pattern.search(text):
+                return role
+        stripped = tables._strip_accents(text)
+        for role, pattern in tables._ROLE_PATTERNS_PLAIN:
+            if pattern.search(stripped):
+                return role
+        return None
+
+    cells = {line for text in seed_texts for line in text.split("\n")}
+    cells |= {"STT", "Số TT", "Noi dung cong viec", "Đơn vị chủ trì", "Thoi gian hoan thanh", "Tên", "ghi chu"}
+    for cell in cells:
+        assert tables.header_role.__wrapped__(cell) == plain(cell), cell

@@ -129,11 +129,15 @@ def header_role(cell: str) -> str | None:
     text = collapse(cell).casefold()
     if not text or len(text) > 120:
         return None
+    plain = _strip_accents(text)
+    if not _ANY_ROLE_PLAIN.search(plain):
+        # The plain patterns are the accented ones with the accents taken off, and taking them off
+        # the text keeps a match: no plain match, no match at all (one search for most cells).
+        return None
     if _ANY_ROLE.search(text):
         for role, pattern in _ROLE_PATTERNS:
             if pattern.search(text):
                 return role
-    plain = _strip_accents(text)
     if _ANY_ROLE_PLAIN.search(plain):
         for role, pattern in _ROLE_PATTERNS_PLAIN:
             if pattern.search(plain):
@@ -159,6 +163,23 @@ def header_roles(cells: list[str]) -> list[str] | None:
 # --- cell blocks -------------------------------------------------------------------------
 
 
+def _bar_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of ``re.finditer(r"^[ \\t]*\\|[ \\t]*$", text, re.MULTILINE)``: lines holding one ``|``
+    and spaces or tabs (span without the line break), found from the bars instead of every line."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    i = text.find("|")
+    while i >= 0:
+        line_start = text.rfind("\n", 0, i) + 1
+        line_end = text.find("\n", i)
+        if line_end < 0:
+            line_end = n
+        if not text[line_start:i].strip(" \t") and not text[i + 1:line_end].strip(" \t"):
+            out.append((line_start, line_end))
+        i = text.find("|", line_end)
+    return out
+
+
 def _cell_blocks(text: str) -> list[tuple[str, int, int]]:
     """Split a text export into cell blocks closed by a line holding only ``|``.
 
@@ -166,9 +187,9 @@ def _cell_blocks(text: str) -> list[tuple[str, int, int]]:
     """
     blocks: list[tuple[str, int, int]] = []
     start = 0
-    for m in re.finditer(r"^[ \t]*\|[ \t]*$", text, re.MULTILINE):
-        blocks.append((text[start : m.start()].strip("\n"), start, m.start()))
-        start = m.end() + 1
+    for line_start, line_end in _bar_lines(text):
+        blocks.append((text[start:line_start].strip("\n"), start, line_start))
+        start = line_end + 1
     if start < len(text):
         blocks.append((text[start:].strip("\n"), start, len(text)))
     return blocks
