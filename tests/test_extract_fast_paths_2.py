@@ -105,3 +105,16 @@ def test_header_role_plain_first_gives_the_same_roles(seed_texts: list[str]) -> 
     cells |= {"STT", "Số TT", "Noi dung cong viec", "Đơn vị chủ trì", "Thoi gian hoan thanh", "Tên", "ghi chu"}
     for cell in cells:
         assert tables.header_role.__wrapped__(cell) == plain(cell), cell
+
+
+def test_moved_number_equals_dataclass_replace(seed_texts: list[str]) -> None:
+    from dataclasses import replace
+
+    from pipelines.extract import numbers
+
+    found = [nm for text in seed_texts for nm in numbers.find_numbers(numbers.prepare_text(text))]
+    assert found
+    for nm in found:
+        parsed = numbers._parse_cached(nm.raw)
+        assert parsed is not None
+        assert numbers._moved(parsed, 17) == replace(parsed, start=17, end=17 + parsed.end)

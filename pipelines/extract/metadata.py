@@ -122,7 +122,7 @@ def _letterhead_block(head: str, motto_start: int) -> str:
     return _collapse(" ".join(block))
 
 
-_MOTTO_PREFIX = 2000  # the motto tops the page: fold this much of the header first
+_MOTTO_PREFIX = 1000  # the motto tops the page (within 500 characters in every plan seen): fold this much first
 
 
 def _motto_hits(head: str) -> list[re.Match[str]]:
