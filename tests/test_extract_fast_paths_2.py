@@ -118,3 +118,9 @@ def test_moved_number_equals_dataclass_replace(seed_texts: list[str]) -> None:
         parsed = numbers._parse_cached(nm.raw)
         assert parsed is not None
         assert numbers._moved(parsed, 17) == replace(parsed, start=17, end=17 + parsed.end)
+
+
+def test_segments_equal_the_one_regex_split(seed_texts: list[str]) -> None:
+    odd = ["a | b\n|\nc", "x \n | \n y", " |\t\n\n- a\n 1. b\n a) c | d", "|", " | ", "\n\n", "a\t|\tb | c\n\t|\n"]
+    for text in [*seed_texts, *odd]:
+        assert agencies._segments(text) == agencies._SEGMENT_BREAK.split(text)

@@ -682,6 +682,22 @@ def recipients(text: str) -> list[str]:
 
 
 _SEGMENT_BREAK = re.compile(r"\n[ \t]*\|[ \t]*\n|[ \t]\|[ \t]|\n[ \t]*(?:[-+•]|\d{1,2}\.|[a-zđ]\))[ \t]+|\n[ \t]*\n")
+# _SEGMENT_BREAK in two passes: the breaks that open with a line break (a literal the engine
+# jumps to), then " | " inside the pieces that hold a bar.  A " | " break holds no line break,
+# so it can neither overlap nor hide a break of the first kind: the pieces are the same.
+_LINE_BREAKS = re.compile(r"\n(?:[ \t]*\|[ \t]*\n|[ \t]*(?:[-+•]|\d{1,2}\.|[a-zđ]\))[ \t]+|[ \t]*\n)")
+_BAR_BREAK = re.compile(r"[ \t]\|[ \t]")
+
+
+def _segments(text: str) -> list[str]:
+    """``_SEGMENT_BREAK.split(text)``, faster."""
+    out: list[str] = []
+    for piece in _LINE_BREAKS.split(text):
+        if "|" in piece:
+            out.extend(_BAR_BREAK.split(piece))
+        else:
+            out.append(piece)
+    return out
 
 
 def mentioned_agencies(text: str, *, distinct: bool = False) -> list[tuple[int, str]]:
@@ -697,7 +713,7 @@ def mentioned_agencies(text: str, *, distinct: bool = False) -> list[tuple[int, 
     text = nfc(text)
     out: list[tuple[int, str]] = []
     first_at: dict[str, int] = {}  # a name recurs many times: look for its first occurrence once
-    segments = _SEGMENT_BREAK.split(text)
+    segments = _segments(text)
     # The cache behind _segment_mentions, called directly: this loop runs once per segment.
     cached, plain, max_len = _segment_mentions.cached, _segment_mentions.__wrapped__, _segment_mentions.max_len
     for segment in dict.fromkeys(segments) if distinct else segments:
