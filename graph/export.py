@@ -40,7 +40,7 @@ import pyoxigraph as ox
 
 from graph.iris import PREFIXES, RDF, SCHEME, XSD
 from graph.network import write_graphml
-from graph.query import iter_tasks, select, tasks
+from graph.query import GRAPHS_PER_QUERY, batched_rows, iter_tasks, ordered_graph_batches, select, sort_key, tasks
 from graph.store import ConcatenatedFiles, open_store, read_manifest
 from pipelines.atomic import file_sha256, write_atomic
 
@@ -50,7 +50,7 @@ from pipelines.atomic import file_sha256, write_atomic
 _CITATIONS = """
 SELECT ?source ?citing ?citingNumber ?relation ?cited ?citedNumber (SAMPLE(?issuer_) AS ?citedIssuer)
        (SAMPLE(?date_) AS ?citedDate) (SAMPLE(?title_) AS ?citedTitle) (SAMPLE(?quote_) AS ?quote)
-       (SAMPLE(?start_) AS ?start) (SAMPLE(?end_) AS ?end) (SAMPLE(?inCorpus_) AS ?inCorpus) WHERE {
+       (SAMPLE(?start_) AS ?start) (SAMPLE(?end_) AS ?end) WHERE {
   GRAPH ?g {
     { ?citing eli:based_on ?cited BIND(eli:based_on AS ?p) }
     UNION { ?citing vn:implements ?cited BIND(vn:implements AS ?p) }
@@ -66,12 +66,17 @@ SELECT ?source ?citing ?citingNumber ?relation ?cited ?citedNumber (SAMPLE(?issu
     OPTIONAL { ?cited eli:date_document ?date_ }
     OPTIONAL { ?cited eli:title ?title_ }
   }
-  BIND(EXISTS { GRAPH ?cg { ?cited vn:sourceFile ?f } } AS ?inCorpus_)
   BIND(IF(?p = vn:implements, "implements", IF(?p = eli:based_on, "based_on", "cites")) AS ?relation)
 }
 GROUP BY ?source ?citing ?citingNumber ?relation ?cited ?citedNumber
-ORDER BY ?source ?relation ?citedNumber
+ORDER BY ?source ?relation ?citedNumber ?citing ?cited
 """
+# Every graph's source file, to query citations a few graphs at a time in ?source order.
+_SOURCE_GRAPHS = "SELECT DISTINCT ?g ?source WHERE { GRAPH ?g { ?d vn:sourceFile ?source } }"
+# Documents of the corpus: a cited instrument among them is "inCorpus" (whichever graph describes it).
+_CORPUS_DOCUMENTS = "SELECT DISTINCT ?d WHERE { GRAPH ?g { ?d vn:sourceFile ?source } }"
+CITATION_COLUMNS = ("source", "citing", "citingNumber", "relation", "cited", "citedNumber", "citedIssuer",
+                    "citedDate", "citedTitle", "quote", "start", "end", "inCorpus")
 _AGENCIES = """
 SELECT ?agency ?name ?province ?type ?aliases ?parent ?tasksLed ?tasksCoordinated WHERE {
   { SELECT ?agency (SAMPLE(?name_) AS ?name) (SAMPLE(?province_) AS ?province) (SAMPLE(?type_) AS ?type)
@@ -313,11 +318,23 @@ def write_tasks_csv(store: ox.Store, outputs_dir: Path, chunk: int = 20_000) -> 
     return path
 
 
+def iter_citations(store: ox.Store, graphs_per_query: int | None = GRAPHS_PER_QUERY) -> Iterator[dict]:
+    """Rows of citations.csv, ordered by source file, relation and cited number, queried
+    ``graphs_per_query`` named graphs at a time (None: in one query; same rows either way)."""
+    corpus = {row["d"].value for row in store.query(_CORPUS_DOCUMENTS, prefixes=PREFIXES)}
+    if graphs_per_query is None:
+        batches: list = [None]
+    else:
+        entries = store.query(_SOURCE_GRAPHS, prefixes=PREFIXES)
+        batches = ordered_graph_batches(((r["g"], sort_key(r["source"]), None) for r in entries),
+                                        max(1, graphs_per_query))
+    for row in batched_rows(store, _CITATIONS, batches):
+        row["inCorpus"] = row["cited"] in corpus
+        yield row
+
+
 def citations_frame(store: ox.Store) -> pd.DataFrame:
-    names, rows = select(store, _CITATIONS)
-    df = pd.DataFrame(rows, columns=names)
-    df["inCorpus"] = df["inCorpus"].map({"true": True, "false": False})
-    return df
+    return pd.DataFrame(list(iter_citations(store)), columns=list(CITATION_COLUMNS))
 
 
 def agencies_frame(store: ox.Store) -> pd.DataFrame:

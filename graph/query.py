@@ -13,7 +13,7 @@ import io
 import json
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -286,10 +286,12 @@ ORDER BY ?number ?seq ?plan ?task
 """
 
 
-# Graphs per task query.  One query over the whole store sorts and groups every task at once
-# (1.65 GB at 10,000 plans); a few graphs at a time keep memory flat and, measured at 1,000 and
-# 10,000 plans, are also faster (Oxigraph scans each listed graph with the graph bound).
-GRAPHS_PER_TASK_QUERY = 10
+# Named graphs per query of a whole-store listing (tasks, citations, graph edges).  One query over
+# the whole store sorts and groups every row at once (the task listing: 1.65 GB at 10,000 plans);
+# a few graphs at a time keep memory flat and, measured at 1,000 and 10,000 plans, are also faster
+# (Oxigraph scans each listed graph with the graph bound).
+GRAPHS_PER_QUERY = 10
+GRAPHS_PER_TASK_QUERY = GRAPHS_PER_QUERY
 
 _TASK_GRAPHS = """
 SELECT DISTINCT ?g ?plan ?number WHERE {
@@ -298,13 +300,16 @@ SELECT DISTINCT ?g ?plan ?number WHERE {
 """
 
 
-def _task_graph_batches(store: ox.Store, size: int) -> Iterator[list[ox.NamedNode]]:
-    """Named graphs holding tasks, in batches whose rows of :data:`_TASKS` never interleave.
+def ordered_graph_batches(entries: Iterable[tuple[ox.NamedNode, tuple, str | None]],
+                          size: int) -> list[list[ox.NamedNode]]:
+    """Cut named graphs into batches of about ``size`` whose ordered rows never interleave.
 
-    The listing is ordered by plan number first, so batches are cut between runs of graphs whose
-    number ranges do not overlap (an unnumbered plan sorts first, as an unbound value does in
-    SPARQL), and graphs that share a plan IRI stay together: the rows of every batch then sort
-    after those of the batches before it, and each batch's own ORDER BY completes the order.
+    ``entries`` are (graph, sort key of one of its rows, link): a graph may appear several times
+    with different keys.  A listing ordered by that key first, queried batch by batch in the
+    returned order, gives the rows of one whole-store query: batches are cut only between runs
+    of graphs whose key ranges do not overlap (equal keys stay together, so do graphs sharing a
+    link, such as one plan's IRI in two source files), and each batch's own ORDER BY completes
+    the order.
     """
     parent: dict[ox.NamedNode, ox.NamedNode] = {}
 
@@ -314,33 +319,57 @@ def _task_graph_batches(store: ox.Store, size: int) -> Iterator[list[ox.NamedNod
             g = parent[g]
         return g
 
-    numbers: dict[ox.NamedNode, set[tuple[int, str]]] = {}
-    plan_graph: dict[str, ox.NamedNode] = {}
-    for row in store.query(_TASK_GRAPHS, prefixes=PREFIXES):
-        graph, plan, number = row["g"], row["plan"].value, row["number"]
+    keys: dict[ox.NamedNode, set[tuple]] = {}
+    linked: dict[str, ox.NamedNode] = {}
+    for graph, key, link in entries:
         parent.setdefault(graph, graph)
-        numbers.setdefault(graph, set()).add((0, "") if number is None else (1, number.value))
-        other = plan_graph.setdefault(plan, graph)
-        parent[find(graph)] = find(other)
+        keys.setdefault(graph, set()).add(key)
+        if link is not None:
+            parent[find(graph)] = find(linked.setdefault(link, graph))
     groups: dict[ox.NamedNode, list[ox.NamedNode]] = {}
     for graph in sorted(parent, key=lambda g: g.value):
         groups.setdefault(find(graph), []).append(graph)
     ranges = []
     for members in groups.values():
-        keys = set().union(*(numbers[g] for g in members))
-        ranges.append((min(keys), max(keys), members))
+        member_keys = set().union(*(keys[g] for g in members))
+        ranges.append((min(member_keys), max(member_keys), members))
     ranges.sort(key=lambda r: (r[0], r[1]))
 
+    batches: list[list[ox.NamedNode]] = []
     batch: list[ox.NamedNode] = []
-    batch_max = None
+    batch_max: tuple | None = None
     for low, high, members in ranges:
-        if batch and low > batch_max and len(batch) >= size:
-            yield batch
+        if batch and batch_max is not None and low > batch_max and len(batch) >= size:
+            batches.append(batch)
             batch, batch_max = [], None
         batch.extend(members)
         batch_max = high if batch_max is None else max(batch_max, high)
     if batch:
-        yield batch
+        batches.append(batch)
+    return batches
+
+
+def sort_key(term) -> tuple:
+    """Where a value sorts in an ORDER BY over plain strings: unbound first, then by code point."""
+    return (0, "") if term is None else (1, term.value)
+
+
+def batched_rows(store: ox.Store, query: str, batches: Iterable[list[ox.NamedNode] | None]) -> Iterator[dict]:
+    """Rows (plain strings) of ``query`` run over each batch of named graphs in turn (None: all)."""
+    for graphs in batches:
+        try:
+            result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, named_graphs=graphs)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from exc
+        names = [v.value for v in result.variables]
+        for sol in result:
+            yield {n: _value(sol[n]) for n in names}
+
+
+def _task_graph_batches(store: ox.Store, size: int) -> list[list[ox.NamedNode]]:
+    """Named graphs holding tasks, batched for :data:`_TASKS` (ordered by plan number first)."""
+    rows = store.query(_TASK_GRAPHS, prefixes=PREFIXES)
+    return ordered_graph_batches(((r["g"], sort_key(r["number"]), r["plan"].value) for r in rows), size)
 
 
 def tasks(store: ox.Store, agency: str | None = None, province: str | None = None,
@@ -375,13 +404,7 @@ def iter_tasks(store: ox.Store, agency: str | None = None, province: str | None 
         yield r
 
 
+
 def _task_rows(store: ox.Store, graphs_per_query: int | None) -> Iterator[dict]:
-    if graphs_per_query is None:
-        batches: Iterator[list[ox.NamedNode] | None] = iter([None])
-    else:
-        batches = _task_graph_batches(store, max(1, graphs_per_query))
-    for graphs in batches:
-        result = store.query(_TASKS, prefixes=PREFIXES, use_default_graph_as_union=True, named_graphs=graphs)
-        names = [v.value for v in result.variables]
-        for sol in result:
-            yield {n: _value(sol[n]) for n in names}
+    batches = [None] if graphs_per_query is None else _task_graph_batches(store, max(1, graphs_per_query))
+    return batched_rows(store, _TASKS, batches)

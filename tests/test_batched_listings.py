@@ -1,12 +1,21 @@
-"""The task listing queried a few graphs at a time gives the rows, in the order, of one whole-store query."""
+"""Whole-store listings queried a few graphs at a time give the rows, in the order, of one whole-store query."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+import graph.network as network
+from graph.export import iter_citations
 from graph.iris import PREFIXES
-from graph.query import iter_tasks
+from graph.query import iter_tasks, ordered_graph_batches
+from graph.store import open_store
+from tests import test_graph_support as support
+
+seeds = support.seeds
+seed_outputs = support.seed_outputs
 
 VN = PREFIXES["vn"]
 SKOS = PREFIXES["skos"]
@@ -63,3 +72,40 @@ def test_filters_apply_to_batched_rows(store: ox.Store) -> None:
     rows = list(iter_tasks(store, agency="y te", graphs_per_query=1))
     assert sorted(r["content"] for r in rows) == ["Bốn", "Sáu"]
     assert {r["role"] for r in rows} == {"lead"}
+
+
+def test_batches_never_split_equal_keys_or_linked_graphs() -> None:
+    g = [ox.NamedNode(f"https://example.org/g/{i}") for i in range(6)]
+    entries = [(g[0], (1, "b"), None), (g[1], (1, "b"), None), (g[2], (1, "a"), "plan"),
+               (g[3], (1, "z"), "plan"), (g[4], (0, ""), None), (g[5], (1, "y"), None)]
+    batches = ordered_graph_batches(entries, 1)
+    # g2 and g3 share a plan, so their range a..z swallows b and y: one batch after the unbound key
+    assert [set(b) for b in batches] == [{g[4]}, {g[0], g[1], g[2], g[3], g[5]}]
+
+
+def test_citations_batched_equal_one_query(seed_outputs: Path) -> None:
+    store = open_store(seed_outputs)
+    whole = list(iter_citations(store, graphs_per_query=None))
+    assert len(whole) > 50
+    assert list(iter_citations(store, graphs_per_query=1)) == whole
+
+
+def test_cited_plan_of_another_graph_is_in_corpus(store: ox.Store) -> None:
+    eli = PREFIXES["eli"]
+    for graph, plan in (("a", "kh-10-a"), ("d1", "kh-2"), ("d2", "kh-2"), ("e", "kh-wide")):
+        store.add(ox.Quad(ox.NamedNode(BASE + "id/" + plan), ox.NamedNode(VN + "sourceFile"),
+                          ox.Literal(graph + ".txt"), ox.NamedNode(BASE + "graph/" + graph)))
+    for cited in ("kh-2", "nd-61"):
+        store.add(ox.Quad(ox.NamedNode(BASE + "id/kh-10-a"), ox.NamedNode(eli + "based_on"),
+                          ox.NamedNode(BASE + "id/" + cited), ox.NamedNode(BASE + "graph/a")))
+    rows = list(iter_citations(store, graphs_per_query=1))
+    assert {r["cited"].rsplit("/", 1)[1]: r["inCorpus"] for r in rows} == {"kh-2": True, "nd-61": False}
+    assert rows == list(iter_citations(store, graphs_per_query=None))
+
+
+def test_graph_edges_batched_equal_one_query(seed_outputs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_store(seed_outputs)
+    whole = sorted(map(str, network._rows(store, network._EDGES)))
+    monkeypatch.setattr(network, "GRAPHS_PER_QUERY", 1)
+    assert sorted(map(str, network._batched(store, network._EDGES))) == whole
+    assert len(whole) > 100
