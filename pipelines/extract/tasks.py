@@ -48,7 +48,7 @@ def _sentence_case(text: str) -> str:
 
 def appendix_title(caption: str) -> str:
     """Section name of a table without section rows, from its caption ("PHỤ LỤC / DANH MỤC ...")."""
-    lines = [collapse(ln) for ln in caption.split("\n") if collapse(ln)]
+    lines = [ln for ln in map(collapse, caption.split("\n")) if ln]
     out: list[str] = []
     started = False
     for ln in lines:
@@ -106,7 +106,7 @@ def tasks_delegated_to_appendix(body: str, tables: list[Table]) -> bool:
 
 def _blank(text: str) -> str:
     """Every character but line breaks turned into a space (lengths and line offsets kept)."""
-    return "\n".join(" " * len(line) for line in text.split("\n"))
+    return "\n".join(map(" ".__mul__, map(len, text.split("\n"))))
 
 
 def extract_tasks(text: str, document: dict, *, tables: list[Table] | None = None) -> list[dict]:

@@ -331,8 +331,8 @@ def _looks_utf16_without_bom(data: bytes) -> str | None:
     if len(sample) < 8:
         return None
     half = len(sample) // 2
-    odd = sum(1 for b in sample[1::2] if b == 0) / half
-    even = sum(1 for b in sample[0::2] if b == 0) / half
+    odd = sample[1::2].count(0) / half
+    even = sample[0::2].count(0) / half
     if odd > 0.4 and even < 0.02:
         return "utf-16-le"
     if even > 0.4 and odd < 0.02:
