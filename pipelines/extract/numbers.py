@@ -52,6 +52,18 @@ _CONFUSABLE_PRESENT = re.compile("[" + re.escape("".join(_CONFUSABLES)) + "]")
 
 def prepare_text(text: str) -> str:
     """NFC plus one-to-one look-alike repair; the result has the same length as ``nfc(text)``."""
+    if len(text) > 5000:
+        return _prepare_document(text)
+    return _prepare(text)
+
+
+@lru_cache(maxsize=2)
+def _prepare_document(text: str) -> str:
+    # A whole document is prepared by more than one extractor (metadata, citations): once is enough.
+    return _prepare(text)
+
+
+def _prepare(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if _CONFUSABLE_PRESENT.search(text):
