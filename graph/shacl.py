@@ -304,6 +304,8 @@ def lifted_shapes() -> LiftedShapes:
     source_text = {}
     for node in {n for n in core.subjects() if isinstance(n, rdflib.BNode)}:
         before, after = stringify_node(core, node), stringify_node(lifted, node)
+        if source_text.get(after, before) != before:
+            raise ValueError(f"{SHAPES}: two shapes print as {after} once lifted; their reports would mix")
         if before != after:
             source_text[after] = before
     return LiftedShapes(lifted, source_text)
