@@ -124,3 +124,12 @@ def test_segments_equal_the_one_regex_split(seed_texts: list[str]) -> None:
     odd = ["a | b\n|\nc", "x \n | \n y", " |\t\n\n- a\n 1. b\n a) c | d", "|", " | ", "\n\n", "a\t|\tb | c\n\t|\n"]
     for text in [*seed_texts, *odd]:
         assert agencies._segments(text) == agencies._SEGMENT_BREAK.split(text)
+
+
+def test_distinct_mentions_are_the_first_of_each_pair(seed_texts: list[str]) -> None:
+    for text in seed_texts:
+        every = agencies.mentioned_agencies(text)
+        assert agencies.mentioned_agencies(text, distinct=True) == list(dict.fromkeys(every))
+        flat = flat_document(text)
+        found = {name: flat.find(name) for _, name in every[::2]}  # a caller looked some names up already
+        assert agencies.mentioned_agencies(text, distinct=True, found=found) == list(dict.fromkeys(every))

@@ -700,31 +700,36 @@ def _segments(text: str) -> list[str]:
     return out
 
 
-def mentioned_agencies(text: str, *, distinct: bool = False) -> list[tuple[int, str]]:
+def mentioned_agencies(text: str, *, distinct: bool = False,
+                       found: dict[str, int] | None = None) -> list[tuple[int, str]]:
     """(offset in the flat text, printed name) of bodies named anywhere in the text.
 
     Kept: names the gazetteer knows and capitalised named bodies ("Báo Ấp Bắc"); generic
     objects inside duties ("các sở, cơ quan ngang sở") are left out unless the gazetteer lists them.
     Table cells, list items and paragraphs are scanned separately so a name never runs across them.
     ``distinct``: each (offset, name) pair once, in order of first appearance (a repeated
-    segment only repeats pairs already given, so it is skipped).
+    segment only repeats pairs already given, so it is skipped).  ``found``: name -> ``str.find`` of
+    it in the flat text, shared with a caller that looks names up in the same flat text.
     """
     flat_all = flat_document(text)
     text = nfc(text)
     out: list[tuple[int, str]] = []
-    first_at: dict[str, int] = {}  # a name recurs many times: look for its first occurrence once
+    # A name recurs many times: look for its first occurrence once.
+    first_at: dict[str, int] = {} if found is None else found
     segments = _segments(text)
     # The cache behind _segment_mentions, called directly: this loop runs once per segment.
     cached, plain, max_len = _segment_mentions.cached, _segment_mentions.__wrapped__, _segment_mentions.max_len
+    given: set[str] = set()  # names given already (distinct)
     for segment in dict.fromkeys(segments) if distinct else segments:
         for name in cached(segment) if len(segment) <= max_len else plain(segment):
+            if distinct:
+                if name in given:
+                    continue
+                given.add(name)
             at = first_at.get(name)
             if at is None:
                 at = first_at[name] = flat_all.find(name)
-                if distinct:
-                    out.append((at if at >= 0 else len(flat_all), name))
-            if not distinct:
-                out.append((at if at >= 0 else len(flat_all), name))
+            out.append((at if at >= 0 else len(flat_all), name))
     return out
 
 
@@ -761,6 +766,14 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
     """
     province = (document or {}).get("province") or province_from_text(text)
     flat = flat_document(text)
+    found: dict[str, int] = {}  # name -> flat.find(name), shared with mentioned_agencies
+
+    def find(name: str) -> int:
+        at = found.get(name)
+        if at is None:
+            at = found[name] = flat.find(name)
+        return at
+
     seen: dict[str, dict] = {}
     tidy: dict[str, tuple[str, str]] = {}  # printed form -> (tidied name, entry key); names recur often
 
@@ -777,9 +790,9 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
             rec = resolve_agency(name, province)
             rec["roles"] = set()
             if at is None:
-                at = flat.find(name)
+                at = find(name)
                 if at < 0:
-                    at = flat.find(name[:1].swapcase() + name[1:])
+                    at = find(name[:1].swapcase() + name[1:])
             if printed and (at is None or at < 0):
                 rec["restored"] = True  # a head restored by splitting ("UBND thành phố Bến Tre")
             rec["_at"] = at if at is not None and at >= 0 else len(flat)
@@ -800,7 +813,7 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
     for n in recipients(text):
         add(n, "recipient")
     if scan_text:
-        for at, n in mentioned_agencies(text, distinct=True):
+        for at, n in mentioned_agencies(text, distinct=True, found=found):
             add(n, "mentioned", at)
     out = []
     for rec in sorted(seen.values(), key=lambda r: r["_at"]):
