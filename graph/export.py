@@ -302,20 +302,24 @@ def tasks_frame(store: ox.Store) -> pd.DataFrame:
     return _tasks_table(tasks(store))
 
 
-def write_tasks_csv(store: ox.Store, outputs_dir: Path, chunk: int = 20_000) -> Path:
-    """tasks.csv as ``tasks_frame(store).to_csv`` writes it, built ``chunk`` rows at a time."""
-    path = Path(outputs_dir) / "tasks.csv"
+def _write_csv_chunks(path: Path, rows: Iterator[dict], table: Callable[[list[dict]], pd.DataFrame],
+                      chunk: int = 20_000) -> Path:
+    """``table(all rows).to_csv`` as one frame would write it, built ``chunk`` rows at a time."""
     with _atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
-        rows = iter_tasks(store)
         first = True
         while True:
             block = list(itertools.islice(rows, chunk))
             if block or first:
-                _tasks_table(block).to_csv(handle, index=False, header=first)
+                table(block).to_csv(handle, index=False, header=first)
             first = False
             if len(block) < chunk:
                 break
     return path
+
+
+def write_tasks_csv(store: ox.Store, outputs_dir: Path, chunk: int = 20_000) -> Path:
+    """tasks.csv as ``tasks_frame(store).to_csv`` writes it, built ``chunk`` rows at a time."""
+    return _write_csv_chunks(Path(outputs_dir) / "tasks.csv", iter_tasks(store), _tasks_table, chunk)
 
 
 def iter_citations(store: ox.Store, graphs_per_query: int | None = GRAPHS_PER_QUERY) -> Iterator[dict]:
@@ -333,8 +337,17 @@ def iter_citations(store: ox.Store, graphs_per_query: int | None = GRAPHS_PER_QU
         yield row
 
 
+def _citations_table(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(CITATION_COLUMNS))
+
+
 def citations_frame(store: ox.Store) -> pd.DataFrame:
-    return pd.DataFrame(list(iter_citations(store)), columns=list(CITATION_COLUMNS))
+    return _citations_table(list(iter_citations(store)))
+
+
+def write_citations_csv(store: ox.Store, outputs_dir: Path, chunk: int = 20_000) -> Path:
+    """citations.csv as ``citations_frame(store).to_csv`` writes it, built ``chunk`` rows at a time."""
+    return _write_csv_chunks(Path(outputs_dir) / "citations.csv", iter_citations(store), _citations_table, chunk)
 
 
 def agencies_frame(store: ox.Store) -> pd.DataFrame:
@@ -360,7 +373,7 @@ EXPORTS: dict[str, Callable[[ox.Store, Path], Path]] = {
     "graph.jsonld": write_jsonld,
     "graph.graphml": write_graphml_file,
     "tasks.csv": write_tasks_csv,
-    "citations.csv": _csv_writer("citations.csv", citations_frame),
+    "citations.csv": write_citations_csv,
     "agencies.csv": _csv_writer("agencies.csv", agencies_frame),
 }
 
