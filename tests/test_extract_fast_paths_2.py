@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,25 @@ def test_distinct_mentions_are_the_first_of_each_pair(seed_texts: list[str]) -> 
         flat = flat_document(text)
         found = {name: flat.find(name) for _, name in every[::2]}  # a caller looked some names up already
         assert agencies.mentioned_agencies(text, distinct=True, found=found) == list(dict.fromkeys(every))
+
+
+def _plain_prefix(window: str) -> int:
+    words = list(agencies._WORD.finditer(window))
+    for k in range(min(len(words), 12), 0, -1):
+        cand = window[: words[k - 1].end()].rstrip(",;.:()“”\"")
+        if agencies.lookup(cand):
+            return len(cand)
+    return 0
+
+
+def test_vocabulary_cut_never_hides_a_gazetteer_name(seed_texts: list[str]) -> None:
+    crafted = ["Đề nghị Sở Y tế chủ trì", "- Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu triển khai", "VP.UBND tỉnh",
+               "“Sở Tài chính” phối hợp", "Văn phòng UBND tỉnh; Sở Nội vụ", "Trách nhiệm của Sở Tư pháp:",
+               "UBND các huyện, thị xã, thành phố", "Sở Giáo dục & Đào tạo", "Báo Ấp Bắc, Đài PT-TH tỉnh",
+               "Uỷ ban nhân dân tỉnh Thừa Thiên Huế", "Các sở, ban, ngành tinh", "Giao cho Công an tỉnh"]
+    windows = list(crafted)
+    for text in seed_texts:
+        flat = collapse(text)
+        windows += [flat[m.start(): m.start() + agencies._PREFIX_WINDOW] for m in re.finditer(r"\S+", flat)]
+    for window in windows:
+        assert agencies._gazetteer_prefix_window.__wrapped__(window) == _plain_prefix(window), window

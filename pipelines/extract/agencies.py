@@ -521,13 +521,55 @@ def _may_open_a_name(window: str) -> bool:
     return word in _REWRITTEN_OPENINGS or word in _key_first_words()
 
 
+# Word separators of the vocabulary test below: _key's punctuation, whitespace, and the characters
+# strip_agency_prefix and the candidates' rstrip take off (splitting on more never hides a name:
+# the vocabulary is cut the same way).
+_VOCAB_SPLIT = re.compile(r"[.,;:()\-–—/+•*“”\"\s]+")
+# Words _key or strip_agency_prefix may drop or rewrite away: "ủy ban nhân dân" -> "ubnd", "văn phòng"
+# -> "vp", "vpubnd", "của tỉnh", the "tinh" typo, "Đề nghị" / "Trách nhiệm của" / "Giao cho" openings.
+_DROPPED_WORDS = ("ủy ban nhân dân hội đồng văn phòng vp ubnd vpubnd hđnd của đề nghị trách nhiệm vụ "
+                  "giao cho tình tinh tỉnh thành phố")
+
+
+def _vocab_words(text: str) -> list[str]:
+    """Words of ``text`` as _key cases, tones and splits them (before its rewrites)."""
+    s = tone_normalise(nfc(text).casefold()).replace("&", " và ")
+    return [w for w in _VOCAB_SPLIT.split(s) if w]
+
+
+@lru_cache(maxsize=1)
+def _key_vocabulary() -> frozenset[str]:
+    """Every word a name key can hold, and every word _key may drop on the way to one."""
+    words: set[str] = set(_vocab_words(_DROPPED_WORDS))
+    for k in _alias_index():
+        words.update(_vocab_words(k))
+    for p in provinces():  # _key drops the province name after "tỉnh" / "thành phố"
+        for name in (p["name"], *p["variants"].split("|")):
+            words.update(_vocab_words(name))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=16384)
+def _in_key_vocabulary(token: str) -> bool:
+    vocabulary = _key_vocabulary()
+    return all(w in vocabulary for w in _vocab_words(token))
+
+
 @lru_cache(maxsize=16384)
 def _gazetteer_prefix_window(window: str) -> int:
     # Cached: one opening is probed several times (item start, phrase walk, prose and table passes).
     if "" not in _alias_index() and not _may_open_a_name(window):
         return 0  # spares up to twelve cold lookups of an ordinary word
     words = list(_WORD.finditer(window))
-    for k in range(min(len(words), 12), 0, -1):
+    longest = min(len(words), 12)
+    # A candidate holding a word that no key holds and _key does not drop cannot be a name: every
+    # word that reaches its key is a word of that key.  Candidates are word prefixes of the window,
+    # so the first such word bounds them all (most windows are a name followed by prose).
+    for t in range(longest):
+        if not _in_key_vocabulary(words[t].group(0)):
+            longest = t
+            break
+    for k in range(longest, 0, -1):
         end = words[k - 1].end()
         cand = window[:end].rstrip(",;.:()“”\"")
         if lookup(cand):
