@@ -156,3 +156,17 @@ def test_vocabulary_cut_never_hides_a_gazetteer_name(seed_texts: list[str]) -> N
         windows += [flat[m.start(): m.start() + agencies._PREFIX_WINDOW] for m in re.finditer(r"\S+", flat)]
     for window in windows:
         assert agencies._gazetteer_prefix_window.__wrapped__(window) == _plain_prefix(window), window
+
+
+def test_place_date_matches_the_regex_search(seed_texts: list[str]) -> None:
+    import random
+
+    rnd = random.Random(5)
+    pieces = ["a", "b", " ", "\n", "|", ",", "ngày", " 1", "2", " tháng ", "12", " năm ", "2021", "/", "x" * 30, "  "]
+    samples = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 16))) for _ in range(20000)]
+    for text in [*samples, *seed_texts]:
+        for pos in range(0, min(len(text), 3000), 41):
+            for end in (pos + 6000, len(text) - 3):
+                want = metadata._PLACE_DATE.search(text, pos, end)
+                got = metadata._place_date(text, pos, end)
+                assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups()))

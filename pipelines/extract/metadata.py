@@ -33,6 +33,29 @@ _PLACE_DATE = re.compile(
     r"(?P<place>[^\n|,]{2,40}),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
     r"|(?P<place2>[^\n|,]{2,40}),\s*ngày\s+(?P<d2>\d{1,2})\s*/\s*(?P<m2>\d{1,2})\s*/\s*(?P<y2>\d{4})"
 )
+# Where a place-date match can have its comma: the comma, then "ngày" and a digit.
+_PLACE_DATE_COMMA = re.compile(r",(?=\s*ngày\s+\d)")
+
+
+def _place_date(text: str, pos: int, endpos: int) -> re.Match[str] | None:
+    """``_PLACE_DATE.search(text, pos, endpos)`` without trying the place at every character.
+
+    The place is a run of up to 40 characters other than line break, "|" and ",", so it ends at
+    the comma: a match through a comma starts at the earliest character of that run, and a match
+    through an earlier comma starts earlier.  Commas are tried in order, each at its one start.
+    """
+    for comma in _PLACE_DATE_COMMA.finditer(text, pos, endpos):
+        c = comma.start()
+        lo = max(pos, c - 40)
+        start = max(lo, text.rfind("\n", lo, c) + 1, text.rfind("|", lo, c) + 1, text.rfind(",", lo, c) + 1)
+        if c - start < 2:
+            continue
+        m = _PLACE_DATE.match(text, start, endpos)
+        if m:
+            return m
+    return None
+
+
 _NATIONAL_MOTTO = re.compile(r"c\s*o\s*n\s*g\s+h\s*o\s*a\s+x\s*a\s+h\s*o\s*i\s+c\s*h\s*u\s+n\s*g\s*h\s*i\s*a")
 _ROLE_LINE = re.compile(
     r"^(?:KT\.|TM\.|TL\.|TUQ\.|Q\.|K/T|T/M)?\s*(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|"
@@ -448,7 +471,7 @@ def extract_metadata(text: str) -> dict:
         number = parsed.canonical
 
     date = None
-    pd = _PLACE_DATE.search(text, letter_end, letter_end + _HEADER_CHARS)
+    pd = _place_date(text, letter_end, letter_end + _HEADER_CHARS)
     if pd:
         date = (iso_date(pd.group("d"), pd.group("m"), pd.group("y")) if pd.group("d")
                 else iso_date(pd.group("d2"), pd.group("m2"), pd.group("y2")))
