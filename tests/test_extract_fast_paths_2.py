@@ -163,7 +163,7 @@ def test_place_date_matches_the_regex_search(seed_texts: list[str]) -> None:
 
     rnd = random.Random(5)
     pieces = ["a", "b", " ", "\n", "|", ",", "ngày", " 1", "2", " tháng ", "12", " năm ", "2021", "/", "x" * 30, "  "]
-    samples = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 16))) for _ in range(20000)]
+    samples = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 16))) for _ in range(4000)]
     for text in [*samples, *seed_texts]:
         for pos in range(0, min(len(text), 3000), 41):
             for end in (pos + 6000, len(text) - 3):

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from pipelines.extract.text import cache_short, collapse, flat_document, nfc
@@ -504,6 +505,9 @@ _REWRITTEN_OPENINGS = frozenset({"đề", "trách", "nhiệm", "giao", "ủy", "
                                  "tỉnh", "thành", "tình", "tinh"})
 
 
+_FIRST_WORD = re.compile(r"[\s\-+•*.;:,]*(\S*)")
+
+
 def _may_open_a_name(window: str) -> bool:
     """False only when no name key can start as ``window`` does.
 
@@ -511,10 +515,12 @@ def _may_open_a_name(window: str) -> bool:
     case-folded, as the first word of its key, unless the word is rewritten (see above) or
     holds anything but letters; the shorter candidates are only punctuation and key to "".
     """
-    words = collapse(window).strip(" -+•*.;:,").split(maxsplit=1)
-    if not words:
+    # The first word after any opening spaces, bullets and punctuation (the window's own is not
+    # collapsed: a last word keeps trailing punctuation here, which only makes the answer True).
+    first = _FIRST_WORD.match(window).group(1)
+    if not first:
         return True
-    first = nfc(words[0])
+    first = nfc(first)
     if not all(c in VIETNAMESE_LETTERS for c in first):
         return True
     word = tone_normalise(first.casefold())
@@ -560,8 +566,8 @@ def _gazetteer_prefix_window(window: str) -> int:
     # Cached: one opening is probed several times (item start, phrase walk, prose and table passes).
     if "" not in _alias_index() and not _may_open_a_name(window):
         return 0  # spares up to twelve cold lookups of an ordinary word
-    words = list(_WORD.finditer(window))
-    longest = min(len(words), 12)
+    words = list(islice(_WORD.finditer(window), 12))
+    longest = len(words)
     # A candidate holding a word that no key holds and _key does not drop cannot be a name: every
     # word that reaches its key is a word of that key.  Candidates are word prefixes of the window,
     # so the first such word bounds them all (most windows are a name followed by prose).
