@@ -54,8 +54,11 @@ _SHORT_TYPE_WORDS = sorted({v for v in _TYPE_WORDS.values()}, key=len, reverse=T
 # A leading character class lets the regex engine skip ahead quickly; the pairing of first letter
 # and rest is checked afterwards (_short_form_type), as is the left word boundary.
 _SHORT_FIRSTS = "".join(sorted({c for n in _SHORT_TYPE_WORDS for c in (n[0].upper(), n[0].lower())}))
+# The second letter of every type word, checked before the alternatives are tried one by one.
+_SHORT_SECONDS = "".join(sorted({n[1] for n in _SHORT_TYPE_WORDS}))
 _SHORT_FORM = re.compile(
-    rf"[{_SHORT_FIRSTS}](?:" + "|".join(n[1:].replace(" ", r"\s+") for n in _SHORT_TYPE_WORDS) + r")"
+    rf"[{_SHORT_FIRSTS}](?=[{_SHORT_SECONDS}])(?:" + "|".join(n[1:].replace(" ", r"\s+") for n in _SHORT_TYPE_WORDS)
+    + r")"
     r"\s+(?:số\s+)?(\d{1,5})(?![\d,.]?\d)(?!\s*[/-]\s*[\wĐđ])"
 )
 _SHORT_NAMES = {fold(n): n for n in _SHORT_TYPE_WORDS}

@@ -91,12 +91,23 @@ def cache_short(maxsize: int, max_len: int = 2000) -> Callable[[Callable[..., T]
     def decorate(fn: Callable[..., T]) -> Callable[..., T]:
         cached = lru_cache(maxsize=maxsize)(fn)
 
-        @wraps(fn)
-        def call(*args: Any) -> T:
-            first = args[0]
-            if first is None or len(first) <= max_len:
-                return cached(*args)
-            return fn(*args)
+        code = fn.__code__
+        if code.co_argcount == 1 and not code.co_kwonlyargcount and not code.co_flags & 0x0C:  # (x), no *a, **k
+
+            @wraps(fn)
+            def call(first: Any) -> T:  # the common case, without packing arguments
+                if first is None or len(first) <= max_len:
+                    return cached(first)
+                return fn(first)
+
+        else:
+
+            @wraps(fn)
+            def call(*args: Any) -> T:
+                first = args[0]
+                if first is None or len(first) <= max_len:
+                    return cached(*args)
+                return fn(*args)
 
         call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         call.cache_info = cached.cache_info  # type: ignore[attr-defined]
