@@ -170,3 +170,15 @@ def test_place_date_matches_the_regex_search(seed_texts: list[str]) -> None:
                 want = metadata._PLACE_DATE.search(text, pos, end)
                 got = metadata._place_date(text, pos, end)
                 assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups()))
+
+
+def test_words_outside_tables_equal_the_blanked_prose(seed_texts: list[str]) -> None:
+    from pipelines.extract import tasks
+    from pipelines.extract.tables import Table, find_tables
+
+    for text in seed_texts:
+        found = find_tables(text)
+        made = [Table(header=[], roles=[], rows=[], start=a, end=b) for a, b in
+                ((0, 5), (3, 40), (len(text) - 10, len(text) + 5), (100, 100), (200, 260))]
+        for spans in (found, made, found + made, []):
+            assert tasks._flat_outside(text, spans) == collapse(tasks._blank_tables(text, spans))

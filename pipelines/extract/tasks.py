@@ -99,9 +99,39 @@ def is_task_table(table: Table) -> bool:
 
 def tasks_delegated_to_appendix(body: str, tables: list[Table]) -> bool:
     """True when the body sends its task list to an appendix (see ``_TASKS_IN_APPENDIX``)."""
-    if _TASKS_IN_APPENDIX.search(collapse(body)):
+    return _delegated(collapse(body), tables)
+
+
+def _delegated(flat_body: str, tables: list[Table]) -> bool:
+    if _TASKS_IN_APPENDIX.search(flat_body):
         return True
     return any(is_task_table(t) and re.search(r"nhiệm\s+vụ", t.caption, re.IGNORECASE) for t in tables)
+
+
+def _flat_outside(text: str, tables: list[Table]) -> str | None:
+    """``collapse`` of ``text`` with the tables blanked: the words outside them, joined by one space
+    (a blanked table is whitespace, so it only separates words).  None for a table span that the
+    blanking would not keep in place (start after end)."""
+    words: list[str] = []
+    pos = 0
+    for start, end in sorted((t.start, t.end) for t in tables):
+        if start < 0 or start > end:
+            return None
+        if start == end:
+            continue  # blanks nothing, so splits no word
+        if start > pos:
+            words.extend(text[pos:start].split())
+        pos = max(pos, end)
+    words.extend(text[pos:].split())
+    return " ".join(words)
+
+
+def _blank_tables(text: str, tables: list[Table]) -> str:
+    """The text with the tables blanked out (offsets kept), wherever the tables sit."""
+    prose = text
+    for t in tables:
+        prose = prose[: t.start] + _blank(prose[t.start : t.end]) + prose[t.end :]
+    return prose
 
 
 def _blank(text: str) -> str:
@@ -118,14 +148,15 @@ def extract_tasks(text: str, document: dict, *, tables: list[Table] | None = Non
     if not document.get("province"):
         document["province"] = province_from_text(text)
     tables = [t for t in (find_tables(text) if tables is None else tables) if is_task_table(t)]
-    # Prose is read with the tables blanked out (offsets kept), wherever the tables sit.
-    prose = text
-    for t in tables:
-        prose = prose[: t.start] + _blank(prose[t.start : t.end]) + prose[t.end :]
     tasks: list[dict] = []
     for t in tables:
         tasks.extend(appendix_tasks(t, document))
-    if not tasks_delegated_to_appendix(prose, tables):
+    # The appendix test reads the words outside the tables; the prose itself is only built when read.
+    flat_prose = _flat_outside(text, tables)
+    prose = _blank_tables(text, tables) if flat_prose is None else None
+    delegated = tasks_delegated_to_appendix(prose, tables) if prose is not None else _delegated(flat_prose, tables)
+    if not delegated:
+        prose = prose if prose is not None else _blank_tables(text, tables)
         tasks.extend(extract_responsibilities(prose, default_year=_default_year(document)))
     tasks.sort(key=lambda t: t.pop("_pos", 0))
     out = []
