@@ -27,9 +27,11 @@ differ from its graphs, so graphs are not batched.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -477,6 +479,68 @@ def _verdict_of_file(item: tuple[str, str, str, str | None]) -> tuple[bool, str,
     return _check_nquads(data, prefix=prefix)
 
 
+def _verdicts_of_files(todo: list[tuple[str, str, str, str | None]], workers: int | None):
+    """(item, verdict or None) of every (graph IRI, file, sha256, prefix) item, over a process pool."""
+    from pipelines.extract.parallel import map_ordered
+
+    if todo:
+        # loaded once, before workers fork
+        lifted_shapes(), _validator_class(), _core_ontology(), _ontology(), sparql_constraints()
+        import pyshacl  # noqa: F401
+    pool = 1 if len(todo) <= 2 else workers  # a pool costs more than it saves on a couple of graphs
+    return map_ordered(_verdict_of_file, todo, pool, chunksize=4)
+
+
+def _cache_entry(verdict: tuple[bool, str, list[str]]) -> dict:
+    conforms, report, undescribed = verdict
+    return {"conforms": conforms, "report": report if "\nResults (" in report else "", "undescribed": undescribed}
+
+
+def warm_cache(files: list[tuple[str, str, str]], cache_path: Path, *, workers: int | None = None,
+               iri_prefix: str | None = None) -> int:
+    """Validate the (graph IRI, N-Quads file, sha256) graphs the cache has no verdict for, and add
+    their verdicts to it; returns how many were validated.
+
+    Publishing calls this beside the store load (:func:`prevalidate`), so the checks that follow
+    find every verdict cached: a verdict depends only on the file's bytes, not on the store.
+    """
+    key = _cache_key(iri_prefix)
+    cached = read_cache(cache_path, key)
+    todo = [(iri, file, digest, iri_prefix) for iri, file, digest in files if digest and digest not in cached]
+    fresh = {item[2]: _cache_entry(result) for item, result in _verdicts_of_files(todo, workers)
+             if isinstance(result, tuple)}
+    if fresh:
+        # Re-read: a check may have written the cache meanwhile; verdicts only ever get added here.
+        _write_cache(Path(cache_path), key, {**read_cache(cache_path, key), **fresh})
+    return len(fresh)
+
+
+@contextlib.contextmanager
+def prevalidate(files: list[tuple[str, str, str]], cache_path: Path, *, workers: int | None = None,
+                iri_prefix: str | None = None, minimum: int = 16) -> Iterator[None]:
+    """Run :func:`warm_cache` in another process while the body runs (a store load: one core of
+    Oxigraph's), and wait for it at the end.  A fresh interpreter (spawn), not a fork: the caller
+    may hold RocksDB's threads.  Fewer than ``minimum`` uncached graphs are left to the check, and
+    a failed warm-up only means the check validates those graphs itself."""
+    import multiprocessing
+
+    cached = read_cache(cache_path, _cache_key(iri_prefix))
+    if sum(1 for _, _, digest in files if digest and digest not in cached) < minimum:
+        yield
+        return
+    worker = multiprocessing.get_context("spawn").Process(
+        target=warm_cache, args=(files, Path(cache_path)), kwargs={"workers": workers, "iri_prefix": iri_prefix},
+        name="vanban-shacl-warm")
+    worker.start()
+    try:
+        yield
+    except BaseException:
+        worker.terminate()
+        raise
+    finally:
+        worker.join()
+
+
 def _cache_key(prefix: str | None) -> str:
     return hashlib.sha256(f"{shapes_key()}|{prefix or ''}".encode()).hexdigest()
 
@@ -542,7 +606,6 @@ def check_store(outputs_dir: Path, *, cache_path: Path | None = None, workers: i
     import pyoxigraph as ox
 
     from graph.store import open_store, read_manifest
-    from pipelines.extract.parallel import map_ordered
 
     outputs_dir = Path(outputs_dir)
     if store is None:
@@ -571,12 +634,7 @@ def check_store(outputs_dir: Path, *, cache_path: Path | None = None, workers: i
             todo.append((iri, str((entries.get(iri) or {}).get("file", "")), digests[iri], iri_prefix))
     from_cache = len(verdicts)
 
-    if todo:
-        # loaded once, before workers fork
-        lifted_shapes(), _validator_class(), _core_ontology(), _ontology(), sparql_constraints()
-        import pyshacl  # noqa: F401
-    pool = 1 if len(todo) <= 2 else workers  # a pool costs more than it saves on a couple of graphs
-    for (iri, *_), result in map_ordered(_verdict_of_file, todo, pool, chunksize=4):
+    for (iri, *_), result in _verdicts_of_files(todo, workers):
         if isinstance(result, tuple):
             verdicts[iri] = result
         else:  # file changed or gone since publish (or the worker failed): read the store itself
@@ -585,9 +643,9 @@ def check_store(outputs_dir: Path, *, cache_path: Path | None = None, workers: i
         if iri not in verdicts:
             verdicts[iri] = _check_nquads(data, prefix=iri_prefix)
 
-    if cache_path is not None and from_cache < len(graphs):
-        keep = {digests[iri]: {"conforms": c, "report": r if "\nResults (" in r else "", "undescribed": u}
-                for iri, (c, r, u) in verdicts.items()}
+    # Rewritten with this store's verdicts only, which also drops those of graphs since replaced.
+    if cache_path is not None and (from_cache < len(graphs) or len(cached) > len(set(digests.values()))):
+        keep = {digests[iri]: _cache_entry(verdict) for iri, verdict in verdicts.items()}
         _write_cache(Path(cache_path), key, keep)
 
     dangling: list[str] = []

@@ -198,3 +198,35 @@ def test_the_asset_checks_report_failures_and_dangling_iris(broken, tmp_path: Pa
     again = shacl_shapes_conform(vanban=resource)
     assert not again.passed and again.metadata["from_cache"].value == 5
     assert sorted(graphs)[1] in again.metadata["report"].value
+
+
+def test_verdicts_computed_beside_the_load_are_what_the_check_would_find(broken, tmp_path: Path) -> None:
+    """prevalidate (another process, during publishing) fills the cache with the verdicts a cold check
+    computes; the check then validates nothing, names the same failures and prunes replaced graphs."""
+    from pipelines.atomic import file_sha256
+
+    outputs, graphs = broken
+    cold = check_store(outputs, cache_path=tmp_path / "cold.json", workers=1, iri_prefix=PREFIX)
+    files = [(iri, str(path), file_sha256(path)) for iri, path in sorted(graphs.items())]
+    warm = tmp_path / "warm.json"
+    with shacl.prevalidate(files, warm, workers=2, iri_prefix=PREFIX, minimum=1):
+        pass  # the store load would run here
+    cold_cache = json.loads((tmp_path / "cold.json").read_text(encoding="utf-8"))
+    assert json.loads(warm.read_text(encoding="utf-8")) == cold_cache
+    checked = check_store(outputs, cache_path=warm, workers=1, iri_prefix=PREFIX)
+    assert (checked.validated, checked.from_cache) == (0, 5)
+    assert (checked.failing, checked.dangling) == (cold.failing, cold.dangling)
+    # Same report but for the summary's count of cached verdicts.
+    assert checked.report.split("\n", 1)[1] == cold.report.split("\n", 1)[1]
+
+    # Below the minimum nothing is started; a graph replaced later leaves its old verdict to be pruned.
+    assert shacl.warm_cache(files, warm, workers=1, iri_prefix=PREFIX) == 0
+    changed = sorted(graphs)[3]
+    _edit(graphs[changed], _bad_date)
+    publish_store(outputs, graphs)
+    files = [(iri, str(path), file_sha256(path)) for iri, path in sorted(graphs.items())]
+    assert shacl.warm_cache(files, warm, workers=1, iri_prefix=PREFIX) == 1
+    assert len(json.loads(warm.read_text(encoding="utf-8"))["verdicts"]) == 6
+    again = check_store(outputs, cache_path=warm, workers=1, iri_prefix=PREFIX)
+    assert again.validated == 0 and changed in again.failing
+    assert len(json.loads(warm.read_text(encoding="utf-8"))["verdicts"]) == 5
