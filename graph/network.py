@@ -125,7 +125,7 @@ def _undescribed(node: str) -> dict[str, str]:
 
 
 def _edges(store: ox.Store) -> Iterator[tuple[str, str, str, dict[str, str]]]:
-    """(subject, object, key, attributes) of every edge, in store order."""
+    """(subject, object, key, attributes) of every edge, graph by graph."""
     for r in _batched(store, _EDGES):
         relation = EDGE_RELATIONS[r["p"]]
         yield r["s"], r["o"], f"{relation}|{r['g']}", {"relation": relation, "evidence": _s(r["quote"]),

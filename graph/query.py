@@ -291,7 +291,6 @@ ORDER BY ?number ?seq ?plan ?task
 # a few graphs at a time keep memory flat and, measured at 1,000 and 10,000 plans, are also faster
 # (Oxigraph scans each listed graph with the graph bound).
 GRAPHS_PER_QUERY = 10
-GRAPHS_PER_TASK_QUERY = GRAPHS_PER_QUERY
 
 _TASK_GRAPHS = """
 SELECT DISTINCT ?g ?plan ?number WHERE {
@@ -380,7 +379,7 @@ def tasks(store: ox.Store, agency: str | None = None, province: str | None = Non
 
 
 def iter_tasks(store: ox.Store, agency: str | None = None, province: str | None = None,
-               due_before: str | None = None, *, graphs_per_query: int | None = GRAPHS_PER_TASK_QUERY,
+               due_before: str | None = None, *, graphs_per_query: int | None = GRAPHS_PER_QUERY,
                ) -> Iterator[dict]:
     """The rows of :func:`tasks`, one at a time (an export of every task need not hold them all).
 
@@ -402,7 +401,6 @@ def iter_tasks(store: ox.Store, agency: str | None = None, province: str | None 
         if due_before and not (r.get("end") and r["end"] < due_before):
             continue
         yield r
-
 
 
 def _task_rows(store: ox.Store, graphs_per_query: int | None) -> Iterator[dict]:

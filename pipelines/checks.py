@@ -17,15 +17,15 @@ from pipelines.settings import Settings
 def _store_check(settings: Settings):
     """Both store checks share one pass (and one cache: same key) over the published graphs: the
     first to run validates the new or changed graphs, the second reads their cached verdicts."""
-    from graph.shacl import CACHE_FILE, check_store
+    from graph.shacl import check_store, default_cache_path
 
     remote = {}
     if settings.store_url:  # the graph lives on a server: check its snapshot against the files pushed there
         pushed = stages.document_graphs(settings, stages.live_keys(settings))
         remote = {"store": stages.open_graph_store(settings),
                   "entries": {iri: {"nquads_sha256": f.sha256, "file": str(f.path)} for iri, f in pushed.items()}}
-    return check_store(settings.outputs_dir, cache_path=settings.work_dir / CACHE_FILE,
-                       workers=settings.workers or None, iri_prefix=settings.base_iri + "id/", **remote)
+    return check_store(settings.outputs_dir, cache_path=default_cache_path(settings.outputs_dir),
+                       workers=settings.workers or None, iri_prefix=settings.data_iri_prefix, **remote)
 
 
 @asset_check(asset=knowledge_graph_store,

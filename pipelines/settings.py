@@ -48,6 +48,11 @@ class Settings:
     def work_dir(self) -> Path:
         return self.outputs_dir / "work"
 
+    @property
+    def data_iri_prefix(self) -> str:
+        """Where the IRIs of described things start (documents, tasks, agencies): graph names excluded."""
+        return self.base_iri + "id/"
+
     def text_path(self, key: str) -> Path:
         return self.work_dir / "texts" / f"{key}.txt"
 

@@ -251,12 +251,12 @@ def document_graphs(settings: Settings, keys: list[str]) -> dict[str, GraphFile]
 def publish(settings: Settings, keys: list[str]) -> dict:
     """Publish every live document's graph; the SHACL verdicts of new graphs are computed meanwhile
     (the store checks then read them from the cache: the load runs on one core, the checks on all)."""
-    from graph.shacl import CACHE_FILE, prevalidate
+    from graph.shacl import default_cache_path, prevalidate
 
     graphs = document_graphs(settings, keys)
     files = [(iri, str(g.path), g.sha256 or "") for iri, g in graphs.items()]
-    with prevalidate(files, settings.work_dir / CACHE_FILE, workers=settings.workers or None,
-                     iri_prefix=settings.base_iri + "id/"):
+    with prevalidate(files, default_cache_path(settings.outputs_dir), workers=settings.workers or None,
+                     iri_prefix=settings.data_iri_prefix):
         if settings.store_url:
             from graph.remote import publish_remote
 
