@@ -86,3 +86,48 @@ def test_an_exception_on_one_document_fails_only_that_document(corpus: Path, tmp
     assert "RuntimeError: extractor bug" in failed[0].detail
     assert sum(r.status == "new" for r in results) == N_PLANS - 1
     assert not settings.record_path(keys[2]).exists()
+
+
+OWNER = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from pipelines.extract.parallel import map_ordered
+
+def report_and_wait(n):
+    os.write(1, f"{{os.getpid()}}\\n".encode())  # one write: lines of two workers never interleave
+    time.sleep(60)
+    return n
+
+if __name__ == "__main__":
+    for _ in map_ordered(report_and_wait, range(4), 2, chunksize=1):
+        pass
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
+def test_pool_workers_end_when_their_owner_is_killed(tmp_path: Path) -> None:
+    """kill -9 of a build must not leave its pool workers waiting on the task queue forever."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    script = tmp_path / "owner.py"
+    script.write_text(OWNER.format(root=str(Path(__file__).resolve().parents[1])), encoding="utf-8")
+    owner = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    workers = [int(owner.stdout.readline()) for _ in range(2)]  # both workers are running a task
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return status != "Z"  # a zombie has ended; only its exit status waits to be read
+
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)]

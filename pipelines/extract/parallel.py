@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -77,6 +78,26 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _die_with_parent(parent_pid: int) -> None:
+    """Pool worker initializer: end this worker when the process that started it dies.
+
+    A pool owner killed outright (kill -9, the OOM killer) never tells its workers to stop, and
+    they would wait on the task queue forever, each holding its memory.  On Linux the kernel
+    delivers SIGKILL to the worker when its parent dies (PR_SET_PDEATHSIG); elsewhere nothing
+    changes.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            return
+    if os.getppid() != parent_pid:  # the parent died before the request was made
+        os._exit(1)
+
+
 def map_ordered(
     fn: Callable[[T], R],
     items: Iterable[T],
@@ -107,7 +128,8 @@ def map_ordered(
     ctx = mp.get_context(method)
     window = workers * prefetch
     pending: deque[tuple[list[T], Future]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         try:
             for chunk in _chunks(items, chunksize):
                 pending.append((chunk, pool.submit(_run_chunk, fn, chunk)))
