@@ -42,6 +42,7 @@ from graph.iris import (
     province_in_name,
     resolve_agency,
     short_hash,
+    slug,
 )
 
 if TYPE_CHECKING:
@@ -167,6 +168,15 @@ class _Builder:
         self.add(iri, SKOS + "prefLabel", _vi(label))
         if notation:
             self.add(iri, SKOS + "notation", _plain(notation))
+        return iri
+
+    def section(self, heading: str) -> str:
+        """The part of the plan (mục, phụ lục) a task is stated in: one node per distinct heading,
+        named by a readable slug plus a hash (two headings may share their first words)."""
+        iri = f"{self.doc_iri}/section/{slug(heading)[:40].strip('-')}-{short_hash(heading, n=6)}"
+        self.add(iri, RDF + "type", ELI + "WorkSubdivision")
+        self.add(iri, ELI + "is_part_of", self.doc_iri)
+        self.add(iri, RDFS + "label", _vi(heading))
         return iri
 
     def code(self, scheme: str, code: str) -> str:
@@ -379,6 +389,7 @@ class _Builder:
             self.add(t, VN + "taskKind", self.code("task-kind", task["kind"]))
         if task.get("section"):
             self.add(t, VN + "section", _vi(task["section"]))
+            self.add(t, VN + "statedIn", self.section(task["section"]))
         if content:
             self.add(t, SCHEMA + "description", _vi(content))
         for role, prop in (("lead", VN + "leadAgency"), ("coordinators", VN + "coordinatingAgency")):

@@ -156,6 +156,22 @@ def test_tasks_time_frames_and_targets(seeds: list[dict]) -> None:
     assert len(list(g.objects(plan, URIRef(VN + "hasTarget")))) == 20
 
 
+def test_tasks_link_to_the_section_stating_them(seeds: list[dict]) -> None:
+    _, g = _graph(seeds[0])
+    plan = _doc(g, "397/KH-UBND")
+    tasks = list(g.objects(plan, URIRef(VN + "hasTask")))
+    sections = {t: g.value(t, URIRef(VN + "statedIn")) for t in tasks}
+    assert all(sections.values())
+    # One node per distinct heading, part of the plan, labelled with the heading the task carries.
+    assert len(set(sections.values())) == len({str(g.value(t, URIRef(VN + "section"))) for t in tasks}) == 7
+    for t, section in sections.items():
+        assert (section, rdflib.RDF.type, URIRef(ELI + "WorkSubdivision")) in g
+        assert (section, URIRef(ELI + "is_part_of"), plan) in g
+        assert g.value(section, rdflib.RDFS.label) == g.value(t, URIRef(VN + "section"))
+    iri = str(sections[tasks[0]])
+    assert iri.startswith(str(plan) + "/section/") and iri.isascii()
+
+
 def test_bad_records_are_clear_errors() -> None:
     with pytest.raises(RecordError, match=r"x\.txt: not an extraction record"):
         document_graph_nquads({"citations": []}, source_name="x.txt", source_sha256="a" * 64)
