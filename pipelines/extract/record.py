@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pipelines.extract.agencies import collect_agencies
 from pipelines.extract.citations import extract_citations, numbers_mentioned
+from pipelines.extract.mentions import extract_unnumbered_mentions
 from pipelines.extract.metadata import extract_metadata
 from pipelines.extract.tables import find_tables
 from pipelines.extract.targets import extract_targets
@@ -20,6 +21,7 @@ def extract_record(source: SourceText) -> dict:
     text = source.text
     document = extract_metadata(text)
     citations = extract_citations(text, document)
+    mentions = extract_unnumbered_mentions(text, document, citations)
     # One table reconstruction serves both readers of the appendix tables.
     tables = find_tables(text)
     tasks = extract_tasks(text, document, tables=tables)
@@ -35,6 +37,7 @@ def extract_record(source: SourceText) -> dict:
         "extractor_version": EXTRACTOR_VERSION,
         "document": document,
         "citations": citations,
+        "unnumbered_mentions": mentions,
         "tasks": tasks,
         "targets": targets,
         "agencies": agencies,

@@ -1,0 +1,386 @@
+"""Named instruments a plan relies on that carry no number (record field ``unnumbered_mentions``).
+
+A plan often leans on instruments it names without a number: "theo quy định của Luật Ngân sách
+nhà nước", "triển khai Chương trình tổng thể CCHC giai đoạn 2021 - 2030".  The graph cannot link
+them by number, so they are listed apart.  Precision comes first, so a mention is kept only when
+
+* its instrument head word is capitalised mid-clause (a proper name in Vietnamese administrative
+  prose; the lower-case "kế hoạch" is the common noun), or it is a standard with a designation;
+* it is not the object of a drafting verb ("Xây dựng Kế hoạch ...", "ban hành Bộ Chỉ số ...": the
+  plan's own output, not an instrument it relies on) and does not open its clause (a task cell);
+* its name carries something that singles one instrument out: a year or period, a version, the
+  capitalised subject of a law, or a long enough subject ending at punctuation;
+* it is not a citation (a number follows or lies inside it), not the subject a citation promulgates
+  ("Nghị quyết số 76/NQ-CP ... ban hành Chương trình tổng thể ..."), and not the plan itself.
+
+Offsets are character offsets into the NFC text, as for citation ``spans``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from pipelines.extract.numbers import fold, prepare_text
+from pipelines.extract.text import collapse
+
+# Instrument head words (general vocabulary of Vietnamese instrument types, longest first).
+_HEADS = {
+    "bo luat": "Bộ luật", "luat": "Luật", "hien phap": "Hiến pháp", "phap lenh": "Pháp lệnh",
+    "chuong trinh muc tieu quoc gia": "Chương trình mục tiêu quốc gia", "chuong trinh": "Chương trình",
+    "de an": "Đề án", "ke hoach": "Kế hoạch", "bo chi so": "Bộ Chỉ số", "chien luoc": "Chiến lược",
+    "quy hoach": "Quy hoạch", "kien truc": "Kiến trúc", "du an": "Dự án",
+}
+_LAWS = {"Luật": "Quốc hội", "Bộ luật": "Quốc hội", "Hiến pháp": "Quốc hội", "Pháp lệnh": "Ủy ban Thường vụ Quốc hội"}
+# Heads whose long subject alone can name one instrument (a programme, a strategy), not "Kế hoạch".
+_NAMED_BY_SUBJECT = {"Chương trình", "Chiến lược", "Đề án", "Quy hoạch", "Kiến trúc"}
+
+_HEAD = re.compile(
+    r"(?<![\w])(?:(\d{1,2})\s+)?"
+    r"(Bộ\s+luật|Luật|Hiến\s+pháp|Pháp\s+lệnh|Chương\s+trình\s+mục\s+tiêu\s+quốc\s+gia|Chương\s+trình|"
+    r"Đề\s+án|Kế\s+hoạch|Bộ\s+[Cc]hỉ\s+số|Chiến\s+lược|Quy\s+hoạch|Kiến\s+trúc|Dự\s+án)(?![\w])"
+)
+_STANDARD = re.compile(
+    r"(?<![\w])([Tt]iêu\s+chuẩn(?:\s+quốc\s+gia)?)\s+((?:TCVN\s+)?ISO(?:/IEC)?\s+(\d{3,5})(?::\d{4})?"
+    r"|TCVN\s+(\d{3,5})(?::\d{4})?)(?![\w:])"
+)
+_ISSUER = (
+    r"(?:Ủy|Uỷ)\s+ban\s+Thường\s+vụ\s+Quốc\s+hội|Quốc\s+hội|Thủ\s+tướng\s+Chính\s+phủ|Chính\s+phủ|"
+    r"Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư|Ban\s+Chấp\s+hành\s+Trung\s+ương(?:\s+Đảng)?|Ban\s+Thường\s+vụ\s+Tỉnh\s+ủy|"
+    r"Tỉnh\s+ủy|Thành\s+ủy|(?:(?:Ủy|Uỷ)\s+ban\s+nhân\s+dân|UBND|Hội\s+đồng\s+nhân\s+dân|HĐND)\s+(?:tỉnh|thành\s+phố)"
+    r"(?:\s+[A-ZĐÂÊÔƠƯ][^\s,.;:()|]*){0,3}"
+)
+# "các Nghị quyết của Quốc hội về ...": numbered types named by issuer and subject instead of a number.
+_BY_ISSUER = re.compile(
+    r"(?<![\w])((?:các\s+)?(Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Kết\s+luận))"
+    rf"\s+của\s+({_ISSUER})\s+về\s+"
+)
+_ISSUER_BEFORE_VERB = re.compile(rf"(?:^|\s)({_ISSUER})\s+(?:đã\s+)?(?:ban\s+hành|phê\s+duyệt)\s*$")
+_ISSUER_AFTER = re.compile(rf"\s*(?:của|được)\s+({_ISSUER})(?:\s+(?:ban\s+hành|phê\s+duyệt))?(?![\w])")
+_NUMBER_AFTER = re.compile(r"\s*(?:số\s*:?\s*)?\d")
+_AGENCY_BEFORE = re.compile(r"(?:Sở|Bộ|Phòng|Vụ|Ban|Cục|Viện|Trung\s+tâm|Ủy\s+ban|Uỷ\s+ban)\s+$")
+# Clause boundaries: punctuation, a sentence stop, a bullet or a list index.
+_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_CLAUSE_BREAK = re.compile(rf"[;:|!?“”\"]|\.(?=\s)|(?:^|\s)[-+•]\s(?=[{_UPPER}])|(?:^|\s)[a-zđ]\)\s")
+_SENTENCE_BREAK = re.compile(r"[|!?]|\.(?=\s)")
+_INDEX_ONLY = re.compile(r"^(?:[\dIVXivx]+[.)]?|[a-zđ]\)|[-+•])?$")
+# The object of these verbs is the plan's own output, not an instrument it relies on.
+_DRAFTING = re.compile(r"(?<![\w])(?:xây\s+dựng|ban\s+hành|soạn\s+thảo|dự\s+thảo|phê\s+duyệt|sửa\s+đổi|lập)(?![\w])")
+# After a drafting verb these make the mention what the drafted text follows or is about.
+_RELIANCE = re.compile(r"(?<![\w])(?:theo|tại|căn\s+cứ|về)(?![\w])")
+_PROMULGATED = re.compile(r"(?<![\w])(?:ban\s+hành|phê\s+duyệt)(?![\w])")
+_ABOUT = re.compile(r"\svề\s")
+# A year, or a period printed as one word ("2020-2025") or cut after its dash ("2021-").
+_YEAR = re.compile(r"^(?:19|20)\d{2}(?:-(?:(?:19|20)\d{2})?)?$")
+_PERIOD_WORDS = {"nam", "giai", "doan", "den", "dinh", "huong", "tam", "nhin", "va", "-", "thoi", "ky", "tu"}
+# Words that end a name: what follows is the clause's verb, a preposition or a back-reference.
+_STOP_WORDS = {
+    "được", "theo", "tại", "để", "nhằm", "vào", "đã", "đang", "sẽ", "do", "với", "này", "đó", "là", "nói",
+    "cho", "gắn", "có", "của", "khi", "nhưng", "thì", "mà", "cũng", "như", "trong", "trên", "đạt", "từ",
+    "phải", "cần", "nêu", "hoặc", "sau",
+}
+_STOP_PAIRS = {
+    ("ban", "hành"), ("phê", "duyệt"), ("chủ", "trì"), ("phối", "hợp"), ("đảm", "bảo"), ("bảo", "đảm"),
+    ("phù", "hợp"), ("thông", "qua"), ("triển", "khai"), ("thực", "hiện"),
+}
+_STOP_AFTER_AND = {"các", "việc", "những", "kết", "đánh", "tổ", "thực", "triển", "công", "đồng"}
+# After a year a name goes on only with these (a vision, a later period, an amendment).
+_AFTER_YEAR = {"định", "tầm", "và", "giai", "-"}
+_CONTINUE_AFTER_COMMA_NO = {
+    "các", "những", "và", "hoặc", "đồng", "trong", "đảm", "bảo", "góp", "nhằm", "tổ", "thực", "triển",
+}
+_MAX_WORDS = 25
+_WORD = re.compile(r"\S+")
+
+
+def _is_upper_start(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _head_key(words: list[str]) -> str | None:
+    """The head type named by the first words of ``words`` (folded lookup), longest first."""
+    for n in (5, 3, 2, 1):
+        key = fold(" ".join(words[:n]))
+        if key in _HEADS:
+            return _HEADS[key]
+    return None
+
+
+def _name_end(text: str, pos: int, limit: int) -> tuple[int, bool]:
+    """End offset of the name whose subject starts at ``pos``; True when it ended at punctuation."""
+    end = pos
+    words = list(_WORD.finditer(text, pos, min(len(text), pos + 400)))
+    after_year = False
+    for i, m in enumerate(words[:limit]):
+        w = m.group()
+        nxt = words[i + 1].group() if i + 1 < len(words) else ""
+        core = w.rstrip(",.;:)")
+        if w[:1] in "(;:|“”\"" or not core:
+            if w.startswith("(sửa") and after_year:  # "năm 2015 (sửa đổi, bổ sung năm 2020)"
+                close = text.find(")", m.start(), m.start() + 80)
+                if close != -1:
+                    return close + 1, True
+            return end, True
+        # Stop words are lower case: a capitalised "Ban hành" belongs to a law's name.
+        if core in _STOP_WORDS or (core, nxt.rstrip(",.;:")) in _STOP_PAIRS:
+            return end, False
+        if core == "và" and nxt.rstrip(",.;") in _STOP_AFTER_AND:
+            return end, False
+        is_year = bool(_YEAR.match(core))
+        if after_year and not is_year and core.lower() not in _AFTER_YEAR:
+            return end, False
+        if i and _is_upper_start(core) and _head_key([core, *(x.group() for x in words[i + 1 : i + 5])]):
+            return end, False  # another instrument name starts: a list run together (menus, tables)
+        end = m.start() + len(core)
+        after_year = is_year and not core.endswith("-")
+        if w.endswith((";", ":", ")", ".")):
+            return end, True
+        if w.endswith(",") and (
+            not nxt or _is_upper_start(nxt) or nxt[:1].isdigit() or nxt in _CONTINUE_AFTER_COMMA_NO
+        ):
+            return end, True
+    return end, len(words) <= limit
+
+
+def _subject_ok(doc_type: str, subject: list[str], at_punct: bool) -> bool:
+    """Does the subject single one instrument out?"""
+    if not subject:
+        return False
+    if doc_type in _LAWS:
+        return _is_upper_start(subject[0])
+    folded = [fold(w.strip(",.")) for w in subject]
+    content = [w for w in folded if w not in _PERIOD_WORDS and not _YEAR.match(w)]
+    if not content:
+        return False
+    if any(_YEAR.match(w) for w in folded) or "phien" in folded:
+        return True
+    return doc_type in _NAMED_BY_SUBJECT and len(content) >= 4 and at_punct
+
+
+def _clause_prefix(text: str, start: int, reach: int = 300) -> str:
+    """The clause's text before ``start`` (at most ``reach`` characters)."""
+    window = text[max(0, start - reach) : start]
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(window):
+        cut = m.end()
+    return window[cut:]
+
+
+def _drafted(prefix: str) -> bool:
+    """Is the mention the object of a drafting verb of its clause (and not of "theo"/"tại" after it)?"""
+    low = prefix.lower()
+    last_end = -1
+    for m in _DRAFTING.finditer(low):
+        last_end = m.end()
+    return last_end >= 0 and not _RELIANCE.search(low, last_end)
+
+
+def _issuer_name(raw: str, document: dict) -> str:
+    name = collapse(raw)
+    name = re.sub(r"^(?:Ủy|Uỷ) ban nhân dân", "UBND", name)
+    name = re.sub(r"^Hội đồng nhân dân", "HĐND", name)
+    province = document.get("province")
+    if province and re.fullmatch(r"(?:UBND|HĐND) tỉnh", name):
+        name = f"{name} {province}"
+    return name
+
+
+def _words(s: str) -> list[str]:
+    return fold(collapse(s)).replace(",", " ").split()
+
+
+def _strip_title(title: str) -> str:
+    return re.sub(r"^(?:(?:về|việc|ban\s+hành|phê\s+duyệt)\s+)+", "", title.strip(), flags=re.IGNORECASE)
+
+
+def _promulgates(title: str | None, name: str) -> bool:
+    """Does a citation's subject open with this name (it is the instrument the citation issues)?"""
+    if not title:
+        return False
+    tw, nw = _words(_strip_title(title)), _words(name)
+    k = min(len(tw), len(nw), 6)
+    return k >= 3 and tw[:k] == nw[:k]
+
+
+def _same_programme(title: str | None, name: str) -> bool:
+    """A citation whose subject issues an instrument of the same head, first word and years."""
+    if not title:
+        return False
+    tw, nw = _words(_strip_title(title)), _words(name)
+    years = {w for w in nw if _YEAR.match(w)}
+    head = len(_words(_HEADS[fold(" ".join(nw[:2]))])) if fold(" ".join(nw[:2])) in _HEADS else 0
+    if not years or not head or len(tw) <= head or len(nw) <= head:
+        return False
+    return tw[: head + 1] == nw[: head + 1] and years <= {w for w in tw if _YEAR.match(w)}
+
+
+def _own(name: str, doc_type: str, document: dict) -> bool:
+    """The plan itself: its type, and every word of the name is in its title or a short name."""
+    if doc_type != document.get("doc_type"):
+        return False
+    own = " ".join([document.get("title") or "", *(document.get("aliases") or [])])
+    return bool(own.strip()) and set(_words(name)) <= set(_words(own))
+
+
+def _signature(name: str) -> tuple[str, ...]:
+    """Initials of the words, an acronym spelled out: "CCHC" and "cải cách hành chính" agree."""
+    out: list[str] = []
+    for w in collapse(name).replace(",", " ").split():
+        if len(w) >= 2 and w.isupper() and w.isalpha():
+            out.extend(fold(w))
+        elif w[:1].isdigit():
+            out.append(w)
+        else:
+            out.append(fold(w[:1]))
+    return tuple(out)
+
+
+class _Spans:
+    """Citation spans sorted by start, with the citation each belongs to."""
+
+    def __init__(self, citations: list[dict]) -> None:
+        pairs = sorted((s[0], s[1], i) for i, c in enumerate(citations) for s in c.get("spans") or [])
+        self.starts = [p[0] for p in pairs]
+        self.pairs = pairs
+
+    def covering(self, pos: int) -> bool:
+        i = bisect_left(self.starts, pos + 1) - 1
+        return i >= 0 and self.pairs[i][0] <= pos < self.pairs[i][1]
+
+    def inside(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        i = bisect_left(self.starts, start)
+        out = []
+        while i < len(self.pairs) and self.pairs[i][0] < end:
+            out.append(self.pairs[i])
+            i += 1
+        return out
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    window = text[max(0, start - 800) : start]
+    s = max(0, start - 800)
+    for m in _SENTENCE_BREAK.finditer(window):
+        s = max(0, start - 800) + m.end()
+    m = _SENTENCE_BREAK.search(text, end, end + 800)
+    return s, (m.start() if m else min(len(text), end + 800))
+
+
+def _related(text: str, start: int, end: int, name: str, spans: _Spans, citations: list[dict]) -> list[str]:
+    """Numbers of cited instruments the mention's sentence ties it to."""
+    s0, s1 = _sentence(text, start, end)
+    in_sentence = spans.inside(s0, s1)
+    found: dict[int, int] = {}  # citation index -> position
+    # "X được ... ban hành tại / phê duyệt tại Quyết định số N": promulgated by N.
+    tail = text[end : s1]
+    verb = _PROMULGATED.search(tail, 0, 120)
+    if verb:
+        for a, _b, ci in spans.inside(end + verb.end(), end + verb.end() + 60):
+            found.setdefault(ci, a)
+            break
+    # The clause's head instrument whose subject ("về ...") runs on to the mention.
+    clause_start = start - len(_clause_prefix(text, start, 1000))
+    before = [p for p in in_sentence if clause_start <= p[0] and p[1] <= start]
+    if before:
+        a, b, ci = before[0]
+        nxt = before[1][0] if len(before) > 1 else start
+        if _ABOUT.search(text, b, nxt):
+            found.setdefault(ci, a)
+    # Citations in the sentence that issue an instrument of the same head and period.
+    for a, _b, ci in in_sentence:
+        if _same_programme(citations[ci].get("title"), name):
+            found.setdefault(ci, a)
+    return [citations[ci]["number"] for ci, _ in sorted(found.items(), key=lambda p: p[1])]
+
+
+def _candidates(text: str) -> list[tuple[int, int, str, str, str | None]]:
+    """(start, subject start, doc_type, kind, issuer) of every head word worth a look, by position."""
+    out: list[tuple[int, int, str, str, str | None]] = []
+    for m in _HEAD.finditer(text):
+        doc_type = _HEADS.get(fold(collapse(m.group(2))))
+        if doc_type:
+            out.append((m.start(), m.end(), doc_type, "head", None))
+    for m in _STANDARD.finditer(text):
+        doc_type = "Tiêu chuẩn quốc gia" if "quốc" in m.group(1) else "Tiêu chuẩn"
+        out.append((m.start(), m.end(), doc_type, "standard", m.group(3) or m.group(4)))
+    for m in _BY_ISSUER.finditer(text):
+        out.append((m.start(), m.end(), collapse(m.group(2)), "by_issuer", m.group(3)))
+    out.sort(key=lambda c: c[0])
+    return out
+
+
+def extract_unnumbered_mentions(text: str, document: dict, citations: list[dict]) -> list[dict]:
+    """Named instruments without a number, in order of first mention, one per name.
+
+    Each entry: ``name``, ``doc_type``, ``issuer`` (printed, or Quốc hội for a law), ``first_mention``
+    (the text of the name where it first appears), ``start``/``end`` (its offsets) and
+    ``related_numbers`` (numbers of citations the same sentence ties it to).
+    """
+    text = prepare_text(text)
+    spans = _Spans(citations)
+    out: list[tuple[dict, tuple[str, ...], str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for start, sub_start, doc_type, kind, extra in _candidates(text):
+        if spans.covering(start) or spans.covering(sub_start - 1):
+            continue
+        head_start = start
+        issuer: str | None = None
+        if kind == "standard":
+            end, _ = sub_start, True
+            key = ("std", extra or "")
+        else:
+            if kind == "head":
+                if _NUMBER_AFTER.match(text, sub_start) or _AGENCY_BEFORE.search(text, max(0, start - 12), start):
+                    continue
+                count = re.match(r"\d{1,2}\s+", text[start:sub_start])
+                head_start = start + (count.end() if count else 0)
+                if doc_type == "Chương trình mục tiêu quốc gia":
+                    end, at_punct = sub_start, True
+                    sub = text[sub_start : sub_start + 60].split()
+                    if sub and not _is_upper_start(sub[0]) and fold(sub[0].strip(",.;")) not in _STOP_WORDS:
+                        end, at_punct = _name_end(text, sub_start, _MAX_WORDS)
+                else:
+                    end, at_punct = _name_end(text, sub_start, _MAX_WORDS)
+                    if not _subject_ok(doc_type, text[sub_start:end].split(), at_punct):
+                        continue
+            else:  # by_issuer
+                end, at_punct = _name_end(text, sub_start, _MAX_WORDS)
+                if len(text[sub_start:end].split()) < 3:
+                    continue
+                issuer = extra
+            if spans.inside(start, end):
+                continue  # a cited number inside the name: the citation names it
+            key = ("name", fold(collapse(text[start:end])))
+        name = collapse(text[start:end]).rstrip(",")
+        prefix = _clause_prefix(text, start)
+        if _INDEX_ONLY.match(prefix.strip()):
+            continue  # opens its clause: a task cell or heading naming what is to be produced
+        issuer_before = _ISSUER_BEFORE_VERB.search(prefix)
+        if _drafted(prefix) and not issuer_before:
+            continue
+        if _own(name, doc_type, document):
+            continue
+        if any(_promulgates(c.get("title"), name) for c in citations):
+            continue
+        dedupe = key if kind == "standard" else (doc_type, key[1])
+        if dedupe in seen:
+            continue
+        sig = _signature(name)
+        if kind != "standard" and len(sig) >= 5 and any(d == doc_type and s == sig for _, s, d in out):
+            continue
+        seen.add(dedupe)
+        if issuer is None:
+            if issuer_before:
+                issuer = issuer_before.group(1)
+            else:
+                after = _ISSUER_AFTER.match(text, end)
+                issuer = after.group(1) if after else _LAWS.get(doc_type)
+        out.append(({
+            "name": name,
+            "doc_type": doc_type,
+            "issuer": _issuer_name(issuer, document) if issuer else None,
+            "first_mention": collapse(text[start:end]),
+            "start": start,
+            "end": end,
+            "related_numbers": _related(text, head_start, end, name, spans, citations),
+        }, sig, doc_type))
+    return [m for m, _, _ in out]
