@@ -77,8 +77,12 @@ _PERIOD_WORDS = {"nam", "giai", "doan", "den", "dinh", "huong", "tam", "nhin", "
 _STOP_WORDS = {
     "được", "theo", "tại", "để", "nhằm", "vào", "đã", "đang", "sẽ", "do", "với", "này", "đó", "là", "nói",
     "cho", "gắn", "có", "của", "khi", "nhưng", "thì", "mà", "cũng", "như", "trong", "trên", "đạt", "từ",
-    "phải", "cần", "nêu", "hoặc", "sau",
+    "phải", "cần", "nêu", "sau", "ngày",
 }
+# Joining words a name may run through but never ends on ("Luật Cán bộ, công chức và Luật Viên chức").
+_CONNECTORS = {"và", "hoặc", "-"}
+# A number inside the name: a numbered instrument the citations own, whether or not they read it.
+_NUMBERED_INSIDE = re.compile(r"(?<![\w])số\s*:?\s*\d|\d+\s*/\s*\d*\s*/?\s*[A-ZĐ]")
 _STOP_PAIRS = {
     ("ban", "hành"), ("phê", "duyệt"), ("chủ", "trì"), ("phối", "hợp"), ("đảm", "bảo"), ("bảo", "đảm"),
     ("phù", "hợp"), ("thông", "qua"), ("triển", "khai"), ("thực", "hiện"),
@@ -131,7 +135,8 @@ def _name_end(text: str, pos: int, limit: int) -> tuple[int, bool]:
             return end, False
         if i and _is_upper_start(core) and _head_key([core, *(x.group() for x in words[i + 1 : i + 5])]):
             return end, False  # another instrument name starts: a list run together (menus, tables)
-        end = m.start() + len(core)
+        if core not in _CONNECTORS:
+            end = m.start() + len(core)
         after_year = is_year and not core.endswith("-")
         if w.endswith((";", ":", ")", ".")):
             return end, True
@@ -347,8 +352,8 @@ def extract_unnumbered_mentions(text: str, document: dict, citations: list[dict]
                 if len(text[sub_start:end].split()) < 3:
                     continue
                 issuer = extra
-            if spans.inside(start, end):
-                continue  # a cited number inside the name: the citation names it
+            if spans.inside(start, end) or _NUMBERED_INSIDE.search(text, sub_start, end):
+                continue  # a number inside the name: a citation names it
             key = ("name", fold(collapse(text[start:end])))
         name = collapse(text[start:end]).rstrip(",")
         prefix = _clause_prefix(text, start)
