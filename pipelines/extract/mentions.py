@@ -31,17 +31,26 @@ _HEADS = {
     "de an": "Đề án", "ke hoach": "Kế hoạch", "bo chi so": "Bộ Chỉ số", "chien luoc": "Chiến lược",
     "quy hoach": "Quy hoạch", "kien truc": "Kiến trúc", "du an": "Dự án",
 }
+# First words of the head types, capitalised: only these can open another name inside a name.
+_HEAD_FIRSTS = {"Bộ", "Luật", "Hiến", "Pháp", "Chương", "Đề", "Kế", "Chiến", "Quy", "Kiến", "Dự"}
 _LAWS = {"Luật": "Quốc hội", "Bộ luật": "Quốc hội", "Hiến pháp": "Quốc hội", "Pháp lệnh": "Ủy ban Thường vụ Quốc hội"}
 # Heads whose long subject alone can name one instrument (a programme, a strategy), not "Kế hoạch".
 _NAMED_BY_SUBJECT = {"Chương trình", "Chiến lược", "Đề án", "Quy hoạch", "Kiến trúc"}
 
+# No look-behind in front, so the regex engine can skip ahead on the first letters; the left word
+# boundary and a leading count ("03 Chương trình ...") are checked afterwards.
 _HEAD = re.compile(
-    r"(?<![\w])(?:(\d{1,2})\s+)?"
-    r"(Bộ\s+luật|Luật|Hiến\s+pháp|Pháp\s+lệnh|Chương\s+trình\s+mục\s+tiêu\s+quốc\s+gia|Chương\s+trình|"
-    r"Đề\s+án|Kế\s+hoạch|Bộ\s+[Cc]hỉ\s+số|Chiến\s+lược|Quy\s+hoạch|Kiến\s+trúc|Dự\s+án)(?![\w])"
+    r"[BLHPCĐKQD](?:ộ\s+luật|uật|iến\s+pháp|háp\s+lệnh|hương\s+trình\s+mục\s+tiêu\s+quốc\s+gia|hương\s+trình|"
+    r"ề\s+án|ế\s+hoạch|ộ\s+[Cc]hỉ\s+số|hiến\s+lược|uy\s+hoạch|iến\s+trúc|ự\s+án)(?![\w])"
+    # the commonest dead ends, left in the regex engine: a number, "và", "này"
+    r"(?!\s*(?:số\s*:?\s*)?\d|\s+(?:và|này)(?![\w]))"
 )
+_COUNT_BEFORE = re.compile(r"(?<![\w])\d{1,2}\s+$")
+# Printed head -> type ("" for none); a few dozen spellings at most, kept for the process.
+_PRINTED_HEADS: dict[str, str] = {}
+_COUNT = re.compile(r"\d{1,2}\s+")
 _STANDARD = re.compile(
-    r"(?<![\w])([Tt]iêu\s+chuẩn(?:\s+quốc\s+gia)?)\s+((?:TCVN\s+)?ISO(?:/IEC)?\s+(\d{3,5})(?::\d{4})?"
+    r"([Tt]iêu\s+chuẩn(?:\s+quốc\s+gia)?)\s+((?:TCVN\s+)?ISO(?:/IEC)?\s+(\d{3,5})(?::\d{4})?"
     r"|TCVN\s+(\d{3,5})(?::\d{4})?)(?![\w:])"
 )
 _ISSUER = (
@@ -51,18 +60,21 @@ _ISSUER = (
     r"(?:\s+[A-ZĐÂÊÔƠƯ][^\s,.;:()|]*){0,3}"
 )
 # "các Nghị quyết của Quốc hội về ...": numbered types named by issuer and subject instead of a number.
-_BY_ISSUER = re.compile(
-    r"(?<![\w])((?:các\s+)?(Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Kết\s+luận))"
-    rf"\s+của\s+({_ISSUER})\s+về\s+"
+_BY_ISSUER = re.compile(rf"của\s+({_ISSUER})\s+về\s+")
+_NUMBERED_BEFORE = re.compile(
+    r"(?<![\w])(Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Kết\s+luận)\s+$"
 )
+_PLURAL_BEFORE = re.compile(r"(?<![\w])các\s+$")
 _ISSUER_BEFORE_VERB = re.compile(rf"(?:^|\s)({_ISSUER})\s+(?:đã\s+)?(?:ban\s+hành|phê\s+duyệt)\s*$")
+_ENDS_WITH_VERB = re.compile(r"(?:ban\s+hành|phê\s+duyệt)\s*$")
 _ISSUER_AFTER = re.compile(rf"\s*(?:của|được)\s+({_ISSUER})(?:\s+(?:ban\s+hành|phê\s+duyệt))?(?![\w])")
 _NUMBER_AFTER = re.compile(r"\s*(?:số\s*:?\s*)?\d")
-_AGENCY_BEFORE = re.compile(r"(?:Sở|Bộ|Phòng|Vụ|Ban|Cục|Viện|Trung\s+tâm|Ủy\s+ban|Uỷ\s+ban)\s+$")
+# "Sở Kế hoạch và Đầu tư": the head word is part of an agency's name.
+_AGENCY_WORDS = ("Sở", "Bộ", "Phòng", "Vụ", "Ban", "Cục", "Viện", "tâm", "ban")
 # Clause boundaries: punctuation, a sentence stop, a bullet or a list index.
-_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-_CLAUSE_BREAK = re.compile(rf"[;:|!?“”\"]|\.(?=\s)|(?:^|\s)[-+•]\s(?=[{_UPPER}])|(?:^|\s)[a-zđ]\)\s")
+_BREAK_CHARS = ';:|!?“”"•'
 _SENTENCE_BREAK = re.compile(r"[|!?]|\.(?=\s)")
+_SENTENCE_STOPS = "|!?"
 _INDEX_ONLY = re.compile(r"^(?:[\dIVXivx]+[.)]?|[a-zđ]\)|[-+•])?$")
 # The object of these verbs is the plan's own output, not an instrument it relies on.
 _DRAFTING = re.compile(r"(?<![\w])(?:xây\s+dựng|ban\s+hành|soạn\s+thảo|dự\s+thảo|phê\s+duyệt|sửa\s+đổi|lập)(?![\w])")
@@ -72,7 +84,7 @@ _PROMULGATED = re.compile(r"(?<![\w])(?:ban\s+hành|phê\s+duyệt)(?![\w])")
 _ABOUT = re.compile(r"\svề\s")
 # A year, or a period printed as one word ("2020-2025") or cut after its dash ("2021-").
 _YEAR = re.compile(r"^(?:19|20)\d{2}(?:-(?:(?:19|20)\d{2})?)?$")
-_PERIOD_WORDS = {"nam", "giai", "doan", "den", "dinh", "huong", "tam", "nhin", "va", "-", "thoi", "ky", "tu"}
+_PERIOD_WORDS = {"năm", "giai", "đoạn", "đến", "định", "hướng", "tầm", "nhìn", "và", "-", "thời", "kỳ", "kì", "từ"}
 # Words that end a name: what follows is the clause's verb, a preposition or a back-reference.
 _STOP_WORDS = {
     "được", "theo", "tại", "để", "nhằm", "vào", "đã", "đang", "sẽ", "do", "với", "này", "đó", "là", "nói",
@@ -87,6 +99,14 @@ _STOP_PAIRS = {
     ("ban", "hành"), ("phê", "duyệt"), ("chủ", "trì"), ("phối", "hợp"), ("đảm", "bảo"), ("bảo", "đảm"),
     ("phù", "hợp"), ("thông", "qua"), ("triển", "khai"), ("thực", "hiện"),
 }
+# A subject that ends before its first word (what _name_end would find, tested by one regex).
+_EMPTY_SUBJECT = re.compile(
+    r"\s*(?:[,.;:()|]|(?:"
+    + "|".join(sorted(_STOP_WORDS | {"và"}, key=len, reverse=True))
+    + "|"
+    + "|".join(rf"{a}\s+{b}" for a, b in sorted(_STOP_PAIRS))
+    + r")(?![\w]))"
+)
 _STOP_AFTER_AND = {"các", "việc", "những", "kết", "đánh", "tổ", "thực", "triển", "công", "đồng"}
 # After a year a name goes on only with these (a vision, a later period, an amendment).
 _AFTER_YEAR = {"định", "tầm", "và", "giai", "-"}
@@ -113,15 +133,21 @@ def _head_key(words: list[str]) -> str | None:
 def _name_end(text: str, pos: int, limit: int) -> tuple[int, bool]:
     """End offset of the name whose subject starts at ``pos``; True when it ended at punctuation."""
     end = pos
-    words = list(_WORD.finditer(text, pos, min(len(text), pos + 400)))
+    # Words are read lazily, one ahead: most candidates stop within a few words.
+    # 25 words of even long Vietnamese syllables fit in 260 characters.
+    it = _WORD.finditer(text, pos, min(len(text), pos + 260))
+    cur = next(it, None)
     after_year = False
-    for i, m in enumerate(words[:limit]):
-        w = m.group()
-        nxt = words[i + 1].group() if i + 1 < len(words) else ""
+    i = 0
+    while cur is not None and i < limit:
+        nxt_m = next(it, None)
+        w = cur.group()
+        start = cur.start()
+        nxt = nxt_m.group() if nxt_m is not None else ""
         core = w.rstrip(",.;:)")
         if w[:1] in "(;:|“”\"" or not core:
             if w.startswith("(sửa") and after_year:  # "năm 2015 (sửa đổi, bổ sung năm 2020)"
-                close = text.find(")", m.start(), m.start() + 80)
+                close = text.find(")", start, start + 80)
                 if close != -1:
                     return close + 1, True
             return end, True
@@ -133,10 +159,10 @@ def _name_end(text: str, pos: int, limit: int) -> tuple[int, bool]:
         is_year = bool(_YEAR.match(core))
         if after_year and not is_year and core.lower() not in _AFTER_YEAR:
             return end, False
-        if i and _is_upper_start(core) and _head_key([core, *(x.group() for x in words[i + 1 : i + 5])]):
+        if i and core in _HEAD_FIRSTS and _head_key(text[start : start + 80].split()[:5]):
             return end, False  # another instrument name starts: a list run together (menus, tables)
         if core not in _CONNECTORS:
-            end = m.start() + len(core)
+            end = start + len(core)
         after_year = is_year and not core.endswith("-")
         if w.endswith((";", ":", ")", ".")):
             return end, True
@@ -144,7 +170,9 @@ def _name_end(text: str, pos: int, limit: int) -> tuple[int, bool]:
             not nxt or _is_upper_start(nxt) or nxt[:1].isdigit() or nxt in _CONTINUE_AFTER_COMMA_NO
         ):
             return end, True
-    return end, len(words) <= limit
+        cur = nxt_m
+        i += 1
+    return end, cur is None
 
 
 def _subject_ok(doc_type: str, subject: list[str], at_punct: bool) -> bool:
@@ -153,22 +181,34 @@ def _subject_ok(doc_type: str, subject: list[str], at_punct: bool) -> bool:
         return False
     if doc_type in _LAWS:
         return _is_upper_start(subject[0])
-    folded = [fold(w.strip(",.")) for w in subject]
+    folded = [w.strip(",.").lower() for w in subject]
     content = [w for w in folded if w not in _PERIOD_WORDS and not _YEAR.match(w)]
     if not content:
         return False
-    if any(_YEAR.match(w) for w in folded) or "phien" in folded:
+    if any(_YEAR.match(w) for w in folded) or "phiên" in folded:
         return True
     return doc_type in _NAMED_BY_SUBJECT and len(content) >= 4 and at_punct
 
 
 def _clause_prefix(text: str, start: int, reach: int = 300) -> str:
-    """The clause's text before ``start`` (at most ``reach`` characters)."""
-    window = text[max(0, start - reach) : start]
-    cut = 0
-    for m in _CLAUSE_BREAK.finditer(window):
-        cut = m.end()
-    return window[cut:]
+    """The clause's text before ``start`` (at most ``reach`` characters).
+
+    A clause starts after punctuation, a sentence stop, a bullet ("- " before a capital) or a list
+    letter ("a) "); all found by ``str.rfind``, which is much cheaper than a regex over the window.
+    """
+    lo = max(0, start - reach)
+    cut = max(lo, max(text.rfind(ch, lo, start) for ch in _BREAK_CHARS) + 1)
+    cut = max(cut, text.rfind(". ", cut, start) + 2, text.rfind(".\n", cut, start) + 2)
+    at = text.rfind("- ", cut, start)
+    while at >= cut:
+        if (at == 0 or text[at - 1].isspace()) and text[at + 2 : at + 3].isupper():
+            cut = at + 2
+            break
+        at = text.rfind("- ", cut, at)
+    at = text.rfind(") ", cut, start)
+    if at >= 1 and text[at - 1].islower() and (at == 1 or text[at - 2].isspace()):
+        cut = max(cut, at + 2)
+    return text[cut:start]
 
 
 def _drafted(prefix: str) -> bool:
@@ -198,13 +238,18 @@ def _strip_title(title: str) -> str:
     return re.sub(r"^(?:(?:về|việc|ban\s+hành|phê\s+duyệt)\s+)+", "", title.strip(), flags=re.IGNORECASE)
 
 
-def _promulgates(title: str | None, name: str) -> bool:
+def _title_words(citations: list[dict]) -> list[list[str]]:
+    return [_words(_strip_title(c["title"])) for c in citations if c.get("title")]
+
+
+def _promulgates(title_words: list[list[str]], name: str) -> bool:
     """Does a citation's subject open with this name (it is the instrument the citation issues)?"""
-    if not title:
-        return False
-    tw, nw = _words(_strip_title(title)), _words(name)
-    k = min(len(tw), len(nw), 6)
-    return k >= 3 and tw[:k] == nw[:k]
+    nw = _words(name)
+    for tw in title_words:
+        k = min(len(tw), len(nw), 6)
+        if k >= 3 and tw[:k] == nw[:k]:
+            return True
+    return False
 
 
 def _same_programme(title: str | None, name: str) -> bool:
@@ -262,12 +307,13 @@ class _Spans:
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    window = text[max(0, start - 800) : start]
-    s = max(0, start - 800)
-    for m in _SENTENCE_BREAK.finditer(window):
-        s = max(0, start - 800) + m.end()
-    m = _SENTENCE_BREAK.search(text, end, end + 800)
-    return s, (m.start() if m else min(len(text), end + 800))
+    """Bounds of the sentence around ``[start, end)``: a stop, a table bar, or 800 characters."""
+    lo, hi = max(0, start - 800), min(len(text), end + 800)
+    s = max(lo, max(text.rfind(ch, lo, start) for ch in _SENTENCE_STOPS) + 1)
+    dot = max(text.rfind(". ", lo, start), text.rfind(".\n", lo, start))
+    s = max(s, dot + 1)
+    m = _SENTENCE_BREAK.search(text, end, hi)
+    return s, (m.start() if m else hi)
 
 
 def _related(text: str, start: int, end: int, name: str, spans: _Spans, citations: list[dict]) -> list[str]:
@@ -297,18 +343,43 @@ def _related(text: str, start: int, end: int, name: str, spans: _Spans, citation
     return [citations[ci]["number"] for ci, _ in sorted(found.items(), key=lambda p: p[1])]
 
 
+def _agency_before(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 12) : pos].split()
+    return bool(before) and before[-1] in _AGENCY_WORDS and (
+        before[-1] not in ("tâm", "ban") or (len(before) > 1 and before[-2] in ("Trung", "Ủy", "Uỷ"))
+    )
+
+
+def _word_start(text: str, pos: int) -> bool:
+    return pos == 0 or not text[pos - 1].isalnum()
+
+
 def _candidates(text: str) -> list[tuple[int, int, str, str, str | None]]:
-    """(start, subject start, doc_type, kind, issuer) of every head word worth a look, by position."""
+    """(start, subject start, doc_type, kind, extra) of every head word worth a look, by position."""
     out: list[tuple[int, int, str, str, str | None]] = []
     for m in _HEAD.finditer(text):
-        doc_type = _HEADS.get(fold(collapse(m.group(2))))
-        if doc_type:
-            out.append((m.start(), m.end(), doc_type, "head", None))
-    for m in _STANDARD.finditer(text):
-        doc_type = "Tiêu chuẩn quốc gia" if "quốc" in m.group(1) else "Tiêu chuẩn"
-        out.append((m.start(), m.end(), doc_type, "standard", m.group(3) or m.group(4)))
+        printed = m.group()
+        doc_type = _PRINTED_HEADS.get(printed)
+        if doc_type is None:
+            doc_type = _PRINTED_HEADS.setdefault(printed, _HEADS.get(fold(collapse(printed)), ""))
+        at = m.start()
+        if not doc_type or (at and text[at - 1].isalnum()):
+            continue
+        # Only a digit two or three characters back can start a count ("03 Chương trình").
+        count = _COUNT_BEFORE.search(text, max(0, at - 6), at) if text[at - 3 : at].strip()[-1:].isdigit() else None
+        out.append((count.start() if count else at, m.end(), doc_type, "head", None))
+    # "[các] Nghị quyết của Quốc hội về ...": found from "của <issuer> về", the type read before it.
     for m in _BY_ISSUER.finditer(text):
-        out.append((m.start(), m.end(), collapse(m.group(2)), "by_issuer", m.group(3)))
+        typed = _NUMBERED_BEFORE.search(text, max(0, m.start() - 16), m.start())
+        if typed:
+            plural = _PLURAL_BEFORE.search(text, max(0, typed.start() - 8), typed.start())
+            start = plural.start() if plural else typed.start()
+            out.append((start, m.end(), collapse(typed.group(1)), "by_issuer", m.group(1)))
+    if "ISO" in text or "TCVN" in text:
+        for m in _STANDARD.finditer(text):
+            if _word_start(text, m.start()):
+                doc_type = "Tiêu chuẩn quốc gia" if "quốc" in m.group(1) else "Tiêu chuẩn"
+                out.append((m.start(), m.end(), doc_type, "standard", m.group(3) or m.group(4)))
     out.sort(key=lambda c: c[0])
     return out
 
@@ -324,6 +395,7 @@ def extract_unnumbered_mentions(text: str, document: dict, citations: list[dict]
     spans = _Spans(citations)
     out: list[tuple[dict, tuple[str, ...], str]] = []
     seen: set[tuple[str, ...]] = set()
+    title_words: list[list[str]] | None = None  # read when a candidate gets that far
     for start, sub_start, doc_type, kind, extra in _candidates(text):
         if spans.covering(start) or spans.covering(sub_start - 1):
             continue
@@ -334,16 +406,18 @@ def extract_unnumbered_mentions(text: str, document: dict, citations: list[dict]
             key = ("std", extra or "")
         else:
             if kind == "head":
-                if _NUMBER_AFTER.match(text, sub_start) or _AGENCY_BEFORE.search(text, max(0, start - 12), start):
+                count = _COUNT.match(text, start)
+                head_start = count.end() if count else start
+                if _NUMBER_AFTER.match(text, sub_start) or _agency_before(text, head_start):
                     continue
-                count = re.match(r"\d{1,2}\s+", text[start:sub_start])
-                head_start = start + (count.end() if count else 0)
                 if doc_type == "Chương trình mục tiêu quốc gia":
                     end, at_punct = sub_start, True
                     sub = text[sub_start : sub_start + 60].split()
                     if sub and not _is_upper_start(sub[0]) and fold(sub[0].strip(",.;")) not in _STOP_WORDS:
                         end, at_punct = _name_end(text, sub_start, _MAX_WORDS)
                 else:
+                    if _EMPTY_SUBJECT.match(text, sub_start):
+                        continue  # "Kế hoạch này", "Sở Kế hoạch và Đầu tư", "Đề án." (cheap test first)
                     end, at_punct = _name_end(text, sub_start, _MAX_WORDS)
                     if not _subject_ok(doc_type, text[sub_start:end].split(), at_punct):
                         continue
@@ -355,19 +429,21 @@ def extract_unnumbered_mentions(text: str, document: dict, citations: list[dict]
             if spans.inside(start, end) or _NUMBERED_INSIDE.search(text, sub_start, end):
                 continue  # a number inside the name: a citation names it
             key = ("name", fold(collapse(text[start:end])))
+        dedupe = key if kind == "standard" else (doc_type, key[1])
+        if dedupe in seen:
+            continue  # kept already at its first mention
         name = collapse(text[start:end]).rstrip(",")
         prefix = _clause_prefix(text, start)
         if _INDEX_ONLY.match(prefix.strip()):
             continue  # opens its clause: a task cell or heading naming what is to be produced
-        issuer_before = _ISSUER_BEFORE_VERB.search(prefix)
-        if _drafted(prefix) and not issuer_before:
+        issuer_before = _ISSUER_BEFORE_VERB.search(prefix) if _ENDS_WITH_VERB.search(prefix) else None
+        if not issuer_before and _drafted(prefix):
             continue
         if _own(name, doc_type, document):
             continue
-        if any(_promulgates(c.get("title"), name) for c in citations):
-            continue
-        dedupe = key if kind == "standard" else (doc_type, key[1])
-        if dedupe in seen:
+        if title_words is None:
+            title_words = _title_words(citations)
+        if _promulgates(title_words, name):
             continue
         sig = _signature(name)
         if kind != "standard" and len(sig) >= 5 and any(d == doc_type and s == sig for _, s, d in out):
