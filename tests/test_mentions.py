@@ -173,3 +173,14 @@ def test_a_standard_with_its_designation_once_across_versions() -> None:
     )
     found = _mentions(text)
     assert [(m["name"], m["doc_type"]) for m in found] == [("tiêu chuẩn ISO 9001", "Tiêu chuẩn")]
+
+
+def test_laws_named_in_an_amending_law_are_mentions() -> None:
+    text = (
+        "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền "
+        "địa phương ngày 22 tháng 11 năm 2019;"
+    )
+    assert [(m["name"], m["issuer"]) for m in _mentions(text)] == [
+        ("Luật Tổ chức Chính phủ", "Quốc hội"),
+        ("Luật Tổ chức chính quyền địa phương", "Quốc hội"),
+    ]

@@ -24,7 +24,7 @@ from bisect import bisect_left
 from pipelines.extract.numbers import fold, prepare_text
 from pipelines.extract.text import collapse
 
-# Instrument head words (general vocabulary of Vietnamese instrument types, longest first).
+# Instrument head words (the general vocabulary of Vietnamese instrument types), by folded spelling.
 _HEADS = {
     "bo luat": "Bộ luật", "luat": "Luật", "hien phap": "Hiến pháp", "phap lenh": "Pháp lệnh",
     "chuong trinh muc tieu quoc gia": "Chương trình mục tiêu quốc gia", "chuong trinh": "Chương trình",
@@ -79,7 +79,7 @@ _INDEX_ONLY = re.compile(r"^(?:[\dIVXivx]+[.)]?|[a-zđ]\)|[-+•])?$")
 # The object of these verbs is the plan's own output, not an instrument it relies on.
 _DRAFTING = re.compile(r"(?<![\w])(?:xây\s+dựng|ban\s+hành|soạn\s+thảo|dự\s+thảo|phê\s+duyệt|sửa\s+đổi|lập)(?![\w])")
 # After a drafting verb these make the mention what the drafted text follows or is about.
-_RELIANCE = re.compile(r"(?<![\w])(?:theo|tại|căn\s+cứ|về)(?![\w])")
+_RELIANCE = re.compile(r"(?<![\w])(?:theo|tại|căn\s+cứ|về|của)(?![\w])")
 _PROMULGATED = re.compile(r"(?<![\w])(?:ban\s+hành|phê\s+duyệt)(?![\w])")
 _ABOUT = re.compile(r"\svề\s")
 # A year, or a period printed as one word ("2020-2025") or cut after its dash ("2021-").
@@ -88,7 +88,7 @@ _PERIOD_WORDS = {"năm", "giai", "đoạn", "đến", "định", "hướng", "t�
 # Words that end a name: what follows is the clause's verb, a preposition or a back-reference.
 _STOP_WORDS = {
     "được", "theo", "tại", "để", "nhằm", "vào", "đã", "đang", "sẽ", "do", "với", "này", "đó", "là", "nói",
-    "cho", "gắn", "có", "của", "khi", "nhưng", "thì", "mà", "cũng", "như", "trong", "trên", "đạt", "từ",
+    "cho", "gắn", "có", "của", "khi", "nhưng", "thì", "mà", "cũng", "như", "trong", "trên", "đạt",
     "phải", "cần", "nêu", "sau", "ngày",
 }
 # Joining words a name may run through but never ends on ("Luật Cán bộ, công chức và Luật Viên chức").
