@@ -68,7 +68,6 @@ _PLURAL_BEFORE = re.compile(r"(?<![\w])các\s+$")
 _ISSUER_BEFORE_VERB = re.compile(rf"(?:^|\s)({_ISSUER})\s+(?:đã\s+)?(?:ban\s+hành|phê\s+duyệt)\s*$")
 _ENDS_WITH_VERB = re.compile(r"(?:ban\s+hành|phê\s+duyệt)\s*$")
 _ISSUER_AFTER = re.compile(rf"\s*(?:của|được)\s+({_ISSUER})(?:\s+(?:ban\s+hành|phê\s+duyệt))?(?![\w])")
-_NUMBER_AFTER = re.compile(r"\s*(?:số\s*:?\s*)?\d")
 # "Sở Kế hoạch và Đầu tư": the head word is part of an agency's name.
 _AGENCY_WORDS = ("Sở", "Bộ", "Phòng", "Vụ", "Ban", "Cục", "Viện", "tâm", "ban")
 # Clause boundaries: punctuation, a sentence stop, a bullet or a list index.
@@ -239,7 +238,8 @@ def _strip_title(title: str) -> str:
 
 
 def _title_words(citations: list[dict]) -> list[list[str]]:
-    return [_words(_strip_title(c["title"])) for c in citations if c.get("title")]
+    """Folded words of each citation's subject, leading "về"/"ban hành"/"phê duyệt" dropped ([] if none)."""
+    return [_words(_strip_title(c["title"])) if c.get("title") else [] for c in citations]
 
 
 def _promulgates(title_words: list[list[str]], name: str) -> bool:
@@ -252,11 +252,10 @@ def _promulgates(title_words: list[list[str]], name: str) -> bool:
     return False
 
 
-def _same_programme(title: str | None, name: str) -> bool:
+def _same_programme(tw: list[str], nw: list[str]) -> bool:
     """A citation whose subject issues an instrument of the same head, first word and years."""
-    if not title:
+    if not tw:
         return False
-    tw, nw = _words(_strip_title(title)), _words(name)
     years = {w for w in nw if _YEAR.match(w)}
     head = len(_words(_HEADS[fold(" ".join(nw[:2]))])) if fold(" ".join(nw[:2])) in _HEADS else 0
     if not years or not head or len(tw) <= head or len(nw) <= head:
@@ -316,16 +315,16 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return s, (m.start() if m else hi)
 
 
-def _related(text: str, start: int, end: int, name: str, spans: _Spans, citations: list[dict]) -> list[str]:
+def _related(text: str, start: int, end: int, name: str, spans: _Spans, citations: list[dict],
+             title_words: list[list[str]]) -> list[str]:
     """Numbers of cited instruments the mention's sentence ties it to."""
     s0, s1 = _sentence(text, start, end)
     in_sentence = spans.inside(s0, s1)
     found: dict[int, int] = {}  # citation index -> position
     # "X được ... ban hành tại / phê duyệt tại Quyết định số N": promulgated by N.
-    tail = text[end : s1]
-    verb = _PROMULGATED.search(tail, 0, 120)
+    verb = _PROMULGATED.search(text, end, min(s1, end + 120))
     if verb:
-        for a, _b, ci in spans.inside(end + verb.end(), end + verb.end() + 60):
+        for a, _b, ci in spans.inside(verb.end(), verb.end() + 60):
             found.setdefault(ci, a)
             break
     # The clause's head instrument whose subject ("về ...") runs on to the mention.
@@ -337,8 +336,9 @@ def _related(text: str, start: int, end: int, name: str, spans: _Spans, citation
         if _ABOUT.search(text, b, nxt):
             found.setdefault(ci, a)
     # Citations in the sentence that issue an instrument of the same head and period.
+    nw = _words(name)
     for a, _b, ci in in_sentence:
-        if _same_programme(citations[ci].get("title"), name):
+        if _same_programme(title_words[ci], nw):
             found.setdefault(ci, a)
     return [citations[ci]["number"] for ci, _ in sorted(found.items(), key=lambda p: p[1])]
 
@@ -408,7 +408,7 @@ def extract_unnumbered_mentions(text: str, document: dict, citations: list[dict]
             if kind == "head":
                 count = _COUNT.match(text, start)
                 head_start = count.end() if count else start
-                if _NUMBER_AFTER.match(text, sub_start) or _agency_before(text, head_start):
+                if _agency_before(text, head_start):  # (a number after the head: _HEAD refused it)
                     continue
                 if doc_type == "Chương trình mục tiêu quốc gia":
                     end, at_punct = sub_start, True
@@ -462,6 +462,6 @@ def extract_unnumbered_mentions(text: str, document: dict, citations: list[dict]
             "first_mention": collapse(text[start:end]),
             "start": start,
             "end": end,
-            "related_numbers": _related(text, head_start, end, name, spans, citations),
+            "related_numbers": _related(text, head_start, end, name, spans, citations, title_words),
         }, sig, doc_type))
     return [m for m, _, _ in out]
