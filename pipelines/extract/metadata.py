@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from pipelines.extract.dates import DATE_RE, date_from_match, iso_date
 from pipelines.extract.numbers import canonical_number, fold, issuer_codes, parse_number, prepare_text
@@ -210,22 +211,32 @@ def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
     return (sentence_case(joined, body) if joined else None), None, None, motto.start()
 
 
+@lru_cache(maxsize=4096)
+def _phrase_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The pattern of a lower-cased heading phrase, compiled once per phrase.
+
+    Headings repeat their phrases across plans ("kế hoạch thực hiện"), and a document asks for
+    more distinct phrases than the ``re`` module's own cache holds, so it kept recompiling them.
+    Starts with a literal so the engine's fast prefix scan applies; the start boundary is checked
+    by the caller (a match it skips still ends where ``finditer`` resumes).
+    """
+    return re.compile(r"\s+".join(re.escape(w) for w in words) + r"(?![\w])")
+
+
 def _case_lookup(body: str):
     """Casing of words as the body prints them mid-sentence (used to sentence-case headings)."""
-    cache: dict[str, str | None] = {}
+    cache: dict[tuple[tuple[str, ...], int], str | None] = {}
     caps_line: dict[int, bool] = {}  # line start -> whether that line is upper case
     lowered = body.lower()
     if len(lowered) != len(body):  # a rare letter changed length when lowered: keep offsets honest
         lowered, body = body, body
 
     def variant(phrase_words: list[str], idx: int) -> str | None:
-        key = " ".join(phrase_words) + f"#{idx}"
+        key = (tuple(phrase_words), idx)
         if key in cache:
             return cache[key]
-        # Starts with a literal so the engine's fast prefix scan applies; the boundary is checked below.
-        pattern = r"\s+".join(re.escape(w.lower()) for w in phrase_words) + r"(?![\w])"
         counts: Counter[str] = Counter()
-        for m in re.finditer(pattern, lowered):
+        for m in _phrase_re(tuple(w.lower() for w in phrase_words)).finditer(lowered):
             start, end = m.span()
             if start > 0 and lowered[start - 1].isalnum():
                 continue
@@ -241,8 +252,8 @@ def _case_lookup(body: str):
             if caps:
                 continue  # another heading: its capitals are typographic
             counts[body[start:end].split()[idx]] += 1
-        cache[key] = counts.most_common(1)[0][0] if counts else None
-        return cache[key]
+        cache[key] = found = counts.most_common(1)[0][0] if counts else None
+        return found
 
     return variant
 
