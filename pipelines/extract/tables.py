@@ -41,11 +41,18 @@ _HEADER_ROLES_NEEDED = {"content"}
 _SECTION = re.compile(r"^(?:(?:[IVXLC]+|[A-Z])\s*[.)-]\s*\S|(?:phần|mục|chương)\s+[IVXLC\d]+\b)", re.IGNORECASE)
 _ROMAN_ONLY = re.compile(r"^[IVXLC]+\.?$")
 _ROMAN_SECTION = re.compile(r"^[IVXLC]+\s*[.)]\s*\S")
+_PART_HEADING = re.compile(r"^(?:phần|mục|chương)\s", re.IGNORECASE)
 _INDEX_CELL = re.compile(r"^\d+(?:\.\d+)*\.?$|^[a-zđ]\)?$")
 _LEADING_INDEX = re.compile(r"^(\d+(?:\.\d+)*)\s*[.)]\s*(?=\S)")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 # Matches somewhere in a text whenever ``_PIPE_ROW`` matches one of its lines (a necessary condition).
 _ANY_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$", re.MULTILINE)
+# Every match of ``_ANY_PIPE_ROW`` holds two bars on one line (``.`` stops at a line break); this
+# pattern opens with a literal, so it is found without testing every position of the text.
+_TWO_BARS_ON_A_LINE = re.compile(r"\|[^\n]*\|")
+# ``"<table" in text.lower()``: no character but "<" lowers to "<", and none but the ASCII letters
+# of "table" in either case lowers to one of them (checked over all of Unicode in the tests).
+_HTML_TABLE_TAG = re.compile(r"<[tT][aA][bB][lL][eE]")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -163,20 +170,21 @@ def header_roles(cells: list[str]) -> list[str] | None:
 # --- cell blocks -------------------------------------------------------------------------
 
 
+# A bar line after a line break; the first line of a text is tried separately.  The pattern opens
+# with a literal, so the regex engine skips to each line break instead of testing every position.
+_BAR_LINE_AFTER_BREAK = re.compile(r"\n[ \t]*\|[ \t]*(?=\n|\Z)")
+_BAR_LINE_FIRST = re.compile(r"[ \t]*\|[ \t]*(?=\n|\Z)")
+
+
 def _bar_lines(text: str) -> list[tuple[int, int]]:
-    """Spans of ``re.finditer(r"^[ \\t]*\\|[ \\t]*$", text, re.MULTILINE)``: lines holding one ``|``
-    and spaces or tabs (span without the line break), found from the bars instead of every line."""
-    out: list[tuple[int, int]] = []
-    n = len(text)
-    i = text.find("|")
-    while i >= 0:
-        line_start = text.rfind("\n", 0, i) + 1
-        line_end = text.find("\n", i)
-        if line_end < 0:
-            line_end = n
-        if not text[line_start:i].strip(" \t") and not text[i + 1:line_end].strip(" \t"):
-            out.append((line_start, line_end))
-        i = text.find("|", line_end)
+    r"""Spans of ``re.finditer(r"^[ \t]*\|[ \t]*$", text, re.MULTILINE)``: lines holding one ``|``
+    and spaces or tabs (span without the line break).  ``$`` of a multiline pattern is the end of
+    the text or the place before a line break, which the lookahead ``(?=\n|\Z)`` says."""
+    if "|" not in text:
+        return []
+    first = _BAR_LINE_FIRST.match(text)
+    out = [first.span()] if first else []
+    out.extend((m.start() + 1, m.end()) for m in _BAR_LINE_AFTER_BREAK.finditer(text))
     return out
 
 
@@ -230,22 +238,34 @@ def _split_caption(block: str) -> tuple[str, str] | None:
     return block[: max(start - 1, 0)], block[start:]
 
 
+def _continues_header(blocks: list[tuple[str, int, int]], j: int) -> bool:
+    """Block ``j`` is a further header cell: it names a column, is short, and opens no body row."""
+    cell = blocks[j][0]
+    if not header_role(cell):
+        return False
+    flat = collapse(cell)
+    # The first body row ("I. Sản phẩm OCOP") is not a column name.
+    return len(flat) <= 80 and not _SECTION.match(flat) and not _LEADING_INDEX.match(flat)
+
+
 def _header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, list[str], list[str], int] | None:
     """(caption, header cells, roles, index after the header) when a table header starts at block ``i``."""
+    n = len(blocks)
+    # A header has at least three cells: the two blocks after ``i`` must continue it.  They are
+    # tested before block ``i``, whose caption split reads several tails (most blocks fail here).
+    if i + 2 >= n or not _continues_header(blocks, i + 1) or not _continues_header(blocks, i + 2):
+        return None
     first = _split_caption(blocks[i][0])
     if not first:
         return None
     caption, head0 = first
-    cells = [head0]
-    j = i + 1
-    while j < len(blocks) and header_role(blocks[j][0]) and len(collapse(blocks[j][0])) <= 80:
-        flat = collapse(blocks[j][0])
-        if _SECTION.match(flat) or _LEADING_INDEX.match(flat):
-            break  # the first body row ("I. Sản phẩm OCOP"), not a column name
+    cells = [head0, blocks[i + 1][0], blocks[i + 2][0]]
+    j = i + 3
+    while j < n and _continues_header(blocks, j):
         cells.append(blocks[j][0])
         j += 1
     roles = header_roles(cells)
-    if roles and len(cells) >= 3:
+    if roles:
         return caption, cells, roles, j
     return None
 
@@ -280,7 +300,7 @@ def tables_from_cell_blocks(text: str) -> list[Table]:
                 rows[-1].append("\x00section")
                 j += 1
                 continue
-            if _two_cell_band(blocks, j, roles):
+            if _two_cell_band(blocks, j, roles, flat):
                 # "I" | "Công tác chỉ đạo" with the title cell merged over the other columns.
                 title = f"{flat.rstrip('.')}. {collapse(blocks[j + 1][0])}"
                 rows.append([title, *[""] * (ncols - 1), "\x00section"])
@@ -301,17 +321,20 @@ def tables_from_cell_blocks(text: str) -> list[Table]:
     return tables
 
 
-def _two_cell_band(blocks: list[tuple[str, int, int]], j: int, roles: list[str]) -> bool:
+def _two_cell_band(blocks: list[tuple[str, int, int]], j: int, roles: list[str], first: str) -> bool:
+    """``first`` is ``collapse(blocks[j][0])`` (the caller has it); the other cells are only read
+    when it is a roman numeral."""
     if "index" not in roles or roles.index("index") != 0 or j + 2 >= len(blocks):
         return False
-    first, second, third = (collapse(blocks[j + k][0]) for k in range(3))
-    return bool(_ROMAN_ONLY.match(first)) and bool(second) and not _INDEX_CELL.match(second) \
-        and bool(_INDEX_CELL.match(third) or _ROMAN_ONLY.match(third))
+    if not _ROMAN_ONLY.match(first):
+        return False
+    second, third = collapse(blocks[j + 1][0]), collapse(blocks[j + 2][0])
+    return bool(second) and not _INDEX_CELL.match(second) and bool(_INDEX_CELL.match(third) or _ROMAN_ONLY.match(third))
 
 
 def _is_section_cell(flat: str, roles: list[str]) -> bool:
     if "index" in roles:
-        return bool(_ROMAN_SECTION.match(flat)) or bool(re.match(r"^(?:phần|mục|chương)\s", flat, re.I))
+        return bool(_ROMAN_SECTION.match(flat)) or bool(_PART_HEADING.match(flat))
     return bool(_SECTION.match(flat)) and not _LEADING_INDEX.match(flat)
 
 
@@ -338,7 +361,7 @@ def split_pipe_row(line: str) -> list[str]:
 def tables_from_pipe_rows(text: str) -> list[Table]:
     """Tables rendered one row per line as ``| c1 | c2 | c3 |``."""
     tables: list[Table] = []
-    if not _ANY_PIPE_ROW.search(text):
+    if not _TWO_BARS_ON_A_LINE.search(text) or not _ANY_PIPE_ROW.search(text):
         return tables  # no line is a pipe row (one scan instead of a test per line)
     lines = text.split("\n")
     offsets = []
@@ -497,7 +520,7 @@ def rows_from_pdf_page(page) -> list[list[list[str]]]:
 def find_tables(text: str) -> list[Table]:
     """Every task table in a decoded text, whatever its layout, in document order."""
     tables = tables_from_cell_blocks(text) + tables_from_pipe_rows(text)
-    if "<table" in text.lower():
+    if _HTML_TABLE_TAG.search(text):
         for rows in rows_from_html(text):
             t = table_from_rows(rows)
             if t:

@@ -1,0 +1,133 @@
+"""Fast paths of table reconstruction, task assembly and text helpers, each checked against
+the plain form it replaces, on the seeds and on adversarial inputs."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import tables
+from pipelines.extract.text import collapse
+from pipelines.ingest.source import read_source
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEEDS = sorted(RAW.glob("*.txt"))
+
+# Cell-block texts built to hit the edges: headers of two cells, header cells that open a body
+# row, repeated headers, headers at the very end, bars with spaces and tabs, captions.
+HEADER = "TT\n|\nNội dung\ncông việc\n|\nĐơn vị\nchủ trì\n|\nĐơn vị phối hợp\n|\nThời gian\nhoàn thành\n|\n"
+ADVERSARIAL = [
+    "",
+    "|",
+    "|\n|\n|",
+    " |\t\n\t|\n",
+    "PHỤ LỤC\nDANH MỤC NHIỆM VỤ\n(Kèm theo Kế hoạch)\n" + HEADER + "1\n|\nXây dựng\n|\nSở Nội vụ\n|\n"
+    "Các sở\n|\nNăm 2025\n|\n",
+    HEADER + "I. Sản phẩm\n|\nNội dung\n|\n",
+    "Nội dung\n|\nChủ trì\n|\n",
+    "Nội dung\n|\nChủ trì\n|\nPhối hợp",
+    HEADER + "I\n|\nCông tác chỉ đạo\n|\n1\n|\nViệc một\n|\nSở A\n|\nSở B\n|\nQuý I\n|\n" + HEADER
+    + "2\n|\nViệc hai\n|\nSở C\n|\n|\n2026\n|\n",
+    HEADER + "II. Giải pháp\n|\n|\n|\n|\n|\n1.1. Việc\n|\nSở D\n|\nSở E\n|\n2025\n|\nx\n|\n",
+    "Nội dung\n|\n1. Chủ trì\n|\nPhối hợp\n|\nThời gian\n|\n",
+    "Nội dung\n|\nChủ trì\n|\nChủ trì\n|\nThời gian\n|\n",
+    "Phần I\n|\nNội dung\n|\nChủ trì\n|\nThời gian\n|\nMục 1 việc\n|\nSở F\n|\nQuý II\n|\n",
+    "Văn bản dài. " * 40 + "\nNội dung công việc\n|\nCơ quan chủ trì\n|\nThời hạn\n|\n" + "Việc\n|\n" * 7,
+]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return [read_source(p).text for p in SEEDS] + ADVERSARIAL
+
+
+def _plain_header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, list[str], list[str], int] | None:
+    """The header test as it read before the two following cells were tested first."""
+    first = tables._split_caption(blocks[i][0])
+    if not first:
+        return None
+    caption, head0 = first
+    cells = [head0]
+    j = i + 1
+    while j < len(blocks) and tables.header_role(blocks[j][0]) and len(collapse(blocks[j][0])) <= 80:
+        flat = collapse(blocks[j][0])
+        if tables._SECTION.match(flat) or tables._LEADING_INDEX.match(flat):
+            break
+        cells.append(blocks[j][0])
+        j += 1
+    roles = tables.header_roles(cells)
+    if roles and len(cells) >= 3:
+        return caption, cells, roles, j
+    return None
+
+
+def test_header_at_tests_the_following_cells_first(texts: list[str]) -> None:
+    for text in texts:
+        blocks = tables._cell_blocks(text)
+        for i in range(len(blocks)):
+            assert tables._header_at(blocks, i) == _plain_header_at(blocks, i), (text[:40], i)
+
+
+def _plain_bar_lines(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"^[ \t]*\|[ \t]*$", text, re.MULTILINE)]
+
+
+def test_bar_lines_match_the_multiline_regex(texts: list[str]) -> None:
+    odd = ["|", "|\n", "\n|", "\n\n|\n\n", " | \n\t|\t\nx|\n|x\n||\n | | \n|\r\n", "a\n  |", "|\u00a0\n|",
+           "\u2028|\n", "|\x0b\n", "no bars", "x\n|\n|"]
+    for text in [*texts, *odd]:
+        assert tables._bar_lines(text) == _plain_bar_lines(text), text[:40]
+
+
+def test_two_bars_on_a_line_is_necessary_for_a_pipe_row(texts: list[str]) -> None:
+    odd = ["|", "| |", " |a|\n", "|\n|", "|\u2028|", "|\r|", "\n  | x |  \n\n", "|x\n|", "a | b", "||"]
+    for text in [*texts, *odd]:
+        if tables._ANY_PIPE_ROW.search(text):
+            assert tables._TWO_BARS_ON_A_LINE.search(text), text
+    for text in odd:
+        has = bool(tables._TWO_BARS_ON_A_LINE.search(text) and tables._ANY_PIPE_ROW.search(text))
+        assert has == bool(tables._ANY_PIPE_ROW.search(text))
+
+
+def test_html_table_tag_is_the_lowered_text_test() -> None:
+    # The pattern relies on this: only "<" lowers to "<", and only the ASCII letters of "table"
+    # (either case) lower to one of its letters.
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        if ch not in "<tableTABLE":
+            assert not set(ch.lower()) & set("<table"), hex(cp)
+    for text in ["<table>", "<TABLE", "<TaBlE x>", "< table", "<tabl", "x<table", "<ta\u0130ble", "İ<table",
+                 "<tab\u212ae", "", "<<table", "<t able"]:
+        assert bool(tables._HTML_TABLE_TAG.search(text)) == ("<table" in text.lower()), text
+
+
+def test_two_cell_band_reads_the_first_cell_it_is_given(texts: list[str]) -> None:
+    def plain(blocks: list[tuple[str, int, int]], j: int, roles: list[str]) -> bool:
+        if "index" not in roles or roles.index("index") != 0 or j + 2 >= len(blocks):
+            return False
+        first, second, third = (collapse(blocks[j + k][0]) for k in range(3))
+        return bool(tables._ROMAN_ONLY.match(first)) and bool(second) and not tables._INDEX_CELL.match(second) \
+            and bool(tables._INDEX_CELL.match(third) or tables._ROMAN_ONLY.match(third))
+
+    for text in texts:
+        blocks = tables._cell_blocks(text)
+        for roles in (["index", "content", "lead"], ["content", "index"], ["content"]):
+            for j in range(len(blocks)):
+                fast = tables._two_cell_band(blocks, j, roles, collapse(blocks[j][0]))
+                assert fast == plain(blocks, j, roles)
+
+
+def test_cell_block_tables_of_the_adversarial_texts_are_found() -> None:
+    found = tables.tables_from_cell_blocks(ADVERSARIAL[4])
+    assert len(found) == 1
+    assert found[0].roles == ["index", "content", "lead", "coordinators", "timeframe"]
+    assert found[0].rows == [["1", "Xây dựng", "Sở Nội vụ", "Các sở", "Năm 2025"]]
+    assert "DANH MỤC NHIỆM VỤ" in found[0].caption
+    # The header repeated at a page break is skipped, its rows join the same table.
+    repeated = tables.tables_from_cell_blocks(ADVERSARIAL[8])
+    assert len(repeated) == 1 and [r[1] for r in repeated[0].rows] == ["", "Việc một", "Việc hai"]
