@@ -131,3 +131,25 @@ def test_cell_block_tables_of_the_adversarial_texts_are_found() -> None:
     # The header repeated at a page break is skipped, its rows join the same table.
     repeated = tables.tables_from_cell_blocks(ADVERSARIAL[8])
     assert len(repeated) == 1 and [r[1] for r in repeated[0].rows] == ["", "Việc một", "Việc hai"]
+
+
+def test_appendix_task_search_starts_at_the_first_appendix_sentence(texts: list[str]) -> None:
+    from pipelines.extract import tasks
+
+    odd = [
+        "", "phụ lục", "Các nhiệm vụ tại Phụ lục kèm theo Kế hoạch này.",
+        "Nhiệm vụ. Phụ lục kèm theo Quyết định số 06/QĐ-TTg; nhiệm vụ cụ thể tại phụ lục đính kèm",
+        "PHỤ LỤC I) danh mục nhiệm vụ", "phụ\n\t lục 2 đính kèm các nhiệm vụ", "NHIỆM VỤ; xem PHỤ  LỤC)",
+        "nhiệm vụ " + "x" * 199 + " phụ lục kèm theo", "nhiệm vụ " + "x" * 201 + " phụ lục kèm theo",
+        "nhiệm vụ. " + "phụ lục đính kèm", "phụ lục kèm theo Kế hoạch số 5; phụ lục đính kèm nhiệm vụ",
+        "nhiệm vụ a.b phụ lục I) x", "NHİỆM VỤ tại PHỤ LỤC)", "phu luc dinh kem nhiem vu",
+    ]
+    for text in [*map(collapse, texts), *odd]:
+        expected = bool(tasks._TASKS_IN_APPENDIX.search(text))
+        assert tasks._mentions_appendix_tasks(text) == expected, text[:60]
+    # The case-by-case spelling finds "phụ lục" wherever the IGNORECASE pattern does: under
+    # IGNORECASE its letters equal no character of Unicode but their own two cases.
+    every = "".join(chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF)
+    assert set(re.findall(r"[phụlc]", every, re.IGNORECASE)) == set("phụlcPHỤLC")
+    for word in ["Phụ lục", "PHỤ\nLỤC", "pHụ  lỤc", "phu lục"]:
+        assert bool(tasks._APPENDIX_WORD.search(word)) == bool(re.search(r"phụ\s+lục", word, re.IGNORECASE))

@@ -102,8 +102,29 @@ def tasks_delegated_to_appendix(body: str, tables: list[Table]) -> bool:
     return _delegated(collapse(body), tables)
 
 
+# ``phụ\s+lục`` under IGNORECASE, spelled case by case: each of its letters equals under
+# IGNORECASE only its two cases.  A pattern with a case-sensitive first character lets the
+# regex engine skip ahead, where the IGNORECASE pattern tries every position.
+_APPENDIX_WORD = re.compile(r"[pP][hH][ụỤ]\s+[lL][ụỤ][cC]")
+
+
+def _mentions_appendix_tasks(flat_body: str) -> bool:
+    """``bool(_TASKS_IN_APPENDIX.search(flat_body))``, searched from the sentence of the first "phụ lục".
+
+    Every match holds a "phụ lục" and reaches back from it over no "." or ";" (the words before it
+    are "nhiệm vụ" and ``[^.;]``), so no match starts before the last "." or ";" ahead of the first
+    "phụ lục"; the pattern has no lookbehind, so a search from there finds the same matches.
+    """
+    first = _APPENDIX_WORD.search(flat_body)
+    if first is None:
+        return False
+    p0 = first.start()
+    start = max(flat_body.rfind(".", 0, p0), flat_body.rfind(";", 0, p0)) + 1
+    return _TASKS_IN_APPENDIX.search(flat_body, start) is not None
+
+
 def _delegated(flat_body: str, tables: list[Table]) -> bool:
-    if _TASKS_IN_APPENDIX.search(flat_body):
+    if _mentions_appendix_tasks(flat_body):
         return True
     return any(is_task_table(t) and re.search(r"nhiệm\s+vụ", t.caption, re.IGNORECASE) for t in tables)
 
