@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import metadata
+from pipelines.extract import metadata, targets
+from pipelines.extract.responsibilities import _marker, _sentence_case
+from pipelines.extract.text import collapse
 from pipelines.ingest.source import read_source
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -101,3 +103,100 @@ def test_sentence_case_of_seed_headings(seed_texts: list[str]) -> None:
                 cased = plain([w], 0)
             expected.append(cased if cased is not None else w.lower())
         assert metadata.sentence_case(heading, body) == " ".join(expected)
+
+
+TARGET_TEXTS = [
+    "",
+    "II. CÁC CHỈ TIÊU CHỦ YẾU\n1. Tỷ lệ 100%\n2. Đạt 95 % năm 2025\nIII. TỔ CHỨC",
+    "b) Mục tiêu cụ thể:\n- Hoàn thành 100% năm 2022;\n- Top 10 năm 2023\nc) Khác",
+    "a) Mục tiêu chung\n- không phải chỉ tiêu\n",
+    "II. CÁC\nCHỈ\n   TIÊU\nCHỦ YẾU\n- một 10%\n- hai\n",  # the phrase wrapped over upper-case lines
+    "I. CHỈ TIÊU\n\n1. a\nI. CHỈ\tTIÊU\n2. b",
+    "xchỉ tiêu chỉ tiêu\n- 1. CHỈ  TIÊU\n+ mỤc TIêU cụ ThỂ\n+ 5%\n",
+    "- CHỈ TİÊU X\n- 1%\n- CHỈ TıÊU Y\n+ 2%\n",  # dotted/dotless i match "i" case-insensitively
+    "1. MỤC TIÊU CỤ\nTHỂ\na) 10%\nb) 20%\n" * 3,
+    "   chỉ tiêu\n" * 50 + "A. CHỈ TIÊU\n- 1%",
+    "ê" + "u" * 5 + " tiêu" + "Êu" * 3 + "chỉ\n\ntiêu",
+]
+
+
+def _plain_section_targets(text: str) -> list[dict]:
+    """The form ``targets._section_targets`` replaced: every marker line is tried."""
+    lines = text.split("\n")
+    out: list[dict] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        rm = targets._ROMAN.match(line)
+        mk = None if rm else _marker(line)
+        if not (rm or mk):
+            i += 1
+            continue
+        if rm:
+            title, j = targets._heading_text(lines, i, line.index(rm.group(2)))
+            label, kind = f"{rm.group(1)}.", "roman"
+        else:
+            kind, lab, cut = mk
+            title, j = targets._heading_text(lines, i, cut)
+            label = f"{lab})" if kind == "letter" else (f"{lab}." if kind == "num" else "-")
+        if not targets._TARGET_HEADING.search(title) or len(title.split()) > 12 or targets._GENERAL_AIM.search(title):
+            i += 1
+            continue
+        section = f"{label} {_sentence_case(title).rstrip(':')}"
+        items: list[list[str]] = []
+        item_kind = None
+        k = j
+        while k < len(lines):
+            ln = lines[k]
+            if targets._ROMAN.match(ln):
+                break
+            m2 = _marker(ln)
+            if m2:
+                if item_kind is None and m2[0] != kind:
+                    item_kind = m2[0]
+                if m2[0] == item_kind:
+                    items.append([m2[1], ln[m2[2]:].strip()])
+                    k += 1
+                    continue
+                break
+            if items and ln.strip():
+                items[-1][1] += " " + ln.strip()
+            elif not items and ln.strip() and item_kind is None:
+                break
+            k += 1
+        for n, (lab, body) in enumerate(items, start=1):
+            if item_kind in ("num", "letter"):
+                index = lab
+            else:
+                index = f"{label.rstrip(').')}-{n}" if kind == "letter" else str(n)
+            body = collapse(body)
+            out.append({"section": section, "index": index, "text": body,
+                        "values": targets.target_values(body), "years": targets.target_years(body)})
+        i = max(k, i + 1)
+    return out
+
+
+def test_target_heading_matches_are_finditer(seed_texts: list[str]) -> None:
+    for text in [*seed_texts, *TARGET_TEXTS]:
+        fast = [m.span() for m in targets._target_heading_matches(text)]
+        assert fast == [m.span() for m in targets._TARGET_HEADING.finditer(text)], text[:60]
+
+
+def test_section_targets_match_the_plain_form(seed_texts: list[str]) -> None:
+    for text in [*seed_texts, *TARGET_TEXTS]:
+        assert targets._section_targets(text) == _plain_section_targets(text), text[:60]
+    assert _plain_section_targets(TARGET_TEXTS[4])  # the wrapped heading is found
+
+
+def test_case_classes_of_the_target_heading_letters() -> None:
+    """The fast paths assume each letter of the heading phrases matches only these characters."""
+    every = "".join(chr(c) for c in range(0x110000))
+    letters = "chỉtiêumụể"
+    found = re.findall(f"[{letters}]", every, re.IGNORECASE)
+    classes = {ch: {c for c in found if re.fullmatch(ch, c, re.IGNORECASE)} for ch in letters}
+    assert classes["ê"] == set(targets._E_CASES)
+    assert classes["u"] == set(targets._U_CASES)
+    # Only "i" has more than its capital; the rest show the two phrases cannot overlap.
+    assert classes["i"] == {"i", "I", "İ", "ı"}
+    for ch in "chỉtmụể":
+        assert classes[ch] == {ch, ch.upper()}

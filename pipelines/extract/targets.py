@@ -63,11 +63,76 @@ def _heading_candidates(text: str) -> list[int]:
     return out
 
 
+# Every _TARGET_HEADING match holds "tiêu"; "ê" and "u" have no case-insensitive equivalents but
+# their capitals (tests check every code point).  str.find of one character is far faster than
+# the case-insensitive pattern's scan of the text.
+_E_CASES = ("ê", "Ê")
+_U_CASES = ("u", "U")
+
+
+def _target_heading_matches(text: str) -> list[re.Match[str]]:
+    """``list(_TARGET_HEADING.finditer(text))``, trying the pattern only where a match can start.
+
+    Both alternatives are a three-letter word, whitespace, then "tiêu" (the "ê" two letters in),
+    so a match starts three characters before the whitespace run that ends two characters before
+    an "ê" followed by "u".  Two matches never overlap, so the matches at those starts are
+    finditer's.
+    """
+    starts: set[int] = set()
+    for e_case in _E_CASES:
+        e = text.find(e_case)
+        while e >= 0:
+            if text[e + 1 : e + 2] in _U_CASES:
+                j = e - 2
+                while j > 0 and text[j - 1].isspace():
+                    j -= 1
+                if 3 <= j < e - 2:
+                    starts.add(j - 3)
+            e = text.find(e_case, e + 1)
+    found = []
+    for start in sorted(starts):
+        m = _TARGET_HEADING.match(text, start)
+        if m:
+            found.append(m)
+    return found
+
+
+def _heading_lines(text: str, lines: list[str]) -> list[int]:
+    """Indices of the only lines whose heading title (``_heading_text``) can name targets, in order.
+
+    A title is line ``i`` (from its marker on) joined with the upper-case lines after it, whitespace
+    collapsed, so a ``_TARGET_HEADING`` match in it is a match in the text at the same characters
+    (its whitespace runs are whitespace there too; two matches never overlap, so ``finditer`` finds
+    each).  That match starts on a line ``m`` with ``i <= m`` and every line ``i+1 .. m`` upper case.
+    Lines outside these ranges open no target section, so the caller need not look at them.
+    """
+    out: list[int] = []
+    line_no, last, covered = 0, 0, 0  # covered: lines below it are in ``out`` or ruled out
+    prev_m = prev_lo = -1
+    for match in _target_heading_matches(text):
+        line_no += text.count("\n", last, match.start())
+        last = match.start()
+        m = line_no
+        if m == prev_m:
+            continue
+        lo = m
+        while lo > 0 and lines[lo].strip().isupper():
+            if lo == prev_m:  # the upper-case run goes on below the previous match's line
+                lo = prev_lo
+                break
+            lo -= 1
+        out.extend(range(max(lo, covered), m + 1))
+        covered = max(covered, m + 1)
+        prev_m, prev_lo = m, lo
+    return out
+
+
 def _section_targets(text: str) -> list[dict]:
     lines = text.split("\n")
     out: list[dict] = []
     i = 0
-    for candidate in _heading_candidates(text):
+    # Every line that can open a target section; the others would be passed over below.
+    for candidate in _heading_lines(text, lines):
         if candidate < i:
             continue
         i = candidate
