@@ -153,3 +153,22 @@ def test_appendix_task_search_starts_at_the_first_appendix_sentence(texts: list[
     assert set(re.findall(r"[phụlc]", every, re.IGNORECASE)) == set("phụlcPHỤLC")
     for word in ["Phụ lục", "PHỤ\nLỤC", "pHụ  lỤc", "phu lục"]:
         assert bool(tasks._APPENDIX_WORD.search(word)) == bool(re.search(r"phụ\s+lục", word, re.IGNORECASE))
+
+
+def test_role_gate_by_first_letter_is_the_plain_union(texts: list[str]) -> None:
+    for _, pattern in tables._ROLE_PATTERNS_PLAIN:
+        assert "|".join(tables._top_alternatives(pattern.pattern)) == pattern.pattern
+    assert tables._top_alternatives(r"a[|(]b|c\|d|(e|f)g") == ["a[|(]b", r"c\|d", "(e|f)g"]
+    assert tables._top_alternatives("[]|]x|y") == ["[]|]x", "y"]
+    with pytest.raises(ValueError):
+        tables._by_first_letter(["a+b"])
+    with pytest.raises(ValueError):
+        tables._by_first_letter(["^x"])
+    cells = {c for text in texts for c, _, _ in tables._cell_blocks(text)}
+    cells |= {line for text in texts for line in text.split("\n")}
+    odd = ["stt", "stt.", "so tt", "so thu tu", "so", "so.", " stt", "stt x", "ten", "t", "tt", "noidung",
+           "co quan dau moi", "cap trinh", "hoan   thanh", "nhiemvu", "", "phoi\thop", "ban\nhanh"]
+    for cell in [*cells, *odd]:
+        plain = tables._strip_accents(collapse(cell).casefold())
+        for candidate in (plain, cell, cell.casefold()):
+            assert tables._any_role_plain(candidate) == bool(tables._ANY_ROLE_PLAIN.search(candidate)), candidate
