@@ -172,3 +172,48 @@ def test_role_gate_by_first_letter_is_the_plain_union(texts: list[str]) -> None:
         plain = tables._strip_accents(collapse(cell).casefold())
         for candidate in (plain, cell, cell.casefold()):
             assert tables._any_role_plain(candidate) == bool(tables._ANY_ROLE_PLAIN.search(candidate)), candidate
+
+
+def _plain_cell_blocks(text: str) -> list[tuple[str, int, int]]:
+    blocks: list[tuple[str, int, int]] = []
+    start = 0
+    for line_start, line_end in _plain_bar_lines(text):
+        blocks.append((text[start:line_start].strip("\n"), start, line_start))
+        start = line_end + 1
+    if start < len(text):
+        blocks.append((text[start:].strip("\n"), start, len(text)))
+    return blocks
+
+
+def test_cell_blocks_read_from_the_bar_matches(texts: list[str]) -> None:
+    for text in [*texts, "", "|", "|\n", "\n|", "a\n|\nb", "\n|\n\n|", " |\n|\t", "x|\n|"]:
+        assert tables._cell_blocks(text) == _plain_cell_blocks(text), text[:40]
+
+
+def _plain_is_band(row: list[str], roles: list[str]) -> bool:
+    cells = [collapse(c) for c in row]
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    uniq = list(dict.fromkeys(filled))
+    if len(uniq) == 1:
+        return len(filled) > 1 or (bool(tables._SECTION.match(uniq[0])) and not tables._LEADING_INDEX.match(uniq[0]))
+    if "index" not in roles:
+        return False
+    index = cells[roles.index("index")]
+    duty_cells = [cells[k] for k, r in enumerate(roles) if r in ("lead", "coordinators", "timeframe", "approver")]
+    return bool(tables._ROMAN_ONLY.match(index) or re.fullmatch(r"[A-Z]\.?", index)) and not any(duty_cells)
+
+
+def test_band_test_stops_at_the_second_distinct_cell(texts: list[str]) -> None:
+    rows = [[], [""], ["", " \n"], ["I. Chỉ đạo"], ["1. Việc"], ["A", "A"], ["A", " A\n"], ["II", "Giải pháp", "", ""],
+            ["II", "Giải pháp", "Sở A", ""], ["B.", "x", "", ""], ["b", "x", "", ""], ["", "Tiêu đề", "Tiêu đề", ""],
+            ["III", "", "", "2025"], ["Phần I", "", "", ""], ["X.", "y", "", "z"], ["IV", "IV", "", ""]]
+    for text in texts:
+        for table in tables.find_tables(text):
+            rows.extend(table.rows)
+    for roles in (["index", "content", "lead", "timeframe"], ["content", "lead", "coordinators", "note"],
+                  ["content", "index", "approver", "output"]):
+        for row in rows:
+            row = [*row, *[""] * (len(roles) - len(row))][: len(roles)]
+            assert tables._is_band(row, roles) == _plain_is_band(row, roles), (row, roles)

@@ -41,6 +41,7 @@ _HEADER_ROLES_NEEDED = {"content"}
 _SECTION = re.compile(r"^(?:(?:[IVXLC]+|[A-Z])\s*[.)-]\s*\S|(?:phần|mục|chương)\s+[IVXLC\d]+\b)", re.IGNORECASE)
 _ROMAN_ONLY = re.compile(r"^[IVXLC]+\.?$")
 _ROMAN_SECTION = re.compile(r"^[IVXLC]+\s*[.)]\s*\S")
+_LETTER_INDEX = re.compile(r"[A-Z]\.?")
 _PART_HEADING = re.compile(r"^(?:phần|mục|chương)\s", re.IGNORECASE)
 _INDEX_CELL = re.compile(r"^\d+(?:\.\d+)*\.?$|^[a-zđ]\)?$")
 _LEADING_INDEX = re.compile(r"^(\d+(?:\.\d+)*)\s*[.)]\s*(?=\S)")
@@ -242,12 +243,19 @@ def _cell_blocks(text: str) -> list[tuple[str, int, int]]:
     """Split a text export into cell blocks closed by a line holding only ``|``.
 
     Returns (block text, start offset, end offset); the last block may lack its closing bar.
+    The bar lines are those of :func:`_bar_lines`, read straight from the matches.
     """
     blocks: list[tuple[str, int, int]] = []
     start = 0
-    for line_start, line_end in _bar_lines(text):
-        blocks.append((text[start:line_start].strip("\n"), start, line_start))
-        start = line_end + 1
+    if "|" in text:
+        first = _BAR_LINE_FIRST.match(text)
+        if first:
+            blocks.append(("", 0, 0))
+            start = first.end() + 1
+        for m in _BAR_LINE_AFTER_BREAK.finditer(text):
+            line_start = m.start() + 1
+            blocks.append((text[start:line_start].strip("\n"), start, line_start))
+            start = m.end() + 1
     if start < len(text):
         blocks.append((text[start:].strip("\n"), start, len(text)))
     return blocks
@@ -473,20 +481,32 @@ def _band_text(row: list[str]) -> str:
     return " ".join(uniq)
 
 
+_DUTY_ROLES = ("lead", "coordinators", "timeframe", "approver")
+
+
 def _is_band(row: list[str], roles: list[str]) -> bool:
     """A section row: one distinct text across the row, or a roman index with a title and nothing else."""
-    cells = [collapse(c) for c in row]
-    filled = [c for c in cells if c]
-    if not filled:
-        return False
-    uniq = list(dict.fromkeys(filled))
-    if len(uniq) == 1:
-        return len(filled) > 1 or (bool(_SECTION.match(uniq[0])) and not _LEADING_INDEX.match(uniq[0]))
+    # Cells are collapsed one by one until a second distinct text shows the row is no one-text band.
+    only = ""
+    filled = 0
+    for c in row:
+        flat = collapse(c)
+        if not flat:
+            continue
+        if filled and flat != only:
+            break
+        only = flat
+        filled += 1
+    else:
+        if not filled:
+            return False
+        return filled > 1 or (bool(_SECTION.match(only)) and not _LEADING_INDEX.match(only))
     if "index" not in roles:
         return False
-    index = cells[roles.index("index")]
-    duty_cells = [cells[k] for k, r in enumerate(roles) if r in ("lead", "coordinators", "timeframe", "approver")]
-    return bool(_ROMAN_ONLY.match(index) or re.fullmatch(r"[A-Z]\.?", index)) and not any(duty_cells)
+    index = collapse(row[roles.index("index")])
+    if not (_ROMAN_ONLY.match(index) or _LETTER_INDEX.fullmatch(index)):
+        return False
+    return not any(collapse(row[k]) for k, r in enumerate(roles) if r in _DUTY_ROLES)
 
 
 # --- other formats -----------------------------------------------------------------------
