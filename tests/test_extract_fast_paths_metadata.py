@@ -200,3 +200,66 @@ def test_case_classes_of_the_target_heading_letters() -> None:
     assert classes["i"] == {"i", "I", "İ", "ı"}
     for ch in "chỉtmụể":
         assert classes[ch] == {ch, ch.upper()}
+
+
+SIGNATURE_TEXTS = [
+    "",
+    "\n",
+    "CHỦ TỊCH\nNguyễn Văn A",
+    "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\n\nTrần Thị B\n",
+    "Nơi nhận:\n- Như trên;\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n\n\nLê Văn C",
+    "KT.\nTM.\n  \u00a0CHỦ\tTỊCH \nký\n[đã ký]\nPhạm D\n",
+    "UBND tỉnh giao\nGIÁM ĐỐC\nnội dung khác\nNguyễn E\nBỘ TRƯỞNG\n\n\n\n\nHồ F",  # a person too far down
+    "CHỦ TỊCH\r\nNguyễn Văn A\r\n",  # Windows line breaks
+    "THỦ TƯỚNG\u2028Nguyễn Văn A\x1cKT. BỘ TRƯỞNG\x85THỨ TRƯỞNG\rTrần B",  # other str.splitlines breaks
+    "\x1f CHỦ\x1fTỊCH\nNguyễn Văn A",  # \x1f is whitespace but no line break
+    "PHÓ  CHỦ TỊCH Thường trực\nĐã ký: Vũ G\nVũ Văn G",
+    "Q. CHÁNH VĂN PHÒNG\nVõ H\nCHỦ TỊCH\nCHỦ NHIỆM\nĐinh I",
+    "chủ tịch\nNguyễn Văn A\nCHỦTỊCH\nB C\nK/T GIÁM ĐỐC\nD E",
+]
+
+
+def _plain_signer(text: str) -> tuple[str | None, str | None]:
+    """The form ``metadata._signer`` replaced: every stripped line is tried."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    best: tuple[str | None, str | None] = (None, None)
+    for i, ln in enumerate(lines):
+        if not metadata._ROLE_LINE.match(ln) or (i > 0 and metadata._ROLE_LINE.match(lines[i - 1])):
+            continue
+        role = [ln]
+        j = i - 1
+        while j >= 0 and lines[j] in ("KT.", "TM.", "TL.", "TUQ.", "Q."):
+            role.insert(0, lines[j])
+            j -= 1
+        k = i + 1
+        while k < len(lines) and k <= i + 4:
+            cand = lines[k]
+            if metadata._ROLE_LINE.match(cand):
+                role.append(cand)
+            elif metadata._PERSON.match(cand):
+                best = (cand, " / ".join(metadata._merge_role(role)))
+                break
+            elif cand and not re.match(r"^[\[(]?(?:đã\s+ký|ký|\(ký)", cand, re.IGNORECASE):
+                break
+            k += 1
+    return best
+
+
+def test_role_line_starts_are_the_role_lines(seed_texts: list[str]) -> None:
+    for text in [*seed_texts, *SIGNATURE_TEXTS]:
+        if any(c in text for c in metadata._OTHER_LINE_BREAKS):
+            continue
+        lines = text.split("\n")
+        starts = {m.start() for m in metadata._ROLE_LINE_STARTS.finditer("\n" + text)}
+        pos = 0
+        for ln in lines:
+            assert (pos in starts) == bool(metadata._ROLE_LINE.match(ln.strip())), ln
+            pos += len(ln) + 1
+
+
+def test_signer_matches_the_plain_form(seed_texts: list[str]) -> None:
+    found = 0
+    for text in [*seed_texts, *SIGNATURE_TEXTS]:
+        assert metadata._signer(text) == _plain_signer(text), text[-80:]
+        found += metadata._signer(text)[0] is not None
+    assert found >= len(SIGNATURE_TEXTS) // 2

@@ -66,6 +66,14 @@ _ROLE_LINE = re.compile(
 # First letters a (stripped) line matching _ROLE_LINE can start with: its optional prefixes
 # ("KT.", "TM.", "TL.", "TUQ.", "Q.", "K/T", "T/M", "PHÓ") and its role words.
 _ROLE_FIRST = frozenset("KTQPCGBVỦU")
+# _ROLE_LINE.match(line.strip()) for every line of a text at once: after a line break, the line's
+# leading whitespace, its first letter (one of _ROLE_FIRST, a cheap test that fails most lines)
+# and the same opening with whitespace kept inside the line (what the stripped line has after the
+# opening cannot fail ``[^\n]*$``).  The literal line break lets the engine skip from line to line.
+_ROLE_LINE_STARTS = re.compile(
+    r"\n[^\S\n]*(?=[" + "".join(sorted(_ROLE_FIRST)) + "])"
+    + _ROLE_LINE.pattern.removeprefix("^").removesuffix(r"[^\n]*$").replace(r"\s", r"[^\S\n]")
+)
 _PERSON = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
                      r"[a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]*"
                      r"\s){1,5}[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
@@ -392,8 +400,49 @@ def _heading_title(parts: list[tuple[str, bool]], body: str) -> str | None:
     return title
 
 
+_SIGNED = re.compile(r"^[\[(]?(?:đã\s+ký|ký|\(ký)", re.IGNORECASE)
+_TITLE_PREFIXES = ("KT.", "TM.", "TL.", "TUQ.", "Q.")
+# The line breaks of str.splitlines other than "\n".
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def _signer(text: str) -> tuple[str | None, str | None]:
-    lines = [ln.strip() for ln in text.splitlines()]
+    if any(c in text for c in _OTHER_LINE_BREAKS):
+        return _signer_of_lines([ln.strip() for ln in text.splitlines()])
+    # Lines are the "\n"-separated pieces (a final empty piece is an empty line, which changes
+    # nothing below); only the role lines and the few lines around them are cut out.
+    starts = [m.start() for m in _ROLE_LINE_STARTS.finditer("\n" + text)]  # "\n" at i: a line at i
+    role_set = set(starts)
+    best: tuple[str | None, str | None] = (None, None)
+    for start in starts:
+        prev = text.rfind("\n", 0, start - 1) + 1 if start else -1
+        if prev in role_set:
+            continue
+        end = text.find("\n", start)
+        role = [text[start : end if end >= 0 else len(text)].strip()]
+        while prev >= 0:
+            ln = text[prev : start - 1].strip()
+            if ln not in _TITLE_PREFIXES:
+                break
+            role.insert(0, ln)
+            start, prev = prev, (text.rfind("\n", 0, prev - 1) + 1 if prev else -1)
+        for _ in range(4):
+            if end < 0:
+                break
+            k, end = end + 1, text.find("\n", end + 1)
+            cand = text[k : end if end >= 0 else len(text)].strip()
+            if k in role_set:
+                role.append(cand)
+            elif _PERSON.match(cand):
+                best = (cand, " / ".join(_merge_role(role)))
+                break
+            elif cand and not _SIGNED.match(cand):
+                break
+    return best
+
+
+def _signer_of_lines(lines: list[str]) -> tuple[str | None, str | None]:
+    """The signer from stripped lines: the last role line (not continuing one) with a person under it."""
     best: tuple[str | None, str | None] = (None, None)
     for i, ln in enumerate(lines):
         # A role line opens with one of _ROLE_FIRST (lines are stripped): most lines fail that test.
@@ -401,7 +450,7 @@ def _signer(text: str) -> tuple[str | None, str | None]:
             continue
         role = [ln]
         j = i - 1
-        while j >= 0 and lines[j] in ("KT.", "TM.", "TL.", "TUQ.", "Q."):
+        while j >= 0 and lines[j] in _TITLE_PREFIXES:
             role.insert(0, lines[j])
             j -= 1
         k = i + 1
@@ -413,7 +462,7 @@ def _signer(text: str) -> tuple[str | None, str | None]:
                 label = " / ".join(_merge_role(role))
                 best = (cand, label)
                 break
-            elif cand and not re.match(r"^[\[(]?(?:đã\s+ký|ký|\(ký)", cand, re.IGNORECASE):
+            elif cand and not _SIGNED.match(cand):
                 break
             k += 1
     return best
