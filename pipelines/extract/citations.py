@@ -47,37 +47,93 @@ _TYPE_WORDS = {
     "chi thi lien tich": "Chỉ thị",
 }
 _TYPE_ALT = "|".join(sorted((w.replace(" ", r"\s+") for w in _TYPE_WORDS), key=len, reverse=True))
+
+
+def _literal_led(alternatives: str, not_before: str) -> str:
+    """``(?<!not_before)(?:alternatives)`` with the look-behind moved after each first letter.
+
+    The same matches, but every alternative now starts with a literal, so the regex engine scans
+    for their first letters instead of trying the look-behind at every position.  Behind the first
+    letter the look-behind spans two characters: that letter (``.``, never a newline) and the one
+    before, which is the one the original tests.
+    """
+    alts = alternatives.split("|")
+    if any(not a[:1].isalpha() for a in alts):
+        raise ValueError(f"every alternative must start with a letter: {alternatives}")
+    return "(?:" + "|".join(f"{a[0]}(?<!{not_before}.){a[1:]}" for a in alts) + ")"
+
+
 # On folded text, right before a number: "<type> [số[:]] " at the end of the window.
-_TYPE_BEFORE = re.compile(rf"(?<![a-z])({_TYPE_ALT})\s*(?:so\s*:?\s*)?$")
+# (The look-behind ``(?<![a-z])`` in front of the type word, written literal-led.)
+_TYPE_BEFORE = re.compile(rf"({_literal_led(_TYPE_ALT, '[a-z]')})\s*(?:so\s*:?\s*)?$")
+_SPACES = re.compile(r"\s+")
+_NON_SPACE = re.compile(r"\S+")
 # Short forms on the original text: "Nghị quyết 76", "Đề án số 06" (not followed by "/" or "-code").
 _SHORT_TYPE_WORDS = sorted({v for v in _TYPE_WORDS.values()}, key=len, reverse=True)
 # A leading character class lets the regex engine skip ahead quickly; the pairing of first letter
 # and rest is checked afterwards (_short_form_type), as is the left word boundary.
 _SHORT_FIRSTS = "".join(sorted({c for n in _SHORT_TYPE_WORDS for c in (n[0].upper(), n[0].lower())}))
-# The second letter of every type word, checked before the alternatives are tried one by one.
-_SHORT_SECONDS = "".join(sorted({n[1] for n in _SHORT_TYPE_WORDS}))
+
+
+def _word_trie(phrases: list[str]) -> str:
+    """One regex for a set of phrases, common beginnings shared (a space matches any white space).
+
+    The engine then tests each next letter once instead of running through every phrase in turn.
+    Longer continuations come first, as in an alternation sorted longest first.
+    """
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + emit(child) for ch, child in node.items() if ch]
+        if "" in node:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(trie)
+
+
+def _check_exclusive(phrases: list[str]) -> None:
+    """The trie may try phrases in another order than the alternation; that cannot change a short
+    form's match only if no phrase is the word-wise beginning of another (which continues with a
+    word where the short form needs a number)."""
+    for a in phrases:
+        for b in phrases:
+            if a != b and (b + " ").startswith(a + " "):
+                nxt = b[len(a) + 1 :].split()[0]
+                if nxt[:1].isdigit() or nxt == "số":
+                    raise ValueError(f"short-form type words {a!r} and {b!r} overlap")
+
+
+_SHORT_RESTS = [n[1:] for n in _SHORT_TYPE_WORDS]
+_check_exclusive(_SHORT_RESTS)
 _SHORT_FORM = re.compile(
-    rf"[{_SHORT_FIRSTS}](?=[{_SHORT_SECONDS}])(?:" + "|".join(n[1:].replace(" ", r"\s+") for n in _SHORT_TYPE_WORDS)
-    + r")"
-    r"\s+(?:số\s+)?(\d{1,5})(?![\d,.]?\d)(?!\s*[/-]\s*[\wĐđ])"
+    rf"[{_SHORT_FIRSTS}]" + _word_trie(_SHORT_RESTS)
+    + r"\s+(?:số\s+)?(\d{1,5})(?![\d,.]?\d)(?!\s*[/-]\s*[\wĐđ])"
 )
 _SHORT_NAMES = {fold(n): n for n in _SHORT_TYPE_WORDS}
+_TRAILING_SO = re.compile(r"\s+số$")
 
 
 def _short_form_type(text: str, m: re.Match[str]) -> str | None:
     """Type name of a short-form match, or ``None`` (mid-word hit or mismatched first letter)."""
     if m.start() > 0 and text[m.start() - 1].isalnum():
         return None
-    word = re.sub(r"\s+", " ", text[m.start() : m.start(1)]).strip()
-    word = re.sub(r"\s+số$", "", word)
+    word = _SPACES.sub(" ", text[m.start() : m.start(1)]).strip()
+    word = _TRAILING_SO.sub("", word)
     name = _SHORT_NAMES.get(fold(word))
     if name is None or word[1:] != name[1:]:
         return None
     return name
 
 
+_DEFINED_ALIAS_WORD = "tắt"
 _DEFINED_ALIAS = re.compile(
-    r"\(\s*sau\s+đây\s+(?:được\s+)?(?:gọi|viết)\s+tắt\s+(?:là\s+)?(?P<alias>[^()]{1,120}?)\s*\)"
+    rf"\(\s*sau\s+đây\s+(?:được\s+)?(?:gọi|viết)\s+{_DEFINED_ALIAS_WORD}\s+(?:là\s+)?(?P<alias>[^()]{{1,120}}?)\s*\)"
 )
 
 # --- issuers -----------------------------------------------------------------------------------
@@ -138,6 +194,7 @@ def _issuer_regex() -> re.Pattern[str]:
 
 _ISSUER_RE = _issuer_regex()
 _NATIONAL_NAMES = _national_issuer_names()
+_NATIONAL_BY_GROUP = {f"n{i}": name for i, (_alias, name) in enumerate(_NATIONAL_NAMES)}
 
 
 # Capitalised words that may follow "UBND tỉnh X" without being part of a place name (a clause
@@ -158,7 +215,7 @@ def _place_or_default(m: re.Match[str], group: str, ctx: _Context) -> tuple[str,
     raw = m.group(group)
     if not raw:
         return (ctx.province or ""), None, m.end()
-    tokens = list(re.finditer(r"\S+", raw))
+    tokens = list(_NON_SPACE.finditer(raw))
     cut = next((i for i, t in enumerate(tokens) if t.group(0) in _NOT_PLACE), len(tokens))
     while cut > 0 and tokens[cut - 1].group(0) == "-":
         cut -= 1
@@ -184,22 +241,27 @@ def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
         if om:
             return _collapse(om.group("org")), om.end()
         return None, pos
-    g = m.groupdict()
-    if g.get("party"):
+    # Groups are read one by one (``groupdict`` builds a dict of all sixty); a national body is
+    # the group that closed last, as nothing after its alternative captures.
+    national = _NATIONAL_BY_GROUP.get(m.lastgroup)  # type: ignore[arg-type]
+    if national is not None and m.group(m.lastgroup):
+        return national, m.end()
+    g = m.group
+    if g("party"):
         return "Ban Chấp hành Trung ương", m.end()
-    if g.get("politburo"):
+    if g("politburo"):
         return "Bộ Chính trị", m.end()
-    if g.get("secretariat"):
+    if g("secretariat"):
         return "Ban Bí thư", m.end()
-    if g.get("committee"):
-        word = re.sub(r"\s+", " ", g["cword"])
+    if g("committee"):
+        word = _SPACES.sub(" ", g("cword"))
         place, printed, end = _place_or_default(m, "cname", ctx)
         return (f"{word} {place}".strip(), end)
     for key, short in (("ubnd", "UBND"), ("hdnd", "HĐND")):
-        if g.get(key):
+        if g(key):
             level_group = "ulevel" if key == "ubnd" else "hlevel"
             name_group = "uname" if key == "ubnd" else "hname"
-            level = re.sub(r"\s+", " ", g[level_group]).lower() if g.get(level_group) else None
+            level = _SPACES.sub(" ", g(level_group)).lower() if g(level_group) else None
             if level == "tình":
                 level = "tỉnh"
             place, printed, end = _place_or_default(m, name_group, ctx)
@@ -211,7 +273,7 @@ def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
                 return (f"{short} {level} {ctx.province}" if ctx.province else f"{short} {level}"), end
             return f"{short} {level} {place}".strip(), end
     for i, (_alias, name) in enumerate(_NATIONAL_NAMES):
-        if g.get(f"n{i}"):
+        if g(f"n{i}"):
             return name, m.end()
     return None, pos
 
@@ -302,8 +364,11 @@ def _read_title(text: str, pos: int, introduced: bool, numbers: list[NumberMatch
     return title, end
 
 
+_ACT_WORDS = r"Bộ\s+luật|Luật|Pháp\s+lệnh"
+_ACT_WORDS_LED = _literal_led(_ACT_WORDS, r"[\w]")
+# (?<![\w])(?:Bộ luật|Luật|Pháp lệnh) ..., written literal-led.
 _NAMED_ACT = re.compile(
-    r"(?<![\w])(?:Bộ\s+luật|Luật|Pháp\s+lệnh)\s+(?P<name>[A-ZĐ][^;:()\n]{2,150}?)"
+    rf"{_ACT_WORDS_LED}\s+(?P<name>[A-ZĐ][^;:()\n]{{2,150}}?)"
     r"(?:\s+(?:năm\s+)?\d{4})?\s+(?:số\s*:?\s*)?$"
 )
 
@@ -362,11 +427,11 @@ class _Instrument:
         return min(m.start for m in self.mentions)
 
 
-_ACT_BEFORE = re.compile(r"(?<![\w])(Bộ\s+luật|Luật|Pháp\s+lệnh)\s+[A-ZĐ][^;:()\n]{2,150}?\s+(?:số\s*:?\s*)?$")
+_ACT_BEFORE = re.compile(rf"({_ACT_WORDS_LED})\s+[A-ZĐ][^;:()\n]{{2,150}}?\s+(?:số\s*:?\s*)?$")
 
 
 # "Mẫu số 01/TH-CCHC", "Biểu số 02/BC-SNV": a template or table label, not an instrument.
-_FORM_LABEL = re.compile(r"(?<![a-z])(?:mau|bieu mau|bieu|phu luc|bang|phieu)\s+(?:so\s*:?\s*)?$")
+_FORM_LABEL = re.compile(rf"{_literal_led('mau|bieu mau|bieu|phu luc|bang|phieu', '[a-z]')}\s+(?:so\s*:?\s*)?$")
 
 
 def _is_form_label(text: str, nm: NumberMatch) -> bool:
@@ -378,13 +443,13 @@ def _printed_type(text: str, nm: NumberMatch) -> tuple[str | None, int]:
     window = fold(text[lo : nm.start])
     m = _TYPE_BEFORE.search(window)
     if m:
-        return _TYPE_WORDS[re.sub(r"\s+", " ", m.group(1))], lo + m.start()
+        return _TYPE_WORDS[_SPACES.sub(" ", m.group(1))], lo + m.start()
     if nm.form == "normative":
         # A named act: "Luật Tổ chức chính quyền địa phương số 77/2015/QH13".
         lo = max(0, nm.start - 200)
         am = _ACT_BEFORE.search(text, lo, nm.start)
         if am:
-            return _TYPE_WORDS[fold(re.sub(r"\s+", " ", am.group(1)))], am.start()
+            return _TYPE_WORDS[fold(_SPACES.sub(" ", am.group(1)))], am.start()
     return None, nm.start
 
 
@@ -493,41 +558,76 @@ def _preamble_end(text: str, document: dict) -> int:
 _IMPLEMENT_VERB = r"(?:thực\s+hiện|triển\s+khai(?:\s*,?\s*thực\s+hiện)?)"
 
 
+@cache_short(64, 200)
+def _self_reference_regex(own_type: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?:ban\s+hành|Trên\s+đây\s+là)\s+{_ws(own_type)}(?:(?!\s*[;.]\s)[^;:|])*?{_IMPLEMENT_VERB}\s*$",
+        re.IGNORECASE,
+    )
+
+
+# Every spelling of _IMPLEMENT_VERB ends with one of these words, and only white space may follow
+# it in the window: its last four characters are the last non-space ones (the same test, cheaply).
+_IMPLEMENT_VERB_TAIL = re.compile(r"(?:hiện|khai)\Z", re.IGNORECASE)
+
+
 def _self_reference_implements(text: str, mention_start: int, own_type: str | None) -> bool:
     """"ban hành Kế hoạch ... thực hiện <mention>" / "Trên đây là Kế hoạch ... thực hiện <mention>"."""
     if not own_type:
         return False
     lo = max(0, mention_start - 300)
     window = text[lo:mention_start]
-    pat = re.compile(
-        rf"(?:ban\s+hành|Trên\s+đây\s+là)\s+{_ws(own_type)}(?:(?!\s*[;.]\s)[^;:|])*?{_IMPLEMENT_VERB}\s*$",
-        re.IGNORECASE,
-    )
-    return pat.search(window) is not None
+    tail = window.rstrip()
+    if not _IMPLEMENT_VERB_TAIL.search(tail, max(0, len(tail) - 4)):
+        return False
+    return _self_reference_regex(own_type).search(window) is not None
+
+
+_PARENTHESISED = re.compile(r"\([^)]*\)")
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
 
 
 def _title_words(s: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", fold(re.sub(r"\([^)]*\)", " ", s))))
+    return set(_ALNUM_RUN.findall(fold(_PARENTHESISED.sub(" ", s))))
+
+
+_IMPLEMENTS_IN_TITLE = re.compile(r"(?:thuc hien|trien khai)(?:\s*,?\s*(?:thuc hien|trien khai))*\s+(.*)$")
+
+
+@cache_short(64, 4000)
+def _implemented_part(doc_title: str) -> tuple[str, str] | None:
+    """What the folded title says it implements ("thuc hien <rest>"): (rest, rest without spaces)."""
+    verb = _IMPLEMENTS_IN_TITLE.search(fold(doc_title))
+    if not verb:
+        return None
+    rest = verb.group(1)
+    return rest, _SPACES.sub("", rest)
+
+
+@cache_short(64, 4000)
+def _implemented_subject(rest: str, doc_type: str) -> frozenset[str] | None:
+    """Words of the subject after "<doc_type> " in ``rest``; None when the type does not follow."""
+    tm = re.match(rf"{re.escape(fold(doc_type))}\s+(.*)$", rest)
+    return frozenset(_title_words(tm.group(1))) if tm else None
 
 
 def _title_implements(doc_title: str | None, inst: _Instrument, doc_type: str | None, title: str | None) -> bool:
     """The document title says it implements the instrument (by number, or by type and subject)."""
     if not doc_title:
         return False
-    folded = fold(doc_title)
-    verb = re.search(r"(?:thuc hien|trien khai)(?:\s*,?\s*(?:thuc hien|trien khai))*\s+(.*)$", folded)
-    if not verb:
+    # The title's verb and subject are the same for every citation of a document: read once.
+    part = _implemented_part(doc_title)
+    if part is None:
         return False
-    rest = verb.group(1)
+    rest, rest_unspaced = part
     canon = fold(inst.canonical)
-    if canon in re.sub(r"\s+", "", rest) or f" {canon}" in f" {rest}":
+    if canon in rest_unspaced or f" {canon}" in f" {rest}":
         return True
     if not doc_type or not title:
         return False
-    tm = re.match(rf"{re.escape(fold(doc_type))}\s+(.*)$", rest)
-    if not tm:
+    subject = _implemented_subject(rest, doc_type)
+    if subject is None:
         return False
-    subject = _title_words(tm.group(1))
     cited = _title_words(title)
     if len(subject) < 3 or not cited:
         return False
@@ -565,11 +665,12 @@ def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: l
     # 1. "(sau đây gọi tắt là X)": X names a known instrument by number, or follows its subject clause.
     extra_aliases: list[tuple[str, _Instrument]] = []
     title_end_owner: dict[int, _Instrument] = {}
-    for inst in instruments:
-        for m in inst.mentions:
-            if m.title_end is not None:
-                title_end_owner.setdefault(m.title_end, inst)
-    for dm in _DEFINED_ALIAS.finditer(text):
+    if _DEFINED_ALIAS_WORD in text:  # a literal every definition contains: most texts have none
+        for inst in instruments:
+            for m in inst.mentions:
+                if m.title_end is not None:
+                    title_end_owner.setdefault(m.title_end, inst)
+    for dm in _DEFINED_ALIAS.finditer(text) if _DEFINED_ALIAS_WORD in text else ():
         alias = _collapse(dm.group("alias"))
         nums = find_numbers(alias)
         owner = None
@@ -585,17 +686,21 @@ def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: l
             owner.aliases.append(alias)
     # 2. Short forms "Type n" resolved by a subject that introduced them or by type + serial.
     taken = _Intervals([(m.start, m.end) for i in instruments for m in i.mentions] + own_spans)
-    subjects = [(i, "\n".join(fold(m.title) for m in i.mentions if m.title)) for i in instruments]
+    # Subjects and the type + serial index are built at the first short form (most texts have none);
+    # the mentions added below carry neither a subject nor a number, so they would not change them.
+    subjects: list[tuple[_Instrument, str]] = []
     by_serial_type: dict[tuple[int, str], list[_Instrument]] = {}
-    for i in instruments:
-        nm = i.mentions[0].number
-        if nm is not None:
-            by_serial_type.setdefault((int(nm.serial), fold(_inst_type(i) or "")), []).append(i)
     resolved: dict[str, _Instrument | None] = {}
     for sm in _SHORT_FORM.finditer(text):
         type_name = _short_form_type(text, sm)
         if type_name is None or taken.covers(sm.start()):
             continue
+        if not resolved:
+            subjects = [(i, "\n".join(fold(m.title) for m in i.mentions if m.title)) for i in instruments]
+            for i in instruments:
+                nm = i.mentions[0].number
+                if nm is not None:
+                    by_serial_type.setdefault((int(nm.serial), fold(_inst_type(i) or "")), []).append(i)
         form = _collapse(sm.group(0))
         if form not in resolved:
             form_f = fold(form)

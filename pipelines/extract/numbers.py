@@ -84,16 +84,25 @@ def _build_fold_table() -> dict[int, str]:
 
 
 _FOLD_TABLE = _build_fold_table()
+# The same mapping as a list indexed by code point, identity where the table has no entry.
+# ``str.translate`` looks every character up; a dict raises (and swallows) a KeyError for each
+# character it lacks (most of them: ASCII letters, spaces), a list returns the character itself.
+# It runs to the end of General Punctuation (quotes, dashes are common in plans); code points
+# past its end raise IndexError, which ``translate`` reads as "unchanged" too.
+_FOLD_LIST: list[str] = [_FOLD_TABLE.get(cp, chr(cp)) for cp in range(max(max(_FOLD_TABLE) + 1, 0x2070))]
 
 
 def fold(text: str) -> str:
     """Lower-case and strip Vietnamese diacritics one character for one (offsets kept)."""
-    return text.translate(_FOLD_TABLE).lower()
+    return text.translate(_FOLD_LIST).lower()
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
     """ASCII slug for IRIs: "UBND tỉnh Tiền Giang" -> "ubnd-tinh-tien-giang"."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return _NOT_SLUG.sub("-", fold(text)).strip("-")
 
 
 # --- registry ------------------------------------------------------------------------------------
@@ -275,6 +284,48 @@ def _number_regex() -> re.Pattern[str]:
     return re.compile(rf"\d(?<![\w/.,]\d)\d{{0,4}}(?:{tails})")
 
 
+@cache
+def _number_scan_regex() -> re.Pattern[str]:
+    """:func:`_number_regex` for scanning: the same matches, dead ends left sooner.
+
+    Every tail starts with a slash or a hyphen after optional blanks: a lookahead says so before
+    the tails are tried one by one, and the serial's digits are taken possessively (a tail never
+    starts with a digit, so giving digits back could not let one match).
+    """
+    pattern = _number_regex().pattern
+    head = r"\d(?<![\w/.,]\d)\d{0,4}"
+    tails = pattern[len(head) :]
+    if not pattern.startswith(head) or not all(
+        t.startswith(("(?:[ \\t]*/+", "(?:[ \\t]*-")) for t in _top_level_alternatives(tails[3:-1])
+    ):
+        return _number_regex()
+    return re.compile(head + r"+(?=[ \t]*[/-])" + tails)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """Split ``pattern`` at the ``|`` outside any group or class (escapes respected)."""
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
 _SEGMENT = re.compile(r"\d+|[^\W\d_]+\d*")
 _SEPARATORS = re.compile(r"\s*(/+|-)\s*")
 
@@ -397,7 +448,7 @@ def _parse_cached(raw: str) -> NumberMatch | None:
 def find_numbers(text: str) -> list[NumberMatch]:
     """Every instrument number in ``text`` (already prepared), in order."""
     out: list[NumberMatch] = []
-    for m in _number_regex().finditer(text):
+    for m in _number_scan_regex().finditer(text):
         parsed = _parse_cached(m.group(0))
         if parsed is not None:
             out.append(_moved(parsed, m.start()))
@@ -433,12 +484,18 @@ def canonical_number(raw: str) -> str | None:
 _LOCAL_SCOPES = {"local", "local-party", "district-party"}
 
 
+_PROVINCIAL_ISSUER = re.compile(r"^(?:UBND|HĐND|Ủy ban nhân dân|Hội đồng nhân dân)\s+(tỉnh|thành phố)\s+(.+)$")
+_LOCAL_ISSUER = re.compile(r"^(?:UBND|HĐND|Ủy ban nhân dân|Hội đồng nhân dân)\s+(.+)$")
+_ANY_SPACE = re.compile(r"\s+")
+_YEAR_FIRST = re.compile(r"^\d{4}")
+
+
 def _issuer_scope(issuer: str, province: str | None) -> str:
     """Scope slug of an issuer: provincial UBND/HĐND -> the province; others -> their own slug."""
-    m = re.match(r"^(?:UBND|HĐND|Ủy ban nhân dân|Hội đồng nhân dân)\s+(tỉnh|thành phố)\s+(.+)$", issuer)
+    m = _PROVINCIAL_ISSUER.match(issuer)
     if m:
         return slugify(m.group(2))
-    m = re.match(r"^(?:UBND|HĐND|Ủy ban nhân dân|Hội đồng nhân dân)\s+(.+)$", issuer)
+    m = _LOCAL_ISSUER.match(issuer)
     if m:
         local = slugify(m.group(1))
         return f"{slugify(province)}/{local}" if province else local
@@ -465,7 +522,7 @@ def instrument_key(number: str, issuer: str | None, date: str | None, province: 
     ``number`` may be in any tolerated spelling; it is canonicalised first.
     """
     parsed = parse_number(number)
-    canonical = parsed.canonical if parsed else re.sub(r"\s+", "", number)
+    canonical = parsed.canonical if parsed else _ANY_SPACE.sub("", number)
     num_slug = slugify(canonical)
     year_in_number = parsed.year if parsed else None
     scope_code = parsed.issuer.scope if parsed and parsed.issuer else None
@@ -480,7 +537,7 @@ def instrument_key(number: str, issuer: str | None, date: str | None, province: 
         scope, resolved = "unknown-issuer", False
     if year_in_number:
         return f"{scope}/{num_slug}", resolved
-    year = date[:4] if date and re.match(r"^\d{4}", date) else None
+    year = date[:4] if date and _YEAR_FIRST.match(date) else None
     if year is None:
         return f"{scope}/unknown/{num_slug}", False
     return f"{scope}/{year}/{num_slug}", resolved

@@ -1,0 +1,289 @@
+"""Fast paths of citations, numbers and mentions checked against the plain forms they replace.
+
+Each test rebuilds the plain form (the code as it was before the fast path) and compares both on
+the seeds and on strings written to hit the edges the fast path relies on.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import citations, numbers
+from pipelines.extract.metadata import extract_metadata
+from pipelines.extract.numbers import find_numbers, fold, prepare_text
+from pipelines.ingest.source import read_source
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEEDS = sorted(RAW.glob("*.txt"))
+# Every code point a str can hold, surrogates left out.
+ALL_CHARS = "".join(chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp < 0xE000)
+
+
+@pytest.fixture(scope="module")
+def seed_texts() -> list[str]:
+    return [prepare_text(read_source(p).text) for p in SEEDS]
+
+
+def _spans(pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> list:
+    end = len(text) if endpos is None else endpos
+    return [(m.span(), m.groups()) for m in pattern.finditer(text, pos, end)]
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+
+def test_fold_list_table_equals_the_dict_table() -> None:
+    assert ALL_CHARS.translate(numbers._FOLD_LIST) == ALL_CHARS.translate(numbers._FOLD_TABLE)
+    for s in ["Quyết Định", "ĐẢNG ỦY", "Ðề án", "“Kế hoạch” – 2021", "ΑΣ Σ", "İstanbul", "\U0001f600ạ"]:
+        assert fold(s) == s.translate(numbers._FOLD_TABLE).lower()
+
+
+NUMBER_EDGES = [
+    "123456/QĐ-UBND", "12345/QĐ-UBND", "1234567 / 2020 / NĐ-CP", "a12/KH-UBND", "x.12/KH", "1,5/KH-UBND",
+    "76 /NQ-CP", "76\t/\tNQ-CP", "76 - KH/TU", "09-NQ/TU-BCS", "61/2018/NĐ-CP", "15/2024/QĐ-UBND ngày",
+    "12/KH-UBND - Sở", "2021 - 2025", "năm 2021/2022", "01/BC", "1/2", "99999-", "0" * 40 + "/KH-UB",
+    "Số: 397 /KH-UBND", "76//NQ-CP", "76/\nNQ-CP", "12 -\n KH/TU", "3-4/5", "1 2 3/QĐ-TTg",
+]
+
+
+def test_number_scan_regex_finds_what_the_number_regex_finds(seed_texts: list[str]) -> None:
+    plain, fast = numbers._number_regex(), numbers._number_scan_regex()
+    assert fast is not plain  # the fast form applies to the shipped number forms
+    for text in [*seed_texts, *NUMBER_EDGES, " ".join(NUMBER_EDGES)]:
+        assert _spans(fast, text) == _spans(plain, text)
+
+
+def test_top_level_alternatives_respect_groups_and_classes() -> None:
+    assert numbers._top_level_alternatives(r"a|(?:b|c)|[|]|\||d") == ["a", "(?:b|c)", "[|]", r"\|", "d"]
+
+
+# --- citations: literal-led look-behinds ----------------------------------------------------------
+
+_PLAIN_TYPE_BEFORE = re.compile(rf"(?<![a-z])({citations._TYPE_ALT})\s*(?:so\s*:?\s*)?$")
+_PLAIN_FORM_LABEL = re.compile(r"(?<![a-z])(?:mau|bieu mau|bieu|phu luc|bang|phieu)\s+(?:so\s*:?\s*)?$")
+_PLAIN_ACT_BEFORE = re.compile(r"(?<![\w])(Bộ\s+luật|Luật|Pháp\s+lệnh)\s+[A-ZĐ][^;:()\n]{2,150}?\s+(?:số\s*:?\s*)?$")
+_PLAIN_NAMED_ACT = re.compile(
+    r"(?<![\w])(?:Bộ\s+luật|Luật|Pháp\s+lệnh)\s+(?P<name>[A-ZĐ][^;:()\n]{2,150}?)"
+    r"(?:\s+(?:năm\s+)?\d{4})?\s+(?:số\s*:?\s*)?$"
+)
+
+WINDOW_EDGES = [
+    "ke hoach so ", "xke hoach so: ", "2ke hoach ", "ke hoach", "theo quyet dinh so:", "thong bao ket luan so ",
+    "ket luan ", "bo luat ", "luat so", "bieu mau so ", "mau\n", "abieu so ", "phu luc so:\n", "nghi quyet\n",
+    "Luật Đất đai năm 2013 số ", "Bộ luật Lao động số: ", "xLuật Đất đai ", "Pháp lệnh Dân số ", "ALuật Abc ",
+    "Luật Abc\n", "(Luật Đất đai) số ", "BLuật Ngân sách số ", "của Luật Đầu tư công năm 2019 ",
+]
+
+
+def test_literal_led_patterns_match_their_look_behind_forms(seed_texts: list[str]) -> None:
+    pairs = [
+        (citations._TYPE_BEFORE, _PLAIN_TYPE_BEFORE, True),
+        (citations._FORM_LABEL, _PLAIN_FORM_LABEL, True),
+        (citations._ACT_BEFORE, _PLAIN_ACT_BEFORE, False),
+        (citations._NAMED_ACT, _PLAIN_NAMED_ACT, False),
+    ]
+    # (text, [(lo, hi), ...]): windows ending every few characters and right before each number.
+    cases: list[tuple[str, list[tuple[int, int]]]] = []
+    for text in seed_texts:
+        ends = [*range(0, len(text) + 1, 5), *(nm.start for nm in find_numbers(text))]
+        cases.append((text, [(max(0, end - 200), end) for end in ends]))
+    # A search from inside a string sees the characters behind its start.
+    cases += [(w, [(0, len(w)), (1, len(w))]) for w in WINDOW_EDGES]
+    for fast, plain, folded in pairs:
+        for text, bounds in cases:
+            t = fold(text) if folded else text
+            for lo, hi in bounds:
+                f, p = fast.search(t, lo, hi), plain.search(t, lo, hi)
+                assert (f and (f.span(), f.groups())) == (p and (p.span(), p.groups())), (plain.pattern, t[lo:hi])
+
+
+def test_literal_led_refuses_alternatives_without_a_leading_letter() -> None:
+    with pytest.raises(ValueError):
+        citations._literal_led(r"\s+a|b", "[a-z]")
+
+
+# --- citations: short forms ----------------------------------------------------------------------
+
+_PLAIN_SHORT_FORM = re.compile(
+    rf"[{citations._SHORT_FIRSTS}](?:" + "|".join(n[1:].replace(" ", r"\s+") for n in citations._SHORT_TYPE_WORDS)
+    + r")\s+(?:số\s+)?(\d{1,5})(?![\d,.]?\d)(?!\s*[/-]\s*[\wĐđ])"
+)
+
+
+def _short_form_edges() -> list[str]:
+    out = []
+    for name in citations._SHORT_TYPE_WORDS:
+        spaced = name.replace(" ", " \n  ")
+        for form in (name, name.lower(), name.upper(), spaced, "x" + name, "Q" + name[1:]):
+            out += [f"{form} 76", f"{form} số 06,", f"{form} 123456", f"{form} 76/NQ-CP", f"{form} 1,5",
+                    f"theo {form}  số\t12 và {form} 13", f"{form}76", f"{form} liên tịch 5"]
+    return out
+
+
+def test_short_form_trie_matches_the_alternation(seed_texts: list[str]) -> None:
+    edges = _short_form_edges()
+    for text in [*seed_texts, *edges, " ".join(edges)]:
+        assert _spans(citations._SHORT_FORM, text) == _spans(_PLAIN_SHORT_FORM, text)
+
+
+def test_word_trie_and_overlap_check() -> None:
+    rx = re.compile(citations._word_trie(["ab cd", "ab", "ac"]) + r"\Z")
+    assert [bool(rx.match(s)) for s in ["ab cd", "ab \n cd", "ab", "ac", "a", "abcd", "ab c"]] == [
+        True, True, True, True, False, False, False]
+    citations._check_exclusive(["a b", "a b c"])
+    with pytest.raises(ValueError):
+        citations._check_exclusive(["a b", "a b số"])
+
+
+def test_defined_alias_needs_its_literal_word() -> None:
+    assert rf"\s+{citations._DEFINED_ALIAS_WORD}\s+" in citations._DEFINED_ALIAS.pattern
+    text = ("Chương trình tổng thể cải cách hành chính ban hành kèm theo Nghị quyết số 76/NQ-CP ngày "
+            "15/7/2021 của Chính phủ về Chương trình tổng thể cải cách hành chính nhà nước giai đoạn "
+            "2021 - 2030 (sau đây gọi tắt là Chương trình tổng thể). Triển khai Chương trình tổng thể.")
+    cited = citations.extract_citations(text, {})
+    assert cited[0]["aliases"] == ["Chương trình tổng thể"]
+    last = text.rfind("Chương trình tổng thể")
+    assert [last, last + len("Chương trình tổng thể")] in cited[0]["spans"]
+    assert citations.extract_citations(text.replace("tắt", "tat"), {})[0]["aliases"] == []
+
+
+# --- citations: issuer, implements ---------------------------------------------------------------
+
+
+def _plain_read_issuer(text: str, pos: int, ctx: citations._Context) -> tuple[str | None, int]:
+    m = citations._ISSUER_RE.match(text, pos)
+    if not m:
+        om = citations._OTHER_ISSUER.match(text, pos)
+        if om:
+            return citations._collapse(om.group("org")), om.end()
+        return None, pos
+    g = m.groupdict()
+    if g.get("party"):
+        return "Ban Chấp hành Trung ương", m.end()
+    if g.get("politburo"):
+        return "Bộ Chính trị", m.end()
+    if g.get("secretariat"):
+        return "Ban Bí thư", m.end()
+    if g.get("committee"):
+        word = re.sub(r"\s+", " ", g["cword"])
+        place, printed, end = citations._place_or_default(m, "cname", ctx)
+        return (f"{word} {place}".strip(), end)
+    for key, short in (("ubnd", "UBND"), ("hdnd", "HĐND")):
+        if g.get(key):
+            level_group = "ulevel" if key == "ubnd" else "hlevel"
+            name_group = "uname" if key == "ubnd" else "hname"
+            level = re.sub(r"\s+", " ", g[level_group]).lower() if g.get(level_group) else None
+            if level == "tình":
+                level = "tỉnh"
+            place, printed, end = citations._place_or_default(m, name_group, ctx)
+            if level is None:
+                if ctx.doc_issuer and ctx.doc_issuer.startswith(short):
+                    return ctx.doc_issuer, end
+                level = ctx.level
+            if level in ("tỉnh", "thành phố") and not printed:
+                return (f"{short} {level} {ctx.province}" if ctx.province else f"{short} {level}"), end
+            return f"{short} {level} {place}".strip(), end
+    for i, (_alias, name) in enumerate(citations._NATIONAL_NAMES):
+        if g.get(f"n{i}"):
+            return name, m.end()
+    return None, pos
+
+
+def test_read_issuer_by_last_group_equals_the_groupdict_form(seed_texts: list[str]) -> None:
+    edges = []
+    for alias, _name in citations._NATIONAL_NAMES:
+        for tail in ("", "x", " ban hành", ", Ban", "a b", " khóa XII", "Đảng"):
+            edges += [f" {alias}{tail}", f" của Bộ trưởng {alias}{tail}", f", do {alias}{tail}"]
+    edges += [" Ban Chấp hành Trung ương Đảng khóa XIIa", " Hội nghị lần thứ sáu Ban Chấp hành Trung ương",
+              " của UBND tỉnh Tiền Giang", " Chủ tịch UBND", " Thường trực HĐND thành phố Cần Thơ Ban",
+              " Tỉnh ủy Bến Tre", " của Sở Nội vụ về", " Ủy ban Thường vụ Quốc hộix"]
+    contexts = [
+        citations._Context("Tiền Giang", "tỉnh", "UBND tỉnh Tiền Giang"),
+        citations._Context(None, "tỉnh", None),
+    ]
+    for ctx in contexts:
+        for e in edges:
+            assert citations._read_issuer(e, 0, ctx) == _plain_read_issuer(e, 0, ctx), e
+        for text in seed_texts:
+            for pos in range(0, len(text), 3):
+                assert citations._read_issuer(text, pos, ctx) == _plain_read_issuer(text, pos, ctx)
+
+
+def _plain_self_reference(text: str, mention_start: int, own_type: str | None) -> bool:
+    if not own_type:
+        return False
+    window = text[max(0, mention_start - 300) : mention_start]
+    pat = re.compile(
+        rf"(?:ban\s+hành|Trên\s+đây\s+là)\s+{citations._ws(own_type)}(?:(?!\s*[;.]\s)[^;:|])*?"
+        rf"{citations._IMPLEMENT_VERB}\s*$",
+        re.IGNORECASE,
+    )
+    return pat.search(window) is not None
+
+
+def test_rstrip_strips_what_regex_white_space_matches() -> None:
+    assert {c for c in ALL_CHARS if c.isspace()} == set(re.findall(r"\s", ALL_CHARS))
+
+
+def test_self_reference_tail_test_agrees_with_the_full_pattern(seed_texts: list[str]) -> None:
+    edges = [
+        "ban hành Kế hoạch thực hiện ", "Ban hành KẾ HOẠCH để THỰC HIỆN\n",
+        "ban hành Kế hoạch triển khai,\nthực hiện", "ban hành Kế hoạch triển khai \n\n",
+        "Trên đây là Kế hoạch triển khai thực hıện ", "ban hành Kế hoạch; thực hiện ",
+        "ban hành Kế hoạch thực hiện x", "hiện", "", " ", "ban hành Kế hoạch hiện ",
+        "ban hành Kế hoạch thực\u00a0hiện\u2003",
+    ]
+    types = ["Kế hoạch", "Quyết định", None, ""]
+    for own in types:
+        for e in edges:
+            assert citations._self_reference_implements(e, len(e), own) == _plain_self_reference(e, len(e), own), e
+        for text in seed_texts:
+            for pos in range(0, len(text), 11):
+                assert citations._self_reference_implements(text, pos, own) == _plain_self_reference(text, pos, own)
+
+
+def _plain_title_implements(
+    doc_title: str | None, inst: citations._Instrument, doc_type: str | None, title: str | None
+) -> bool:
+    def words(s: str) -> set[str]:
+        return set(re.findall(r"[a-z0-9]+", fold(re.sub(r"\([^)]*\)", " ", s))))
+
+    if not doc_title:
+        return False
+    folded = fold(doc_title)
+    verb = re.search(r"(?:thuc hien|trien khai)(?:\s*,?\s*(?:thuc hien|trien khai))*\s+(.*)$", folded)
+    if not verb:
+        return False
+    rest = verb.group(1)
+    canon = fold(inst.canonical)
+    if canon in re.sub(r"\s+", "", rest) or f" {canon}" in f" {rest}":
+        return True
+    if not doc_type or not title:
+        return False
+    tm = re.match(rf"{re.escape(fold(doc_type))}\s+(.*)$", rest)
+    if not tm:
+        return False
+    subject = words(tm.group(1))
+    cited = words(title)
+    if len(subject) < 3 or not cited:
+        return False
+    return len(subject & cited) / len(subject) >= 0.75
+
+
+def test_title_implements_read_once_per_title(seed_texts: list[str]) -> None:
+    titles = [extract_metadata(t).get("title") for t in seed_texts] + [
+        None, "", "Kế hoạch thực hiện Nghị quyết số 76/NQ-CP", "Triển khai, thực hiện Chương trình tổng thể cải "
+        "cách hành chính (giai đoạn 2021-2030)", "THỰC HIỆN Kế hoạch 12/KH-UBND\nnăm 2022", "Thực hiện Nghị quyết",
+    ]
+    insts = [citations._Instrument(c) for c in ["76/NQ-CP", "12/KH-UBND", "61/2018/NĐ-CP", "1/QĐ"]]
+    subjects = [None, "", "Chương trình tổng thể cải cách hành chính giai đoạn 2021 - 2030", "cải cách (hành chính)"]
+    for title in titles:
+        for inst in insts:
+            for doc_type in [None, "Nghị quyết", "Chương trình", "Kế hoạch"]:
+                for subject in subjects:
+                    fast = citations._title_implements(title, inst, doc_type, subject)
+                    assert fast == _plain_title_implements(title, inst, doc_type, subject), (title, inst, doc_type)
