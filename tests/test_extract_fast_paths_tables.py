@@ -217,3 +217,69 @@ def test_band_test_stops_at_the_second_distinct_cell(texts: list[str]) -> None:
         for row in rows:
             row = [*row, *[""] * (len(roles) - len(row))][: len(roles)]
             assert tables._is_band(row, roles) == _plain_is_band(row, roles), (row, roles)
+
+
+def _plain_extract_tasks(text: str, document: dict) -> list[dict]:
+    """extract_tasks as it read before the caption test came first and the keys were updated in."""
+    from pipelines.extract import tasks
+
+    document = dict(document or {})
+    if not document.get("province"):
+        document["province"] = tasks.province_from_text(text)
+    found = [t for t in tables.find_tables(text) if tasks.is_task_table(t)]
+    out_tasks: list[dict] = []
+    for t in found:
+        out_tasks.extend(tasks.appendix_tasks(t, document))
+    prose = tasks._blank_tables(text, found)
+    body = collapse(prose)
+    delegated = bool(tasks._TASKS_IN_APPENDIX.search(body)) or any(
+        tasks.is_task_table(t) and re.search(r"nhiệm\s+vụ", t.caption, re.IGNORECASE) for t in found)
+    if not delegated:
+        out_tasks.extend(tasks.extract_responsibilities(prose, default_year=tasks._default_year(document)))
+    out_tasks.sort(key=lambda t: t.pop("_pos", 0))
+    return [{"kind": t["kind"], "seq": seq, **{k: v for k, v in t.items() if k != "kind"}}
+            for seq, t in enumerate(out_tasks, start=1)]
+
+
+def _plain_table_rows(table: tables.Table) -> list[tables.TableRow]:
+    out: list[tables.TableRow] = []
+    section = ""
+    for row in table.rows:
+        if row and row[-1] == "\x00section":
+            section = collapse(row[0])
+            continue
+        cells = {role: row[i] if i < len(row) else "" for i, role in enumerate(table.roles)}
+        content = collapse(cells.get("content", ""))
+        index = collapse(cells.get("index", "")).rstrip(".)")
+        m = tables._LEADING_INDEX.match(content)
+        if m:
+            index = index or m.group(1)
+            content = content[m.end():].strip()
+        if not content and not any(collapse(v) for k, v in cells.items() if k != "index"):
+            continue
+        cells["content"] = content
+        out.append(tables.TableRow(section=section, index=index, cells=cells, seq=len(out) + 1))
+    return out
+
+
+def test_table_rows_map_cells_by_zip(texts: list[str]) -> None:
+    odd = tables.Table(header=["a", "b", "c"], roles=["index", "content", "content"],
+                       rows=[["1", "x"], ["2", "y", "z", "extra"], ["I. Phần", "", "", "\x00section"], [], ["", " "]])
+    for table in [odd, *(t for text in texts for t in tables.find_tables(text))]:
+        assert tables.table_rows(table) == _plain_table_rows(table)
+
+
+def test_extract_tasks_reads_the_captions_first(texts: list[str]) -> None:
+    from pipelines.extract import tasks
+
+    with_prose = ("II. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ chủ trì triển khai kế hoạch.\n"
+                  "Giao Sở Tài chính bố trí kinh phí.\n")
+    captioned = "|\nPHỤ LỤC\nDANH MỤC NHIỆM VỤ\n" + HEADER + "1\n|\nViệc\n|\nSở A\n|\nSở B\n|\n2025\n|\n"
+    uncaptioned = "|\nPHỤ LỤC\nDANH MỤC\n" + HEADER + "1\n|\nViệc\n|\nSở A\n|\nSở B\n|\n2025\n|\n"
+    extra = [with_prose + captioned, with_prose + uncaptioned, with_prose + "Các nhiệm vụ tại Phụ lục kèm theo.\n"
+             + uncaptioned, with_prose]
+    for text in [*texts, *extra]:
+        document = {"date": "2025-01-02"}
+        assert tasks.extract_tasks(text, document) == _plain_extract_tasks(text, document)
+    assert "responsibility" in {t["kind"] for t in tasks.extract_tasks(with_prose + uncaptioned, {})}
+    assert {t["kind"] for t in tasks.extract_tasks(with_prose + captioned, {})} == {"appendix_row"}

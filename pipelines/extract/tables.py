@@ -603,11 +603,14 @@ def table_rows(table: Table) -> list[TableRow]:
     """Body rows with section carried down, index split from content, raw cells by role."""
     out: list[TableRow] = []
     section = ""
+    roles = table.roles
+    width = len(roles)
     for row in table.rows:
         if row and row[-1] == "\x00section":
             section = collapse(row[0])
             continue
-        cells = {role: row[i] if i < len(row) else "" for i, role in enumerate(table.roles)}
+        # The same mapping as a comprehension over the roles (a repeated role keeps its last cell); short rows padded.
+        cells = dict(zip(roles, row if len(row) >= width else [*row, *[""] * (width - len(row))], strict=False))
         content = collapse(cells.get("content", ""))
         index = collapse(cells.get("index", "")).rstrip(".)")
         m = _LEADING_INDEX.match(content)

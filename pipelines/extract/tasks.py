@@ -123,10 +123,16 @@ def _mentions_appendix_tasks(flat_body: str) -> bool:
     return _TASKS_IN_APPENDIX.search(flat_body, start) is not None
 
 
+_TASKS_WORD = re.compile(r"nhiệm\s+vụ", re.IGNORECASE)
+
+
 def _delegated(flat_body: str, tables: list[Table]) -> bool:
-    if _mentions_appendix_tasks(flat_body):
-        return True
-    return any(is_task_table(t) and re.search(r"nhiệm\s+vụ", t.caption, re.IGNORECASE) for t in tables)
+    return _captions_name_tasks(tables) or _mentions_appendix_tasks(flat_body)
+
+
+def _captions_name_tasks(tables: list[Table]) -> bool:
+    """A task table whose caption says "nhiệm vụ" (the body need not be read then)."""
+    return any(is_task_table(t) and _TASKS_WORD.search(t.caption) for t in tables)
 
 
 def _flat_outside(text: str, tables: list[Table]) -> str | None:
@@ -173,16 +179,23 @@ def extract_tasks(text: str, document: dict, *, tables: list[Table] | None = Non
     for t in tables:
         tasks.extend(appendix_tasks(t, document))
     # The appendix test reads the words outside the tables; the prose itself is only built when read.
-    flat_prose = _flat_outside(text, tables)
-    prose = _blank_tables(text, tables) if flat_prose is None else None
-    delegated = tasks_delegated_to_appendix(prose, tables) if prose is not None else _delegated(flat_prose, tables)
+    # A caption naming the tasks settles the test without the words.
+    prose = None
+    delegated = _captions_name_tasks(tables)
+    if not delegated:
+        flat_prose = _flat_outside(text, tables)
+        prose = _blank_tables(text, tables) if flat_prose is None else None
+        delegated = tasks_delegated_to_appendix(prose, tables) if prose is not None else _delegated(flat_prose, tables)
     if not delegated:
         prose = prose if prose is not None else _blank_tables(text, tables)
         tasks.extend(extract_responsibilities(prose, default_year=_default_year(document)))
     tasks.sort(key=lambda t: t.pop("_pos", 0))
     out = []
     for seq, t in enumerate(tasks, start=1):
-        out.append({"kind": t["kind"], "seq": seq, **{k: v for k, v in t.items() if k != "kind"}})
+        # Keys in the order kind, seq, then the task's own; updating keeps "kind" in its first place.
+        task = {"kind": t["kind"], "seq": seq}
+        task.update(t)
+        out.append(task)
     return out
 
 
