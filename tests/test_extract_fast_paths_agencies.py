@@ -1,0 +1,267 @@
+"""Fast paths of the agency extraction checked against the plain forms they replace."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import agencies
+from pipelines.extract.record import extract_record
+from pipelines.extract.text import collapse, flat_document, nfc
+from pipelines.ingest.source import read_source
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEEDS = sorted(RAW.glob("*.txt"))
+
+# Prose that exercises the turns of the agency grammar: heads split over lines, look-aheads at a
+# segment's end, stop words and their exceptions, relative clauses, collectives, tiers and units.
+ADVERSARIAL = [
+    "",
+    "Sở",
+    "Ban hành\nBan\nhành Ban  hành, Ban",
+    "Bộ Chỉ số\nBộ Chỉ huy Quân sự tỉnh; Bộ\tcâu hỏi; Bộ Nội vụ",
+    "Cổng\nthông tin điện tử tỉnh, Cổng TTĐT, Cổng chào",
+    "Báo cáo\nBáo Ấp Bắc\nBáo\n\ncáo",
+    "Hội nghị, Hội thi, Hội thảo, Hội Nông dân, Hội\u00a0đồng nhân dân tỉnh",
+    "VP.UBND tỉnh, VPUBND, VP UBND, VP.\nUBMTTQVN tỉnh",
+    "397/KH-UBND; (UBND tỉnh); “Sở Y tế”; 'Sở Tư pháp'; xSở Nội vụ",
+    "các sở, ban, ngành tỉnh và UBND các huyện, thành phố có liên quan triển khai thực hiện",
+    "Các Sở, Những cơ quan, những đơn vị, Những Hội; các tổ chức, cácsở",
+    "Sở Nội vụ chủ trì, phối hợp với Sở Tài chính và Công an tỉnh tổ chức thực hiện.",
+    "UBND tỉnh đã được Chính phủ giao nhiệm vụ để thực hiện; Sở Y tế được phân công nhằm",
+    "Công an tỉnh, công an các huyện, ban ngành, Ban Dân tộc có trách nhiệm",
+    "Sở Tư pháp trong việc rà soát; Sở Tư pháp trong và ngoài tỉnh; các tổ chức, tổ chức",
+    "Các cơ quan truyền thông trong và ngoài tỉnh thường xuyên đăng tải",
+    "UBND cấp huyện, cấp xã; UBND huyện Mỏ Cày Bắc, huyện Châu Thành triển khai",
+    "Ủy ban nhân dân tỉnh Bến Tre, Uỷ ban nhân dân thành phố Bến Tre (phối hợp)",
+    "Sở Giáo dục & Đào tạo: Sở Văn hoá, Thể thao và Du lịch. Sở Khoa học và Công nghệ;",
+    "Trung tâm Phục vụ hành chính công\n\n| Sở Công Thương | Bưu điện tỉnh |\n- Kho bạc Nhà nước tỉnh\n1. Cục Thuế",
+    "Đài Phát thanh và Truyền hình, " * 12 + "Sở Nội vụ",
+    " ".join(["Sở"] * 40),
+    "Giám đốc Sở Y tế, Thủ trưởng các cơ quan, Người đứng đầu cơ quan hành chính các cấp",
+]
+
+
+@pytest.fixture(scope="module")
+def seed_texts() -> list[str]:
+    return [read_source(p).text for p in SEEDS]
+
+
+def _flats(seed_texts: list[str]) -> list[str]:
+    return [collapse(nfc(t)) for t in [*seed_texts, *ADVERSARIAL]]
+
+
+# --- the item-start scan -----------------------------------------------------------------
+
+
+def test_grouped_item_scan_finds_what_item_start_finds(seed_texts: list[str]) -> None:
+    for text in [*seed_texts, *ADVERSARIAL]:
+        for view in (text, collapse(text)):
+            assert [m.span() for m in agencies._ITEM_SCAN.finditer(view)] == \
+                [m.span() for m in agencies._ITEM_START.finditer(view)]
+            for pos in range(0, min(len(view), 6000)):
+                assert bool(agencies._ITEM_SCAN.match(view, pos)) == bool(agencies._ITEM_START.match(view, pos))
+
+
+def test_alternatives_split_at_the_top_level_only() -> None:
+    assert agencies._alternatives(r"a|b(?:c|d)|[|]e|f\|g") == ["a", "b(?:c|d)", "[|]e", r"f\|g"]
+    assert agencies._by_opening_letter(["Sở", "Ban", "Bộ", "Báo"]) == "Sở|B(?:an|ộ|áo)"
+    with pytest.raises(ValueError):
+        agencies._by_opening_letter(["(?:x)"])
+    with pytest.raises(ValueError):
+        agencies._by_opening_letter(["X?y"])
+
+
+# --- mentions of one segment -------------------------------------------------------------
+
+
+def _segment_mentions_plain(segment: str) -> tuple[str, ...]:
+    flat = collapse(segment)
+    out: list[str] = []
+    pos = 0
+    for m in agencies._ITEM_START.finditer(flat):
+        if m.start() < pos or (m.start() > 0 and flat[m.start() - 1] not in " (“\"'"):
+            continue
+        end = _agency_phrase_end_plain(flat, m.start())
+        if end is None:
+            continue
+        for name in agencies.split_agencies(flat[m.start():end]):
+            words = name.split()
+            named = agencies._NAMED_BODY.match(name) and any(w[:1].isupper() for w in words[1:]) and len(words) <= 12
+            if agencies.lookup(name) or agencies._named_unit(agencies._UNIT_ITEM, name) or named:
+                out.append(name)
+        pos = end
+    return tuple(out)
+
+
+def test_segment_mentions_equal_the_plain_form(seed_texts: list[str]) -> None:
+    segments = {s for text in [*seed_texts, *ADVERSARIAL] for s in agencies._segments(nfc(text))}
+    segments |= {" \n Sở Y tế \n", "\tBan\n", "Ban\nhành", "x\u2003UBND\u00a0tỉnh", "Các\n\nsở, ban"}
+    skipped = 0
+    for segment in segments:
+        skipped += not agencies._ITEM_SCAN.search(segment)
+        assert agencies._segment_mentions.__wrapped__(segment) == _segment_mentions_plain(segment), segment
+    assert skipped  # the shortcut does fire
+
+
+# --- the phrase walk ---------------------------------------------------------------------
+
+
+def _ends_phrase_plain(text: str, i: int, word: str, bare: str, nxt_bare: str, relative: bool) -> bool:
+    if relative:
+        return bare in {"để", "nhằm"}
+    if bare == "trong":
+        return bool(agencies._TRONG_STOP.match(text[i:].casefold()))
+    if not word[:1].islower() or bare not in agencies._STOP_WORDS or (bare, nxt_bare) in agencies._STOP_EXCEPTIONS:
+        return False
+    return not (bare == "tổ" and text[:i].rstrip().endswith("các"))
+
+
+def _is_item_start_plain(text: str, pos: int) -> bool:
+    return bool(agencies._ITEM_START.match(text[pos:])) or bool(agencies._gazetteer_prefix(text[pos:]))
+
+
+def _agency_phrase_end_plain(text: str, pos: int = 0) -> int | None:
+    gpw = agencies._gazetteer_prefix_window.__wrapped__
+    if not _is_item_start_plain(text, pos):
+        return None
+    i = pos
+    relative = False
+    plain_words = False
+    last_end = pos
+    n_words = 0
+    while i < len(text):
+        while i < len(text) and text[i].isspace():
+            i += 1
+        opens = not relative and (i == pos or _is_item_start_plain(text, i))
+        g = gpw(text[i:i + agencies._PREFIX_WINDOW]) if opens else 0
+        if g and not plain_words:
+            entry = agencies.lookup(text[i:i + g])
+            i += g
+            last_end = i
+        else:
+            plain_words = False
+            entry = None
+            m = agencies._WORD.match(text, i)
+            if not m:
+                break
+            word = m.group(0)
+            bare = word.strip(",;.:()“”\"").casefold()
+            nxt = agencies._WORD.search(text, m.end())
+            nxt_bare = nxt.group(0).strip(",;.:()").casefold() if nxt else ""
+            if i > pos and word.startswith("("):
+                break
+            if bare in ("được", "đã") and i > pos:
+                relative = True
+            elif i > pos and _ends_phrase_plain(text, i, word, bare, nxt_bare, relative):
+                break
+            i = m.end()
+            n_words += 1
+            if not word.endswith((",", ";", ".", ":", ")")):
+                last_end = i
+            if n_words > 30:
+                return None
+            if word.endswith((".", ":", ")")) and not agencies._VP_TP_END.search(word):
+                last_end = i - 1
+                break
+            if word.endswith((",", ";")):
+                after = i
+                while after < len(text) and text[after].isspace():
+                    after += 1
+                if _is_item_start_plain(text, after) \
+                        or (word.endswith(",") and agencies._CONTINUE_AFTER_COMMA_AT.match(text, after)) \
+                        or (word.endswith(",") and text[after:after + 1].isupper() and not relative):
+                    last_end = i - 1
+                    continue
+                last_end = i - 1
+                break
+            continue
+        j = agencies._JOINER.match(text, i)
+        if j and _is_item_start_plain(text, j.end()):
+            i = j.end()
+            continue
+        if j and "," in j.group(0) and agencies._CONTINUE_AFTER_COMMA_AT.match(text, j.end()):
+            i = j.end()
+            continue
+        if entry is not None and entry.type == "collective" and text[i:i + 1] == " ":
+            plain_words = True
+            continue
+        break
+    end = last_end
+    while end > pos and text[end - 1] in " ,;":
+        end -= 1
+    return end if end > pos else None
+
+
+def test_agency_phrase_end_equals_the_plain_form(seed_texts: list[str]) -> None:
+    for flat in _flats(seed_texts):
+        starts = [m.start() for m in re.finditer(r"\S+", flat)]
+        for pos in [*starts[::3], *(m.start() for m in agencies._ITEM_START.finditer(flat))]:
+            assert agencies.agency_phrase_end(flat, pos) == _agency_phrase_end_plain(flat, pos), flat[pos:pos + 80]
+
+
+# --- the record's agency list ------------------------------------------------------------
+
+
+def _collect_plain(text: str, document: dict, tasks: list[dict], citations: list[dict]) -> list[dict]:
+    province = (document or {}).get("province") or agencies.province_from_text(text)
+    flat = flat_document(text)
+    seen: dict[str, dict] = {}
+
+    def add(name: str | None, role: str, at: int | None = None, printed: bool = True) -> None:
+        name = collapse(name or "").strip(" .,;:")
+        if not name:
+            return
+        k = name[:1].casefold() + name[1:]
+        if k not in seen:
+            rec = agencies.resolve_agency(name, province)
+            rec["roles"] = set()
+            if at is None:
+                at = flat.find(name)
+                if at < 0:
+                    at = flat.find(name[:1].swapcase() + name[1:])
+            if printed and (at is None or at < 0):
+                rec["restored"] = True
+            rec["_at"] = at if at is not None and at >= 0 else len(flat)
+            seen[k] = rec
+        seen[k]["roles"].add(role)
+
+    for t in tasks:
+        for n in t.get("lead") or []:
+            add(n, "lead")
+        for n in t.get("coordinators") or []:
+            add(n, "coordinator")
+        for n in agencies.split_agencies(t.get("approver") or ""):
+            add(n, "approver")
+    for c in citations or []:
+        issuer = c.get("issuer")
+        if issuer and agencies.lookup(issuer):
+            add(issuer, "issuer", printed=False)
+    for n in agencies.recipients(text):
+        add(n, "recipient")
+    for at, n in agencies.mentioned_agencies(text, distinct=True):
+        add(n, "mentioned", at)
+    out = []
+    for rec in sorted(seen.values(), key=lambda r: r["_at"]):
+        rec.pop("_at")
+        rec["roles"] = sorted(rec["roles"])
+        out.append(rec)
+    return out
+
+
+def test_collect_agencies_equals_the_plain_form() -> None:
+    sources = [read_source(p) for p in SEEDS]
+    for source in sources:
+        record = extract_record(source)
+        args = (source.text, record["document"], record["tasks"], record["citations"])
+        assert agencies.collect_agencies(*args) == _collect_plain(*args) == record["agencies"]
+    # Names repeated across roles and in both cases of the first letter, one of them never printed.
+    text = "Sở Nội vụ chủ trì.\nsở Nội vụ, UBND tỉnh và Công an tỉnh phối hợp.\nNơi nhận:\n- Sở Nội vụ;\n- Lưu: VT."
+    tasks = [{"lead": ["Sở Nội vụ", " sở Nội vụ ", "UBND thành phố Bến Tre"], "coordinators": ["Công an tỉnh", ""],
+              "approver": "UBND tỉnh"}, {"lead": None, "coordinators": ["Sở Nội vụ"], "approver": None}]
+    citations = [{"issuer": "UBND tỉnh"}, {"issuer": "Ai đó"}, {}]
+    document = {"province": "Bến Tre"}
+    args = (text, document, tasks, citations)
+    assert agencies.collect_agencies(*args) == _collect_plain(*args)
