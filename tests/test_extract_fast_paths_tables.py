@@ -283,3 +283,26 @@ def test_extract_tasks_reads_the_captions_first(texts: list[str]) -> None:
         assert tasks.extract_tasks(text, document) == _plain_extract_tasks(text, document)
     assert "responsibility" in {t["kind"] for t in tasks.extract_tasks(with_prose + uncaptioned, {})}
     assert {t["kind"] for t in tasks.extract_tasks(with_prose + captioned, {})} == {"appendix_row"}
+
+
+def test_header_role_of_long_blocks_reads_a_prefix_first(texts: list[str]) -> None:
+    def plain(cell: str) -> str | None:
+        text = collapse(cell).casefold()
+        if not text or len(text) > 120:
+            return None
+        for role, pattern in tables._ROLE_PATTERNS:
+            if pattern.search(text):
+                return role
+        stripped = tables._strip_accents(text)
+        for role, pattern in tables._ROLE_PATTERNS_PLAIN:
+            if pattern.search(stripped):
+                return role
+        return None
+
+    blank = " \n\t" * 300
+    cells = [blank + "Nội dung công việc", "Thời gian" + blank, blank, "x" * 481, "ß" * 100 + blank,
+             "ß" * 61 + blank, blank + "a " * 60, blank + "a " * 61, "Chủ trì" + " " * 1000 + "x"]
+    cells += [block for text in texts for block, _, _ in tables._cell_blocks(text)]
+    for cell in cells:
+        tables.header_role.cache_clear()
+        assert tables.header_role(cell) == plain(cell), cell[:40]

@@ -181,11 +181,18 @@ def _any_role_plain(plain: str) -> bool:
     return _ANY_WORD_ROLE_PLAIN.search(plain) is not None or _INDEX_ROLE_PLAIN.search(plain) is not None
 
 
+_HEADER_MAX = 120  # characters of a header cell, collapsed and casefolded
+
+
 @cache_short(16384, 300)
 def header_role(cell: str) -> str | None:
     """The meaning of one header cell, or None if it names no known column."""
+    # A long block (a whole body of text) is no header: the collapsed words of a prefix are at
+    # most as long as those of the whole, and casefolding never shortens a text.
+    if cell is not None and len(cell) > 4 * _HEADER_MAX and len(collapse(cell[: 4 * _HEADER_MAX])) > _HEADER_MAX:
+        return None
     text = collapse(cell).casefold()
-    if not text or len(text) > 120:
+    if not text or len(text) > _HEADER_MAX:
         return None
     plain = _strip_accents(text)
     if not _any_role_plain(plain):
