@@ -25,6 +25,7 @@ ADVERSARIAL_BODIES = [
     "a.a.a.a a.a x a.a",
     "İstanbul istanbul ISTANBUL",  # lowering changes the length: offsets fall back to the body
     "Tỉnh Tiền Giang, tỉnh tiền giang\nTỈNH TIỀN GIANG\ncủa tỉnh Tiền Giang",
+    "x Kế Hoạch, b kế hoạch; c kế HOẠCH d Kế Hoạch e kế hoạch",  # ties go to the first casing seen
 ]
 
 
@@ -83,6 +84,11 @@ def test_case_lookup_matches_the_plain_form(seed_texts: list[str]) -> None:
         for words, idx in queries:
             assert fast(words, idx) == plain(words, idx), (words, idx, body[:60])
             assert fast(words, idx) == plain(words, idx)  # the per-body cache answers the same
+
+
+def test_type_names_differ_in_lower_case() -> None:
+    lowered = [tuple(low) for _, low in metadata._TYPE_NAME_WORDS]
+    assert len(set(lowered)) == len(lowered) == len(set(metadata._HEADING_TYPES.values()))
 
 
 def test_sentence_case_of_seed_headings(seed_texts: list[str]) -> None:

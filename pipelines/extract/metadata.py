@@ -243,10 +243,10 @@ def _case_lookup(body: str):
         key = (tuple(phrase_words), idx)
         if key in cache:
             return cache[key]
-        counts: Counter[str] = Counter()
+        counts: dict[str, int] = {}  # in first-seen order: ties go to the earliest, as Counter.most_common
         for m in _phrase_re(tuple(w.lower() for w in phrase_words)).finditer(lowered):
             start, end = m.span()
-            if start > 0 and lowered[start - 1].isalnum():
+            if start and lowered[start - 1].isalnum():
                 continue
             if idx == 0:
                 prev = body[max(0, start - 3) : start].rstrip()
@@ -259,11 +259,17 @@ def _case_lookup(body: str):
                 caps = caps_line[line_from] = _is_caps(body[line_from : line_to if line_to >= 0 else len(body)])
             if caps:
                 continue  # another heading: its capitals are typographic
-            counts[body[start:end].split()[idx]] += 1
-        cache[key] = found = counts.most_common(1)[0][0] if counts else None
+            word = body[start:end].split()[idx]
+            counts[word] = counts.get(word, 0) + 1
+        cache[key] = found = max(counts, key=counts.__getitem__) if counts else None
         return found
 
     return variant
+
+
+# Type names, longest first, as (words, lower-cased words); no two names share their lower-cased words.
+_TYPE_NAME_WORDS = [(name.split(), [w.lower() for w in name.split()])
+                    for name in sorted(set(_HEADING_TYPES.values()), key=len, reverse=True)]
 
 
 def sentence_case(heading: str, body: str) -> str:
@@ -275,9 +281,8 @@ def sentence_case(heading: str, body: str) -> str:
     out = [words[0].capitalize()]
     # The type name opening the heading keeps its registry spelling ("QUYẾT ĐỊNH" -> "Quyết định").
     first = 1
-    for name in sorted(set(_HEADING_TYPES.values()), key=len, reverse=True):
-        n = name.split()
-        if [w.lower() for w in words[: len(n)]] == [w.lower() for w in n]:
+    for n, lowered in _TYPE_NAME_WORDS:
+        if [w.lower() for w in words[: len(n)]] == lowered:
             out, first = list(n), len(n)
             break
     for i in range(first, len(words)):
