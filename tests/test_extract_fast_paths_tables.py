@@ -306,3 +306,35 @@ def test_header_role_of_long_blocks_reads_a_prefix_first(texts: list[str]) -> No
     for cell in cells:
         tables.header_role.cache_clear()
         assert tables.header_role(cell) == plain(cell), cell[:40]
+
+
+def test_casefold_never_shortens_a_character() -> None:
+    # header_role's prefix test relies on it.
+    for cp in range(sys.maxunicode + 1):
+        if not 0xD800 <= cp <= 0xDFFF:
+            assert len(chr(cp).casefold()) >= 1
+
+
+def test_control_check_on_utf8_bytes_matches_the_text_check(texts: list[str]) -> None:
+    from pipelines.ingest import encodings
+
+    for cp in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        clean = encodings._utf8_has_no_controls(ch.encode())
+        control = bool(encodings._CONTROL_CHARS.search(ch))
+        assert not (clean and control), hex(cp)  # the fast answer is never wrong
+        # and it only gives up on the characters that share the C2 lead byte of U+0080-U+009F
+        assert clean or control or 0xA0 <= cp <= 0xBF, hex(cp)
+
+    def outcome(text: str, **kw: bytes) -> object:
+        try:
+            return encodings._check_unicode(text, "utf-8", **kw)
+        except encodings.EncodingProblem as exc:
+            return str(exc)
+
+    odd = ["a\x01b", "\x00", "x\x7f" * 300, "y\x85" * 300, "nbsp\u00a0 ở đây", "\u0080", "\t\n\r\x0b\x0c ok",
+           "Ủy ban nhân dân\x1f" * 50, ""]
+    for text in [*texts, *odd]:
+        assert outcome(text, utf8=text.encode()) == outcome(text)

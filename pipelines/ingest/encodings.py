@@ -362,7 +362,7 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> Decoded:
     if b"\x00" in data:
         raise EncodingProblem("binary data (NUL bytes), not text")
     try:
-        return _check_unicode(data.decode("utf-8"), "utf-8")
+        return _check_unicode(data.decode("utf-8"), "utf-8", utf8=data)
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end == len(data):
             # every byte before is valid UTF-8: the file was cut inside its last character
@@ -402,8 +402,21 @@ def _control_share(text: str) -> float:
     return len(_CONTROL_CHARS.findall(sample)) / len(sample)
 
 
-def _check_unicode(text: str, encoding: str, *, bom: bool = False) -> Decoded:
-    if "\x00" in text or _control_share(text) > 0.01:
+# Bytes that are not, in UTF-8, a control character of ``_CONTROL_CHARS`` on their own: deleting
+# them leaves the control bytes.  U+0080-U+009F are two bytes, C2 80-9F, ruled out by the absence of C2.
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b <= 0x08 or 0x0E <= b <= 0x1F or b == 0x7F))
+
+
+def _utf8_has_no_controls(data: bytes) -> bool:
+    """True when the text of these UTF-8 bytes has no character of ``_CONTROL_CHARS`` (NUL included)."""
+    return b"\xc2" not in data and not data.translate(None, _NOT_CONTROL_BYTES)
+
+
+def _check_unicode(text: str, encoding: str, *, bom: bool = False, utf8: bytes | None = None) -> Decoded:
+    """``utf8``: the bytes ``text`` was decoded from as UTF-8, when it was (a faster control check)."""
+    # Clean bytes mean no control character: no NUL and a control share of 0.
+    clean = utf8 is not None and _utf8_has_no_controls(utf8)
+    if not clean and ("\x00" in text or _control_share(text) > 0.01):
         raise EncodingProblem(f"decodes as {encoding} but is full of control characters: binary data, not text")
     text = nfc(text)
     repaired = repair_legacy_text(text)
