@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import metadata, targets
+from pipelines.extract import metadata, targets, timeframes
 from pipelines.extract.responsibilities import _marker, _sentence_case
 from pipelines.extract.text import collapse
 from pipelines.ingest.source import read_source
@@ -269,3 +269,15 @@ def test_signer_matches_the_plain_form(seed_texts: list[str]) -> None:
         assert metadata._signer(text) == _plain_signer(text), text[-80:]
         found += metadata._signer(text)[0] is not None
     assert found >= len(SIGNATURE_TEXTS) // 2
+
+
+def test_due_of_is_the_parsed_interval() -> None:
+    frames = [None, "", "  ", "Quý I năm 2022", "Năm 2025", "Hằng năm", "Thường xuyên", "Từ Quý II đến cuối năm 2022",
+              "Theo yêu cầu của Bộ", "Tháng 13/2022", "6 tháng đầu năm", "2021-2025", "Cuối năm"]
+    for frame in frames:
+        for year in (None, 2022):
+            parsed = timeframes.parse_timeframe(frame, year)
+            due = timeframes.due_of(frame, year)
+            assert due == {k: parsed[k] for k in ("start", "end", "recurring", "conditional")}
+            due["end"] = "changed"  # the caller's copy: the cached parse is untouched
+            assert timeframes.due_of(frame, year)["end"] == parsed["end"]

@@ -172,8 +172,9 @@ def _parse_timeframe(text: str | None, default_year: int | None) -> dict:
 
 def due_of(timeframe: str | None, default_year: int | None = None) -> dict:
     """The contract's ``due`` field: ``{"start", "end", "recurring"}`` plus ``conditional``."""
-    parsed = parse_timeframe(timeframe, default_year)
-    return {k: parsed[k] for k in ("start", "end", "recurring", "conditional")}
+    parsed = _parse_timeframe(timeframe, default_year)  # read only: the cached dict needs no copy
+    return {"start": parsed["start"], "end": parsed["end"], "recurring": parsed["recurring"],
+            "conditional": parsed["conditional"]}
 
 
 # A leading temporal clause of a prose duty ("Hàng năm, ...", "Sau khi Chính phủ ban hành X chủ trì ...").
