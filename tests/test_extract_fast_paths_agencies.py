@@ -265,3 +265,58 @@ def test_collect_agencies_equals_the_plain_form() -> None:
     document = {"province": "Bến Tre"}
     args = (text, document, tasks, citations)
     assert agencies.collect_agencies(*args) == _collect_plain(*args)
+
+
+# --- the gazetteer probe -----------------------------------------------------------------
+
+
+def _plain_prefix(window: str) -> int:
+    words = list(agencies._WORD.finditer(window))
+    for k in range(min(len(words), 12), 0, -1):
+        cand = window[: words[k - 1].end()].rstrip(",;.:()“”\"")
+        if agencies.lookup(cand):
+            return len(cand)
+    return 0
+
+
+def test_gazetteer_probe_finds_every_name_the_plain_search_finds(seed_texts: list[str]) -> None:
+    names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
+    tails = ["", " triển khai thực hiện", ", Sở Nội vụ", " tỉnh Bến Tre chủ trì", " tinh", ";\n - ", " (phối hợp)"]
+    # Names printed without their closing "tỉnh" ("Bộ Chỉ huy Quân sự"): lookup adds it back.
+    names += [n.removesuffix(" tỉnh") for n in names if n.endswith(" tỉnh")]
+    windows = [n + t for n in names for t in tails]
+    windows += [f"{h} {p['name']}{t}" for p in agencies.provinces() for h in ("UBND tỉnh", "Ủy ban nhân dân thành phố")
+                for t in ("", " và Sở Y tế")]
+    windows += ["Đài Phát thanh và Truyền hình chủ trì", "Văn phòng", "Ủy ban nhân dân", "Hội đồng nhân dân",
+                "VP.UBND", "VPUBND tỉnh", "Các sở, ban, ngành tình", "Giao cho", "Đề nghị", "Sở Văn hoá",
+                "Sở GD&ĐT;", "Sở GD & ĐT", "Sở  Nội\tvụ \u00a0 chủ trì", "  Sở Y tế", "“Sở Tư pháp”", "Sở Y tế –",
+                "Sở Y tế - ", "Sở Y tế +", "của tỉnh", "Trách nhiệm của Sở Tài chính", "x " * 30]
+    for text in seed_texts:
+        flat = collapse(text)
+        windows += [flat[m.start(): m.start() + agencies._PREFIX_WINDOW] for m in re.finditer(r"\S+", flat)]
+    found = 0
+    for window in windows:
+        got = agencies._gazetteer_prefix_window.__wrapped__(window)
+        assert got == _plain_prefix(window), window
+        found += got > 0
+    assert found > len(names)  # the probe does find names
+
+
+def test_last_word_shortcut_fires_and_key_spaces_fold_as_the_regex(seed_texts: list[str]) -> None:
+    assert not agencies._may_end_a_name("trì,") and agencies._may_end_a_name("vụ,") and agencies._may_end_a_name("–")
+    for name in ["  Sở\u00a0Nội  vụ ", "UBND\ntỉnh\tBến Tre", "Sở GD&ĐT", "Văn phòng - UBND tỉnh", "\u2003", ""]:
+        assert agencies._key.__wrapped__(name) == _key_plain(name)
+    for text in seed_texts[:2]:
+        for line in text.splitlines()[:400]:
+            assert agencies._key.__wrapped__(line) == _key_plain(line)
+
+
+def _key_plain(name: str) -> str:
+    s = agencies.tone_normalise(collapse(nfc(name)).casefold())
+    s = s.replace("&", " và ")
+    for _, pattern, replacement in agencies._KEY_REWRITES:
+        s = pattern.sub(replacement, s)
+    s = re.sub(r"\s+", " ", s).strip()
+    s = agencies._KEY_OF_PROVINCE.sub(r"\1", s)
+    s = agencies._province_suffix_re().sub(lambda m: m.group(1) or m.group(2), s)
+    return agencies._KEY_TINH_TYPO.sub("tỉnh", s)

@@ -18,7 +18,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 
 from pipelines.extract.text import cache_short, collapse, flat_document, nfc
@@ -62,7 +61,6 @@ _KEY_REWRITES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("", r"[.,;:()\-–—/]+", " "),
     )
 )
-_KEY_SPACES = re.compile(r"\s+")
 _KEY_OF_PROVINCE = re.compile(r"\bcủa\s+(tỉnh|thành phố)\b")
 _KEY_TINH_TYPO = re.compile(r"\b(?:tình|tinh)$")
 
@@ -75,7 +73,7 @@ def _key(name: str) -> str:
     for literal, pattern, replacement in _KEY_REWRITES:
         if literal in s:
             s = pattern.sub(replacement, s)
-    s = _KEY_SPACES.sub(" ", s).strip()
+    s = " ".join(s.split())  # = re.sub(r"\s+", " ", s).strip(): str.split() splits where \s matches
     if "của" in s:
         s = _KEY_OF_PROVINCE.sub(r"\1", s)
     if "tỉnh" in s or "thành phố" in s:
@@ -537,7 +535,12 @@ def _may_open_a_name(window: str) -> bool:
     """
     # The first word after any opening spaces, bullets and punctuation (the window's own is not
     # collapsed: a last word keeps trailing punctuation here, which only makes the answer True).
-    first = _FIRST_WORD.match(window).group(1)
+    return _may_open_with(_FIRST_WORD.match(window).group(1))
+
+
+@lru_cache(maxsize=16384)
+def _may_open_with(first: str) -> bool:
+    """:func:`_may_open_a_name` of a window opening with the word ``first`` (opening words recur)."""
     if not first:
         return True
     first = nfc(first)
@@ -581,23 +584,62 @@ def _in_key_vocabulary(token: str) -> bool:
     return all(w in vocabulary for w in _vocab_words(token))
 
 
+@lru_cache(maxsize=1)
+def _key_last_words() -> frozenset[str]:
+    """Every word a name key can end with, and every word _key may drop on the way to one.
+
+    ``lookup`` accepts a key or, for three words and more, a key followed by "tỉnh": the word
+    before a key's closing "tỉnh" ends a name too.
+    """
+    words: set[str] = set(_vocab_words(_DROPPED_WORDS))
+    for k in _alias_index():
+        key_words = _vocab_words(k)
+        words.update(key_words[-1:])
+        if key_words[-1:] == ["tỉnh"]:
+            words.update(key_words[-2:-1])
+    for p in provinces():
+        for name in (p["name"], *p["variants"].split("|")):
+            words.update(_vocab_words(name))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=16384)
+def _may_end_a_name(token: str) -> bool:
+    """False only when no candidate ending with ``token`` can be a name.
+
+    The last word of a candidate reaches its key as the key's last word unless _key or
+    strip_agency_prefix drops or rewrites it (those words are all kept in the set, as are the
+    province names).  A token of punctuation alone leaves the last word to the token before: True.
+    """
+    words = _vocab_words(token)
+    return not words or words[-1] in _key_last_words()
+
+
 @lru_cache(maxsize=16384)
 def _gazetteer_prefix_window(window: str) -> int:
     # Cached: one opening is probed several times (item start, phrase walk, prose and table passes).
     if "" not in _alias_index() and not _may_open_a_name(window):
         return 0  # spares up to twelve cold lookups of an ordinary word
-    words = list(islice(_WORD.finditer(window), 12))
+    # The first twelve words (str.split() splits exactly where _WORD's \S+ stops).
+    words = window.split(None, 12)[:12]
     longest = len(words)
     # A candidate holding a word that no key holds and _key does not drop cannot be a name: every
     # word that reaches its key is a word of that key.  Candidates are word prefixes of the window,
     # so the first such word bounds them all (most windows are a name followed by prose).
     for t in range(longest):
-        if not _in_key_vocabulary(words[t].group(0)):
+        if not _in_key_vocabulary(words[t]):
             longest = t
             break
+    ends: list[int] = []  # end offset of each word, found once a candidate needs one
     for k in range(longest, 0, -1):
-        end = words[k - 1].end()
-        cand = window[:end].rstrip(",;.:()“”\"")
+        if not _may_end_a_name(words[k - 1]):
+            continue  # spares the lookup of a candidate whose last word ends no name
+        if not ends:
+            at = 0
+            for word in words[:k]:
+                at = window.index(word, at) + len(word)  # only spaces lie between two words
+                ends.append(at)
+        cand = window[:ends[k - 1]].rstrip(",;.:()“”\"")
         if lookup(cand):
             return len(cand)
     return 0
