@@ -45,7 +45,7 @@ def texts() -> list[str]:
 
 
 def _plain_header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, list[str], list[str], int] | None:
-    """The header test as it read before the two following cells were tested first."""
+    """The header test as it read before its tests were reordered (caption split first, cells in order)."""
     first = tables._split_caption(blocks[i][0])
     if not first:
         return None
@@ -64,7 +64,7 @@ def _plain_header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, l
     return None
 
 
-def test_header_at_tests_the_following_cells_first(texts: list[str]) -> None:
+def test_header_at_tests_in_a_cheaper_order_with_the_same_answer(texts: list[str]) -> None:
     for text in texts:
         blocks = tables._cell_blocks(text)
         for i in range(len(blocks)):

@@ -313,16 +313,31 @@ def _continues_header(blocks: list[tuple[str, int, int]], j: int) -> bool:
     return len(flat) <= 80 and not _SECTION.match(flat) and not _LEADING_INDEX.match(flat)
 
 
+_SHORT_CELL = 16
+
+
 def _header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, list[str], list[str], int] | None:
     """(caption, header cells, roles, index after the header) when a table header starts at block ``i``."""
     n = len(blocks)
-    # A header has at least three cells: the two blocks after ``i`` must continue it.  They are
-    # tested before block ``i``, whose caption split reads several tails (most blocks fail here).
-    if i + 2 >= n or not _continues_header(blocks, i + 1) or not _continues_header(blocks, i + 2):
+    if i + 2 >= n:
+        return None  # a header has at least three cells
+    # The three tests are pure, so any order gives the same answer; the cheapest usually comes first.
+    # A short cell ("1", "II") recurs from row to row, so its caption split is one cached call.
+    # Otherwise the two blocks after ``i`` are tested first (the caption split of a long block reads
+    # several tails), the second of them first: in a body row it is an agency cell, which recurs,
+    # where the first is often a unique task text.
+    cell = blocks[i][0]
+    first = None
+    if len(cell) <= _SHORT_CELL:
+        first = _split_caption(cell)
+        if first is None:
+            return None
+    if not _continues_header(blocks, i + 2) or not _continues_header(blocks, i + 1):
         return None
-    first = _split_caption(blocks[i][0])
-    if not first:
-        return None
+    if first is None:
+        first = _split_caption(cell)
+        if first is None:
+            return None
     caption, head0 = first
     cells = [head0, blocks[i + 1][0], blocks[i + 2][0]]
     j = i + 3
