@@ -281,3 +281,23 @@ def test_due_of_is_the_parsed_interval() -> None:
             assert due == {k: parsed[k] for k in ("start", "end", "recurring", "conditional")}
             due["end"] = "changed"  # the caller's copy: the cached parse is untouched
             assert timeframes.due_of(frame, year)["end"] == parsed["end"]
+
+
+DB_HEADS = [
+    "",
+    "Số hiệu: 12/2021/NĐ-CP\nLoại văn bản:\tNghị định\n",
+    "  Số  hiệu   12/KH-UBND  \n\tNgày ban hành: 01/02/2021\nNgày có hiệu lực 05/02/2021\n",
+    "Văn bản Số hiệu: không ở đầu dòng\nSố: 12\nSố hiệu:\nSố hiệu: 34/QĐ-UBND",
+    "Cơ quan ban hành: Tỉnh Tiền Giang\nNgười ký: Nguyễn Văn A\nNgười\nký: B",
+    "Số\nhiệu: tách dòng\n \t Cơ \t quan ban hành :  UBND  ",
+    "SốSố hiệu: x\n" * 3 + "x\r\nSố hiệu: y\r\n",
+]
+
+
+def test_db_lines_are_the_search_results(seed_texts: list[str]) -> None:
+    for text in [*seed_texts, *DB_HEADS]:
+        head = text[: metadata._HEADER_CHARS]
+        for key, rx in metadata._DB_RE.items():
+            fast, plain = metadata._db_line(key, head), rx.search(head)
+            assert (fast.span() if fast else None) == (plain.span() if plain else None), (key, head[:60])
+    assert metadata._db_header(DB_HEADS[2])["effective"] == "05/02/2021"

@@ -115,13 +115,29 @@ def _place_case(name: str) -> str:
     return " ".join(w.capitalize() if w.isalpha() else w for w in _collapse(name).split())
 
 
+def _db_line(key: str, head: str) -> re.Match[str] | None:
+    """``_DB_RE[key].search(head)`` tried only at the lines whose first word is the label's first word.
+
+    A match starts at a line start, spaces and tabs, then the label: each line start it can have
+    is just before an occurrence of that word, and occurrences come in line order.
+    """
+    rx, first = _DB_RE[key], _DB_WORDS[key][0]
+    p = head.find(first)
+    while p >= 0:
+        line = head.rfind("\n", 0, p) + 1
+        if not head[line:p].strip(" \t"):
+            m = rx.match(head, line)
+            if m:
+                return m
+        p = head.find(first, p + 1)
+    return None
+
+
 def _db_header(text: str) -> dict[str, str]:
     head = text[:_HEADER_CHARS]
     out: dict[str, str] = {}
-    for key, rx in _DB_RE.items():
-        if not all(word in head for word in _DB_WORDS[key]):
-            continue  # a label word is missing: its line cannot be there
-        m = rx.search(head)
+    for key in _DB_RE:
+        m = _db_line(key, head)
         if m:
             out[key] = m.group("v").strip()
     return out
