@@ -287,3 +287,107 @@ def test_title_implements_read_once_per_title(seed_texts: list[str]) -> None:
                 for subject in subjects:
                     fast = citations._title_implements(title, inst, doc_type, subject)
                     assert fast == _plain_title_implements(title, inst, doc_type, subject), (title, inst, doc_type)
+
+
+# --- citations: subject clauses ------------------------------------------------------------------
+
+_PLAIN_TITLE_END = re.compile(
+    r"[;:|]"
+    r"|\.(?=\s|$)"
+    r"|\((?![A-ZĐ&]{2,10}\))"
+    r"|\n\s*(?:\d{1,2}\s+[A-ZĐ]|\d{1,2}\.\s|[a-zđ]\)\s)"
+    r"|(?<![\d-])\s*\n\s*[-+•]\s(?!\d)"
+    r"|\n\s*\n"
+    r"|\s+nhằm\s"
+    r"|\s+và\s+các\s+(?:văn\s+bản|Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Chỉ\s+thị|Kế\s+hoạch|Thông\s+tư|quy\s+định)"
+    r"|,\s*(?=(?:Ủy\s+ban|UBND|HĐND|Sở|Bộ\s|Chủ\s+tịch|Thủ\s+trưởng|Trên\s+cơ\s+sở)\b)"
+)
+
+TITLE_END_EDGES = [
+    "về việc a; b", "về x. Y", "về x.", "về x.y", "về (CCHC) và (a b)", "về x\n1 Điều", "về x\n 2. a", "về x\nb) c",
+    "về x\n- y", "về x 2021\n- 2025", "về x-\n- y", "về x \n \n- 1", "về x\n\t+ y", "về x\n\n", "về x  \n  \n y",
+    "về x nhằm y", "về x\nnhằm\ty", "về x và các văn bản", "về x, UBND tỉnh", "về x,Sở Nội vụ", "về x,Bộ", "về x, Bộ\n",
+    "về x,\n\nSở", "\n- a", "-\n- a", "5\n• a", "về x • y", "về x\r\n- y", "về x\u2028- y", "về x\u00a0\n\u00a0- y",
+]
+
+
+def test_title_end_finds_the_same_first_end(seed_texts: list[str]) -> None:
+    cases = [(t, [(a, min(len(t), a + 400)) for a in range(0, len(t), 3)]) for t in seed_texts]
+    cases += [(e, [(0, len(e)), (1, len(e)), (3, len(e) - 1)]) for e in TITLE_END_EDGES]
+    for text, bounds in cases:
+        for lo, hi in bounds:
+            f, p = citations._TITLE_END.search(text, lo, hi), _PLAIN_TITLE_END.search(text, lo, hi)
+            assert (f and f.start()) == (p and p.start()), (text[lo:hi],)
+
+
+def test_title_before_skips_windows_without_the_closing_word(seed_texts: list[str]) -> None:
+    def plain(text: str, type_start: int) -> str | None:
+        window = text[max(0, type_start - 400) : type_start]
+        pm = citations._PROMULGATED_AT.search(window)
+        if not pm:
+            return None
+        head = window[: pm.start()]
+        clause_from = 0
+        for cm in citations._CLAUSE_START.finditer(head):
+            clause_from = cm.end()
+        prog = citations._PROGRAMME.search(head, clause_from)
+        if not prog:
+            return None
+        subject = citations._collapse(head[prog.start() :])
+        cut = subject.rfind(" được ")
+        if cut > 0:
+            subject = subject[:cut]
+        return subject.rstrip(" ,") or None
+
+    edges = ["Chiến lược X được ban hành tại ", "Đề án Y phê duyệt tại\n", "Quy hoạch Z ban hành tại\u2003\n",
+             "Kế hoạch W ban hành tạix ", "ban hành tại", "Đề án được UBND tỉnh phê duyệt tại  "]
+    for e in edges:
+        assert citations._read_title_before(e, len(e)) == plain(e, len(e)), e
+    for text in seed_texts:
+        for pos in range(0, len(text), 13):
+            assert citations._read_title_before(text, pos) == plain(text, pos)
+
+
+# --- numbers_mentioned ---------------------------------------------------------------------------
+
+
+def _plain_numbers_mentioned(fragment: str, cited: list[dict]) -> list[str]:
+    if not fragment or not cited:
+        return []
+    text = prepare_text(fragment)
+    known = {c.get("number") for c in cited}
+    found: list[tuple[int, str]] = []
+    for nm in find_numbers(text):
+        if nm.canonical in known:
+            found.append((nm.start, nm.canonical))
+    for c in cited:
+        for alias in c.get("aliases") or []:
+            if find_numbers(alias):
+                continue
+            for am in re.finditer(r"(?<![\w])" + citations._ws(alias) + r"(?![\w])", text):
+                found.append((am.start(), c["number"]))
+    out: list[str] = []
+    for _, num in sorted(found):
+        if num not in out:
+            out.append(num)
+    return out
+
+
+def test_numbers_mentioned_equals_the_plain_scan(seed_texts: list[str]) -> None:
+    invented = [
+        {"number": "76/NQ-CP", "aliases": ["Nghị quyết 76", "Chương trình tổng thể", "Nghị quyết số 76/NQ-CP"]},
+        {"number": "12/KH-UBND", "aliases": ["", " ", "Kế hoạch (CCHC)", "KH.12", "a+b"]},
+        {"number": "09-NQ/TU", "aliases": None},
+        {"number": "1/QĐ", "aliases": ["Đề án 06", "Quyết định\n1"]},
+    ]
+    fragments = [
+        "", "Triển khai Nghị quyết 76 và Chương trình tổng thể", "theo 76/NQ-CP, 12/KH-UBND; 09-NQ/TU",
+        "Kế hoạch (CCHC) năm 2022", "xNghị quyết 76", "Nghị quyết  76y", "KH.12 a+b", "Đề án 06, Quyết định 1",
+        "Chương trình tổng thể\u00a0Chương trình tổng thể", "không có gì",
+    ]
+    for text in seed_texts:
+        record_citations = citations.extract_citations(text, extract_metadata(text))
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        for cited in (record_citations, invented, record_citations + invented):
+            for fragment in [*lines, *fragments]:
+                assert citations.numbers_mentioned(fragment, cited) == _plain_numbers_mentioned(fragment, cited)

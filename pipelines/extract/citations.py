@@ -302,16 +302,24 @@ _TITLE_STOP_START = re.compile(
     r"nay|đang|sẽ|còn|cũng|đối|gồm|bao|khi|nêu|kèm)(?![^\W\d_])",
     re.IGNORECASE,
 )
+# Where the subject ends; only the start of the match is used.  Every alternative begins with one
+# of the characters of the leading class, which is consumed first and checked again by a
+# look-behind, so the engine skips along to those characters instead of trying each alternative
+# at every position.
 _TITLE_END = re.compile(
-    r"[;:|]"
-    r"|\.(?=\s|$)"
-    r"|\((?![A-ZĐ&]{2,10}\))"  # a parenthesis ends it, except a short acronym "(CCHC)"
-    r"|\n\s*(?:\d{1,2}\s+[A-ZĐ]|\d{1,2}\.\s|[a-zđ]\)\s)"  # footnote or numbered item
-    r"|(?<![\d-])\s*\n\s*[-+•]\s(?!\d)"  # a list item (but not the "- 2020" of a wrapped range)
-    r"|\n\s*\n"  # a blank line ends the paragraph
-    r"|\s+nhằm\s"  # a purpose clause is the citing text's, not the instrument's subject
-    r"|\s+và\s+các\s+(?:văn\s+bản|Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Chỉ\s+thị|Kế\s+hoạch|Thông\s+tư|quy\s+định)"
-    r"|,\s*(?=(?:Ủy\s+ban|UBND|HĐND|Sở|Bộ\s|Chủ\s+tịch|Thủ\s+trưởng|Trên\s+cơ\s+sở)\b)"
+    r"[;:|.(,\s]"
+    r"(?:(?<=[;:|])"
+    r"|(?<=\.)(?=\s|$)"
+    r"|(?<=\()(?![A-ZĐ&]{2,10}\))"  # a parenthesis ends it, except a short acronym "(CCHC)"
+    r"|(?<=\n)\s*(?:\d{1,2}\s+[A-ZĐ]|\d{1,2}\.\s|[a-zđ]\)\s)"  # footnote or numbered item
+    # a list item (but not the "- 2020" of a wrapped range): white space holding a line break
+    r"|(?<![\d-][\s\S])(?:(?<=\n)\s*[-+•]\s(?!\d)|(?<=\s)\s*\n\s*[-+•]\s(?!\d))"
+    r"|(?<=\n)\s*\n"  # a blank line ends the paragraph
+    r"|(?<=\s)\s*nhằm\s"  # a purpose clause is the citing text's, not the instrument's subject
+    r"|(?<=\s)\s*và\s+các\s+(?:văn\s+bản|Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Chỉ\s+thị|Kế\s+hoạch|Thông\s+tư"
+    r"|quy\s+định)"
+    r"|(?<=,)\s*(?=(?:Ủy\s+ban|UBND|HĐND|Sở|Bộ\s|Chủ\s+tịch|Thủ\s+trưởng|Trên\s+cơ\s+sở)\b)"
+    r")"
 )
 _TITLE_MAX = 400
 _LOCAL_SCOPE_TAIL = re.compile(r"\s+(?:trên|tại)\s+địa\s+bàn(?:\s+(?:tỉnh|thành\s+phố|huyện))?(?:\s+[A-ZĐ]\S*)*$")
@@ -325,7 +333,8 @@ _PROGRAMME = re.compile(
     r"(?<![\w])(?:Chiến\s+lược|Chương\s+trình|Đề\s+án|Kế\s+hoạch|Quy\s+hoạch|Quy\s+chế|Quy\s+định|"
     r"Dự\s+án|Phương\s+án|Bộ\s+tiêu\s+chí|Kiến\s+trúc)(?![^\W\d_])"
 )
-_PROMULGATED_AT = re.compile(r"(?:được\s+)?(?:ban\s+hành|phê\s+duyệt)\s+tại\s*$")
+_PROMULGATED_AT_WORD = "tại"
+_PROMULGATED_AT = re.compile(rf"(?:được\s+)?(?:ban\s+hành|phê\s+duyệt)\s+{_PROMULGATED_AT_WORD}\s*$")
 _CLAUSE_START = re.compile(r"[;:]|\.\s|\n\s*[-+•]\s|^")
 
 
@@ -380,6 +389,9 @@ def _read_title_before(text: str, type_start: int) -> str | None:
     """
     window_start = max(0, type_start - 400)
     window = text[window_start:type_start]
+    # _PROMULGATED_AT ends with "tại" and white space: most windows fail this cheap test.
+    if not window.rstrip().endswith(_PROMULGATED_AT_WORD):
+        return None
     pm = _PROMULGATED_AT.search(window)
     if not pm:
         return None
@@ -818,11 +830,13 @@ def extract_citations(text: str, document: dict) -> list[dict]:
 
 
 @cache_short(4096, 300)
-def _alias_pattern(alias: str) -> re.Pattern[str] | None:
-    """The whole-word pattern of a short alias; None when the alias carries a number."""
+def _alias_pattern(alias: str) -> tuple[str, re.Pattern[str]] | None:
+    """The whole-word pattern of a short alias, with a word every match contains ("" if none);
+    None when the alias carries a number."""
     if find_numbers(alias):
         return None
-    return re.compile(r"(?<![\w])" + _ws(alias) + r"(?![\w])")
+    words = alias.split()
+    return (words[0] if words else ""), re.compile(r"(?<![\w])" + _ws(alias) + r"(?![\w])")
 
 
 def numbers_mentioned(fragment: str, citations: list[dict]) -> list[str]:
@@ -830,16 +844,27 @@ def numbers_mentioned(fragment: str, citations: list[dict]) -> list[str]:
     if not fragment or not citations:
         return []
     text = prepare_text(fragment)
-    known = {c.get("number") for c in citations}
     found: list[tuple[int, str]] = []
-    for nm in find_numbers(text):
-        if nm.canonical in known:
-            found.append((nm.start, nm.canonical))
+    nums = find_numbers(text)
+    if nums:
+        known = {c.get("number") for c in citations}
+        for nm in nums:
+            if nm.canonical in known:
+                found.append((nm.start, nm.canonical))
+    cached, max_len = _alias_pattern.cached, _alias_pattern.max_len  # type: ignore[attr-defined]
     for c in citations:
-        for alias in c.get("aliases") or []:
-            pattern = _alias_pattern(alias)
-            if pattern is None:
+        aliases = c.get("aliases")
+        if not aliases:
+            continue
+        for alias in aliases:
+            matcher = cached(alias) if len(alias) <= max_len else _alias_pattern(alias)
+            if matcher is None:
                 continue  # aliases that carry the number are already found above
+            # The pattern opens with a look-behind, so the engine tries it at every position: a
+            # fragment without the alias's first word (most of them) is passed over by ``in``.
+            word, pattern = matcher
+            if word not in text:
+                continue
             for am in pattern.finditer(text):
                 found.append((am.start(), c["number"]))
     seen: set[str] = set()
