@@ -97,7 +97,7 @@ def _target_heading_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
-def _heading_lines(text: str, lines: list[str]) -> list[int]:
+def _heading_lines(text: str, lines: list[str], matches: list[re.Match[str]]) -> list[int]:
     """Indices of the only lines whose heading title (``_heading_text``) can name targets, in order.
 
     A title is line ``i`` (from its marker on) joined with the upper-case lines after it, whitespace
@@ -105,11 +105,12 @@ def _heading_lines(text: str, lines: list[str]) -> list[int]:
     (its whitespace runs are whitespace there too; two matches never overlap, so ``finditer`` finds
     each).  That match starts on a line ``m`` with ``i <= m`` and every line ``i+1 .. m`` upper case.
     Lines outside these ranges open no target section, so the caller need not look at them.
+    ``matches`` is ``_target_heading_matches(text)``.
     """
     out: list[int] = []
     line_no, last, covered = 0, 0, 0  # covered: lines below it are in ``out`` or ruled out
     prev_m = prev_lo = -1
-    for match in _target_heading_matches(text):
+    for match in matches:
         line_no += text.count("\n", last, match.start())
         last = match.start()
         m = line_no
@@ -128,11 +129,14 @@ def _heading_lines(text: str, lines: list[str]) -> list[int]:
 
 
 def _section_targets(text: str) -> list[dict]:
+    matches = _target_heading_matches(text)
+    if not matches:
+        return []  # no title can name targets
     lines = text.split("\n")
     out: list[dict] = []
     i = 0
     # Every line that can open a target section; the others would be passed over below.
-    for candidate in _heading_lines(text, lines):
+    for candidate in _heading_lines(text, lines, matches):
         if candidate < i:
             continue
         i = candidate
