@@ -46,13 +46,16 @@ def _sentence_case(text: str) -> str:
     return text
 
 
+_APPENDIX_LINE = re.compile(r"^phụ\s+lục\b", re.IGNORECASE)
+
+
 def appendix_title(caption: str) -> str:
     """Section name of a table without section rows, from its caption ("PHỤ LỤC / DANH MỤC ...")."""
     lines = [ln for ln in map(collapse, caption.split("\n")) if ln]
     out: list[str] = []
     started = False
     for ln in lines:
-        if re.match(r"^phụ\s+lục\b", ln, re.IGNORECASE):
+        if _APPENDIX_LINE.match(ln):
             started = True
             out = []
             continue
