@@ -219,6 +219,26 @@ def test_band_test_stops_at_the_second_distinct_cell(texts: list[str]) -> None:
             assert tables._is_band(row, roles) == _plain_is_band(row, roles), (row, roles)
 
 
+def _plain_appendix_tasks(table: tables.Table, document: dict) -> list[dict]:
+    from pipelines.extract import tasks
+
+    year = tasks._default_year(document)
+    default_section = tasks.appendix_title(table.caption)
+    out: list[dict] = []
+    for row in _plain_table_rows(table):
+        leads, extra = tasks.parse_lead_cell(row.cells.get("lead", ""))
+        coords = extra + [c for c in tasks.split_agencies(row.cells.get("coordinators", "")) if c not in extra]
+        approver = collapse(row.cells.get("approver", "")) or None
+        timeframe = collapse(row.cells.get("timeframe", "")) or None
+        out.append({"kind": "appendix_row", "section": row.section or default_section, "index": row.index,
+                    "content": row.cells["content"], "lead": leads, "coordinators": coords, "approver": approver,
+                    "timeframe": timeframe, "due": tasks.due_of(timeframe, year), "_pos": table.start})
+        for extra_role in ("output", "note"):
+            if extra_role in table.roles:
+                out[-1][extra_role] = collapse(row.cells.get(extra_role, "")) or None
+    return out
+
+
 def _plain_extract_tasks(text: str, document: dict) -> list[dict]:
     """extract_tasks as it read before the caption test came first and the keys were updated in."""
     from pipelines.extract import tasks
@@ -229,7 +249,7 @@ def _plain_extract_tasks(text: str, document: dict) -> list[dict]:
     found = [t for t in tables.find_tables(text) if tasks.is_task_table(t)]
     out_tasks: list[dict] = []
     for t in found:
-        out_tasks.extend(tasks.appendix_tasks(t, document))
+        out_tasks.extend(_plain_appendix_tasks(t, document))
     prose = tasks._blank_tables(text, found)
     body = collapse(prose)
     delegated = bool(tasks._TASKS_IN_APPENDIX.search(body)) or any(
@@ -276,11 +296,14 @@ def test_extract_tasks_reads_the_captions_first(texts: list[str]) -> None:
                   "Giao Sở Tài chính bố trí kinh phí.\n")
     captioned = "|\nPHỤ LỤC\nDANH MỤC NHIỆM VỤ\n" + HEADER + "1\n|\nViệc\n|\nSở A\n|\nSở B\n|\n2025\n|\n"
     uncaptioned = "|\nPHỤ LỤC\nDANH MỤC\n" + HEADER + "1\n|\nViệc\n|\nSở A\n|\nSở B\n|\n2025\n|\n"
-    extra = [with_prose + captioned, with_prose + uncaptioned, with_prose + "Các nhiệm vụ tại Phụ lục kèm theo.\n"
-             + uncaptioned, with_prose]
+    noted = ("|\nDANH MỤC NHIỆM VỤ\nNội dung\n|\nChủ trì\n|\nSản phẩm\n|\nGhi chú\n|\nThời gian\n|\n"
+             "Việc\n|\nSở A\n|\nBáo cáo\n|\n|\nQuý I\n|\n")
+    delegating = with_prose + "Các nhiệm vụ tại Phụ lục kèm theo.\n" + uncaptioned
+    extra = [noted, with_prose + captioned, with_prose + uncaptioned, delegating, with_prose]
     for text in [*texts, *extra]:
         document = {"date": "2025-01-02"}
-        assert tasks.extract_tasks(text, document) == _plain_extract_tasks(text, document)
+        fast, plain = tasks.extract_tasks(text, document), _plain_extract_tasks(text, document)
+        assert [list(t.items()) for t in fast] == [list(t.items()) for t in plain]  # keys in the same order
     assert "responsibility" in {t["kind"] for t in tasks.extract_tasks(with_prose + uncaptioned, {})}
     assert {t["kind"] for t in tasks.extract_tasks(with_prose + captioned, {})} == {"appendix_row"}
 

@@ -642,5 +642,5 @@ def table_rows(table: Table) -> list[TableRow]:
         if not content and not any(collapse(v) for k, v in cells.items() if k != "index"):
             continue
         cells["content"] = content
-        out.append(TableRow(section=section, index=index, cells=cells, seq=len(out) + 1))
+        out.append(TableRow(section, index, cells, len(out) + 1))
     return out

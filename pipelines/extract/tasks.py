@@ -71,28 +71,31 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
     """One task per body row of a task table."""
     year = _default_year(document)
     default_section = appendix_title(table.caption)
+    # Optional columns ("Sản phẩm", "Ghi chú") are kept when the table has them.
+    extra_roles = [r for r in ("output", "note") if r in table.roles]
+    pos = table.start
     tasks: list[dict] = []
     for row in table_rows(table):
-        leads, extra = parse_lead_cell(row.cells.get("lead", ""))
-        coords = extra + [c for c in split_agencies(row.cells.get("coordinators", "")) if c not in extra]
-        approver = collapse(row.cells.get("approver", "")) or None
-        timeframe = collapse(row.cells.get("timeframe", "")) or None
-        tasks.append({
+        cells = row.cells
+        leads, extra = parse_lead_cell(cells.get("lead", ""))
+        coords = extra + [c for c in split_agencies(cells.get("coordinators", "")) if c not in extra]
+        approver = collapse(cells.get("approver", "")) or None
+        timeframe = collapse(cells.get("timeframe", "")) or None
+        task = {
             "kind": "appendix_row",
             "section": row.section or default_section,
             "index": row.index,
-            "content": row.cells["content"],
+            "content": cells["content"],
             "lead": leads,
             "coordinators": coords,
             "approver": approver,
             "timeframe": timeframe,
             "due": due_of(timeframe, year),
-            "_pos": table.start,
-        })
-        for extra_role in ("output", "note"):
-            # Optional columns ("Sản phẩm", "Ghi chú") are kept when the table has them.
-            if extra_role in table.roles:
-                tasks[-1][extra_role] = collapse(row.cells.get(extra_role, "")) or None
+            "_pos": pos,
+        }
+        for extra_role in extra_roles:
+            task[extra_role] = collapse(cells.get(extra_role, "")) or None
+        tasks.append(task)
     return tasks
 
 
