@@ -391,3 +391,23 @@ def test_numbers_mentioned_equals_the_plain_scan(seed_texts: list[str]) -> None:
         for cited in (record_citations, invented, record_citations + invented):
             for fragment in [*lines, *fragments]:
                 assert citations.numbers_mentioned(fragment, cited) == _plain_numbers_mentioned(fragment, cited)
+
+
+def test_whole_words_regex_equals_the_look_behind_form(seed_texts: list[str]) -> None:
+    phrases = ["Chương trình tổng thể", "Nghị quyết 76", "(CCHC) a", "a+b", "x", "", "  ", "Đề án\n06", "KH.12",
+               "ương trình", "trình", "Kế hoạch (CCHC)"]
+    texts = [*seed_texts, "Chương trình tổng thể,Chương trình\n tổng thể; xChương trình tổng thể",
+             "(CCHC) a (CCHC) ab a+b a+bc Đề án 06 KH.12 KH.123", "x xx x_x 1x x1 x", ""]
+    for phrase in phrases:
+        plain = re.compile(r"(?<![\w])" + citations._ws(phrase) + r"(?![\w])")
+        for text in texts:
+            assert _spans(citations._whole_words(phrase), text) == _spans(plain, text), phrase
+
+
+def test_parse_number_equals_a_fresh_parse(seed_texts: list[str]) -> None:
+    raws = [nm.raw for text in seed_texts for nm in find_numbers(text)] + NUMBER_EDGES
+    for raw in raws:
+        numbers.parse_number.cache_clear()
+        text = prepare_text(raw.strip())
+        m = numbers._number_regex().match(text)
+        assert numbers.parse_number(raw) == (numbers._parse(m.group(0), 0) if m else None), raw

@@ -146,6 +146,23 @@ def _ws(phrase: str) -> str:
     return r"\s+".join(re.escape(w) for w in phrase.split())
 
 
+def _whole_words(phrase: str) -> re.Pattern[str]:
+    r"""``(?<![\w])`` + ``_ws(phrase)`` + ``(?![\w])``: the phrase as whole words, any white space between.
+
+    The look-behind is written after the first word, spanning it and the character before, so the
+    pattern opens with a literal the regex engine searches for quickly (a pattern that opens with
+    a look-behind is tried at every position of a whole document).  The same matches.
+    """
+    words = phrase.split()
+    if not words:
+        return re.compile(r"(?<![\w])(?![\w])")
+    first = words[0]
+    return re.compile(
+        re.escape(first) + rf"(?<![\w][\s\S]{{{len(first)}}})"
+        + "".join(r"\s+" + re.escape(w) for w in words[1:]) + r"(?![\w])"
+    )
+
+
 def _national_issuer_names() -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for i in issuer_codes():
@@ -356,7 +373,8 @@ def _read_title(text: str, pos: int, introduced: bool, numbers: list[NumberMatch
     em = _TITLE_END.search(text, start, end_limit)
     end = em.start() if em else end_limit
     # A nested instrument ends the subject right after its number ("thực hiện Nghị quyết số 10/NQ-CP").
-    for nxt in numbers[idx + 1 :]:
+    for j in range(idx + 1, len(numbers)):  # (by index: a slice would copy the rest of the list)
+        nxt = numbers[j]
         if nxt.start >= end:
             break
         if nxt.start >= start:
@@ -731,7 +749,7 @@ def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: l
         if len(alias) < 6:
             continue
         seen_starts = {m.start for m in inst.mentions}
-        for am in re.finditer(r"(?<![\w])" + _ws(alias) + r"(?![\w])", text):
+        for am in _whole_words(alias).finditer(text):
             if taken.covers(am.start()) or am.start() in seen_starts:
                 continue
             seen_starts.add(am.start())
@@ -836,7 +854,7 @@ def _alias_pattern(alias: str) -> tuple[str, re.Pattern[str]] | None:
     if find_numbers(alias):
         return None
     words = alias.split()
-    return (words[0] if words else ""), re.compile(r"(?<![\w])" + _ws(alias) + r"(?![\w])")
+    return (words[0] if words else ""), _whole_words(alias)
 
 
 def numbers_mentioned(fragment: str, citations: list[dict]) -> list[str]:

@@ -470,7 +470,7 @@ def parse_number(raw: str) -> NumberMatch | None:
     m = _number_regex().match(text)
     if not m:
         return None
-    return _parse(m.group(0), 0)
+    return _parse_cached(m.group(0))  # the numbers found in the text were mostly parsed already
 
 
 def canonical_number(raw: str) -> str | None:
