@@ -186,7 +186,7 @@ def _plain_cell_blocks(text: str) -> list[tuple[str, int, int]]:
 
 
 def test_cell_blocks_read_from_the_bar_matches(texts: list[str]) -> None:
-    for text in [*texts, "", "|", "|\n", "\n|", "a\n|\nb", "\n|\n\n|", " |\n|\t", "x|\n|"]:
+    for text in [*texts, "", "|", "|\n", "\n|", "a\n|\nb", "\n|\n\n|", " |\n|\t", "x|\n|", "|\n|\n|", "a\n\n|\n\nb\n\n"]:
         assert tables._cell_blocks(text) == _plain_cell_blocks(text), text[:40]
 
 

@@ -260,8 +260,10 @@ def _cell_blocks(text: str) -> list[tuple[str, int, int]]:
             blocks.append(("", 0, 0))
             start = first.end() + 1
         for m in _BAR_LINE_AFTER_BREAK.finditer(text):
-            line_start = m.start() + 1
-            blocks.append((text[start:line_start].strip("\n"), start, line_start))
+            # The block ends at the bar line's start, after the break at ``m.start()``; the break
+            # is left out of the slice (strip would drop it anyway), so the slice is mostly kept as is.
+            nl = m.start()
+            blocks.append((text[start:nl].strip("\n"), start, nl + 1))
             start = m.end() + 1
     if start < len(text):
         blocks.append((text[start:].strip("\n"), start, len(text)))
