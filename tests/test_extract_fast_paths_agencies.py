@@ -320,3 +320,70 @@ def _key_plain(name: str) -> str:
     s = agencies._KEY_OF_PROVINCE.sub(r"\1", s)
     s = agencies._province_suffix_re().sub(lambda m: m.group(1) or m.group(2), s)
     return agencies._KEY_TINH_TYPO.sub("tỉnh", s)
+
+
+# --- cells, duties and recipients --------------------------------------------------------
+
+
+def test_chu_tri_precheck_covers_every_case_the_pattern_ignores() -> None:
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    for letter in "chủ":
+        taken = re.findall(re.escape(letter), every, re.IGNORECASE)
+        assert letter in taken and all(c.casefold() == letter for c in taken), letter
+
+
+def _parse_lead_cell_plain(cell: str) -> tuple[list[str], list[str]]:
+    text = collapse(cell)
+    m = agencies._LEAD_WITH_COORD.search(text)
+    if m:
+        extra = agencies.split_agencies(m.group("coord")) if m.group("coord") else []
+        return agencies.split_agencies(text[: m.start()]), extra
+    if text.endswith(".") or len(text.split()) > 14:
+        return agencies.split_agencies(agencies._SENTENCE_TAIL.sub("", text)), []
+    return agencies.split_agencies(cell), []
+
+
+def _coordinators_plain(text: str) -> list[str]:
+    flat = collapse(text)
+    out: list[str] = []
+    for m in agencies._COORD_CUE.finditer(flat):
+        if re.search(r"giữa\s*$", flat[: m.start()]):
+            continue
+        found = agencies.agencies_at(flat, m.end())
+        if found:
+            for n in found[0]:
+                if n not in out:
+                    out.append(n)
+    return out
+
+
+def _recipients_plain(text: str) -> list[str]:
+    m = agencies._RECIPIENTS.search(text)
+    if not m:
+        return []
+    out: list[str] = []
+    for line in re.split(r"\n\s*[-+•]\s*", "\n" + m.group(1)):
+        line = collapse(line).strip(" .;")
+        if not line or re.match(r"^Lưu\b", line, re.IGNORECASE):
+            continue
+        out.extend(agencies.split_agencies(line.split(":", 1)[0]))
+    return out
+
+
+def test_cells_duties_and_recipients_equal_the_plain_forms(seed_texts: list[str]) -> None:
+    cells = [ln for text in seed_texts for ln in text.splitlines()]
+    cells += ["Sở Nội vụ chủ trì, phối hợp với Sở Tài chính", "Sở Y tế CHỦ TRÌ",
+              "Sở Y tế Chủ\ntrì phối hợp Công an tỉnh",
+              "UBND tỉnh chủ trì.", "Sở Y tế chủtrì", "Cơ quan chuyên môn tự đánh giá và báo cáo kết quả thực hiện.",
+              "Sở Khoa học và Công nghệ chủ trì, phối hợp", "chủ trì", "CHỦ TRÌ, PHỐI HỢP VỚI Sở Tư pháp"]
+    for cell in cells:
+        assert agencies.parse_lead_cell(cell) == _parse_lead_cell_plain(cell), cell
+    duties = [*cells, "Phân chia giữa  phối hợp với Sở Y tế",
+              "giữa\nphối hợp với Sở Y tế; phối hợp chặt chẽ với UBND tỉnh",
+              "Sở A phối hợp với các sở, ban, ngành; giữa các bên phối hợp cùng với Công an tỉnh"]
+    for duty in duties:
+        assert agencies.coordinators_in(duty) == _coordinators_plain(duty), duty
+    odd = ["Nơi nhận:\n- Sở Nội vụ;\n- VPUB: CVP, các PCVP;\n- lưu: VT, NC.\n\n\nx",
+           "Nơi  nhận :\n+ UBND tỉnh\n• Sở Y tế"]
+    for text in [*seed_texts, *odd, ""]:
+        assert agencies.recipients(text) == _recipients_plain(text)

@@ -385,8 +385,11 @@ def _split_list(piece: str) -> list[str]:
     return [i for i in items if i]
 
 
+_WORD_SEPARATORS = re.compile(r"[\s,;]+")
+
+
 def _first_words(s: str, n: int) -> str:
-    return " ".join(re.split(r"[\s,;]+", s.strip())[:n])
+    return " ".join(_WORD_SEPARATORS.split(s.strip())[:n])
 
 
 def _restore_heads(items: list[str]) -> list[str]:
@@ -458,7 +461,9 @@ _SENTENCE_TAIL = re.compile(
 def parse_lead_cell(cell: str) -> tuple[list[str], list[str]]:
     """Leads of a "chủ trì" cell and coordinators it names ("X chủ trì, phối hợp với Y")."""
     text = collapse(cell)
-    m = _LEAD_WITH_COORD.search(text)
+    # Every match holds "chủ" in some case: the characters the pattern takes for "c", "h" and "ủ"
+    # when ignoring case are exactly those that case-fold to them (checked in the tests).
+    m = _LEAD_WITH_COORD.search(text) if "chủ" in text.casefold() else None
     if m:
         extra = split_agencies(m.group("coord")) if m.group("coord") else []
         return split_agencies(text[: m.start()]), extra
@@ -762,7 +767,7 @@ def coordinators_in(text: str) -> list[str]:
     flat = collapse(text)
     out: list[str] = []
     for m in _COORD_CUE.finditer(flat):
-        if re.search(r"giữa\s*$", flat[: m.start()]):
+        if flat[: m.start()].rstrip().endswith("giữa"):  # = re.search(r"giữa\s*$", ...), without the scan
             continue
         found = agencies_at(flat, m.end())
         if found:
@@ -781,15 +786,19 @@ _NAMED_BODY = re.compile(
 )
 
 
+_RECIPIENT_ITEM = re.compile(r"\n\s*[-+•]\s*")
+_ARCHIVE_LINE = re.compile(r"^Lưu\b", re.IGNORECASE)
+
+
 def recipients(text: str) -> list[str]:
     """Bodies listed under "Nơi nhận:" ("- Sở Nội vụ;", "- VPUB: CVP, ..."), archive line left out."""
     m = _RECIPIENTS.search(text)
     if not m:
         return []
     out: list[str] = []
-    for line in re.split(r"\n\s*[-+•]\s*", "\n" + m.group(1)):
+    for line in _RECIPIENT_ITEM.split("\n" + m.group(1)):
         line = collapse(line).strip(" .;")
-        if not line or re.match(r"^Lưu\b", line, re.IGNORECASE):
+        if not line or _ARCHIVE_LINE.match(line):
             continue
         head = line.split(":", 1)[0]  # "VPUB: CVP, các PCVP, ..." -> the office itself
         out.extend(split_agencies(head))
@@ -867,13 +876,19 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
         end = agency_phrase_end(flat, m.start())
         if end is None:
             continue
-        for name in split_agencies(flat[m.start():end]):
-            words = name.split()
-            named = _NAMED_BODY.match(name) and any(w[:1].isupper() for w in words[1:]) and len(words) <= 12
-            if lookup(name) or _named_unit(_UNIT_ITEM, name) or named:
+        for name in _split_agencies(flat[m.start():end]):
+            if lookup(name) or _named_unit(_UNIT_ITEM, name) or _is_named_body(name):
                 out.append(name)
         pos = end
     return tuple(out)
+
+
+def _is_named_body(name: str) -> bool:
+    """A capitalised named body ("Báo Ấp Bắc") of at most twelve words."""
+    if not _NAMED_BODY.match(name):
+        return False
+    words = name.split()
+    return any(w[:1].isupper() for w in words[1:]) and len(words) <= 12
 
 
 def collect_agencies(text: str, document: dict, tasks: list[dict], citations: list[dict],
