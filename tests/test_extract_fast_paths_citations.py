@@ -389,8 +389,11 @@ def test_numbers_mentioned_equals_the_plain_scan(seed_texts: list[str]) -> None:
         record_citations = citations.extract_citations(text, extract_metadata(text))
         lines = [ln for ln in text.splitlines() if ln.strip()]
         for cited in (record_citations, invented, record_citations + invented):
+            index = citations.citation_index(cited)
             for fragment in [*lines, *fragments]:
-                assert citations.numbers_mentioned(fragment, cited) == _plain_numbers_mentioned(fragment, cited)
+                plain = _plain_numbers_mentioned(fragment, cited)
+                assert citations.numbers_mentioned(fragment, cited) == plain
+                assert citations.numbers_mentioned(fragment, cited, index=index) == plain
 
 
 def test_whole_words_regex_equals_the_look_behind_form(seed_texts: list[str]) -> None:

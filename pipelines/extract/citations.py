@@ -29,7 +29,10 @@ from pipelines.extract.numbers import (
 from pipelines.extract.text import cache_short, collapse
 
 # instrument_key and normalise_number_query live in numbers.py; re-exported for the graph builder.
-__all__ = ["extract_citations", "instrument_key", "normalise_number_query", "numbers_mentioned"]
+__all__ = [
+    "CitationIndex", "citation_index", "extract_citations", "instrument_key", "normalise_number_query",
+    "numbers_mentioned",
+]
 
 # --- type words --------------------------------------------------------------------------------
 
@@ -857,34 +860,54 @@ def _alias_pattern(alias: str) -> tuple[str, re.Pattern[str]] | None:
     return (words[0] if words else ""), _whole_words(alias)
 
 
-def numbers_mentioned(fragment: str, citations: list[dict]) -> list[str]:
-    """Canonical numbers of known citations named in ``fragment`` (by number or by a short alias)."""
+@dataclass(frozen=True, slots=True)
+class CitationIndex:
+    """What :func:`numbers_mentioned` reads from a document's citations, read once for all the
+    fragments of that document (its tasks): the numbers, and each alias without a number as
+    (its first word, its whole-word pattern, the citation)."""
+
+    known: frozenset[str | None]
+    aliases: tuple[tuple[str, re.Pattern[str], dict], ...]
+
+
+def _alias_matchers(citations: list[dict]) -> tuple[tuple[str, re.Pattern[str], dict], ...]:
+    cached, max_len = _alias_pattern.cached, _alias_pattern.max_len  # type: ignore[attr-defined]
+    out = []
+    for c in citations:
+        for alias in c.get("aliases") or []:
+            matcher = cached(alias) if len(alias) <= max_len else _alias_pattern(alias)
+            if matcher is not None:  # aliases that carry the number are found as numbers
+                out.append((*matcher, c))
+    return tuple(out)
+
+
+def citation_index(citations: list[dict]) -> CitationIndex:
+    """The index of ``citations`` for :func:`numbers_mentioned` (valid while they are unchanged)."""
+    return CitationIndex(frozenset(c.get("number") for c in citations), _alias_matchers(citations))
+
+
+def numbers_mentioned(fragment: str, citations: list[dict], *, index: CitationIndex | None = None) -> list[str]:
+    """Canonical numbers of known citations named in ``fragment`` (by number or by a short alias).
+
+    ``index`` (:func:`citation_index` of the same ``citations``) saves reading the citations again
+    for every fragment of a document; the result is the same.
+    """
     if not fragment or not citations:
         return []
     text = prepare_text(fragment)
     found: list[tuple[int, str]] = []
     nums = find_numbers(text)
     if nums:
-        known = {c.get("number") for c in citations}
+        known = index.known if index is not None else {c.get("number") for c in citations}
         for nm in nums:
             if nm.canonical in known:
                 found.append((nm.start, nm.canonical))
-    cached, max_len = _alias_pattern.cached, _alias_pattern.max_len  # type: ignore[attr-defined]
-    for c in citations:
-        aliases = c.get("aliases")
-        if not aliases:
+    for word, pattern, c in index.aliases if index is not None else _alias_matchers(citations):
+        # Most fragments lack the alias's first word: ``in`` passes them over before any regex call.
+        if word not in text:
             continue
-        for alias in aliases:
-            matcher = cached(alias) if len(alias) <= max_len else _alias_pattern(alias)
-            if matcher is None:
-                continue  # aliases that carry the number are already found above
-            # The pattern opens with a look-behind, so the engine tries it at every position: a
-            # fragment without the alias's first word (most of them) is passed over by ``in``.
-            word, pattern = matcher
-            if word not in text:
-                continue
-            for am in pattern.finditer(text):
-                found.append((am.start(), c["number"]))
+        for am in pattern.finditer(text):
+            found.append((am.start(), c["number"]))
     seen: set[str] = set()
     out: list[str] = []
     for _, num in sorted(found):
