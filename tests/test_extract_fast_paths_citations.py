@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import citations, numbers
+from pipelines.extract import citations, mentions, numbers
 from pipelines.extract.metadata import extract_metadata
 from pipelines.extract.numbers import find_numbers, fold, prepare_text
 from pipelines.ingest.source import read_source
@@ -79,7 +79,7 @@ WINDOW_EDGES = [
 ]
 
 
-def test_literal_led_patterns_match_their_look_behind_forms(seed_texts: list[str]) -> None:
+def testliteral_led_patterns_match_their_look_behind_forms(seed_texts: list[str]) -> None:
     pairs = [
         (citations._TYPE_BEFORE, _PLAIN_TYPE_BEFORE, True),
         (citations._FORM_LABEL, _PLAIN_FORM_LABEL, True),
@@ -101,9 +101,9 @@ def test_literal_led_patterns_match_their_look_behind_forms(seed_texts: list[str
                 assert (f and (f.span(), f.groups())) == (p and (p.span(), p.groups())), (plain.pattern, t[lo:hi])
 
 
-def test_literal_led_refuses_alternatives_without_a_leading_letter() -> None:
+def testliteral_led_refuses_alternatives_without_a_leading_letter() -> None:
     with pytest.raises(ValueError):
-        citations._literal_led(r"\s+a|b", "[a-z]")
+        citations.literal_led(r"\s+a|b", "[a-z]")
 
 
 # --- citations: short forms ----------------------------------------------------------------------
@@ -414,3 +414,32 @@ def test_parse_number_equals_a_fresh_parse(seed_texts: list[str]) -> None:
         text = prepare_text(raw.strip())
         m = numbers._number_regex().match(text)
         assert numbers.parse_number(raw) == (numbers._parse(m.group(0), 0) if m else None), raw
+
+
+# --- mentions ------------------------------------------------------------------------------------
+
+_PLAIN_MENTION_PATTERNS = {
+    "_NUMBERED_BEFORE": r"(?<![\w])(Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Kết\s+luận)\s+$",
+    "_PLURAL_BEFORE": r"(?<![\w])các\s+$",
+    "_DRAFTING": r"(?<![\w])(?:xây\s+dựng|ban\s+hành|soạn\s+thảo|dự\s+thảo|phê\s+duyệt|sửa\s+đổi|lập)(?![\w])",
+    "_RELIANCE": r"(?<![\w])(?:theo|tại|căn\s+cứ|về|của)(?![\w])",
+    "_PROMULGATED": r"(?<![\w])(?:ban\s+hành|phê\s+duyệt)(?![\w])",
+    "_NUMBERED_INSIDE": r"(?<![\w])số\s*:?\s*\d|\d+\s*/\s*\d*\s*/?\s*[A-ZĐ]",
+}
+MENTION_EDGES = [
+    "các Nghị quyết ", "xcác Nghị quyết\n", "2Nghị quyết ", "Quyết định  ", "xây dựng và ban hành, lập",
+    "thành lập", "theo tại căn cứ về của", "hoặc của", "ban hành\nphê duyệt", "số: 12", "Hồ số 3", "12 / 2020 / QĐ",
+    "số12", "_các ", "Nghị quyếtx ",
+]
+
+
+def test_mention_patterns_match_their_look_behind_forms(seed_texts: list[str]) -> None:
+    texts = [*seed_texts, *MENTION_EDGES, " ".join(MENTION_EDGES), *(t.lower() for t in seed_texts)]
+    for name, plain in _PLAIN_MENTION_PATTERNS.items():
+        fast, slow = getattr(mentions, name), re.compile(plain)
+        for text in texts:
+            assert _spans(fast, text) == _spans(slow, text), name
+            # As the extractor calls them: a window ending right before a position.
+            for end in range(0, len(text), 17):
+                f, p = fast.search(text, max(0, end - 16), end), slow.search(text, max(0, end - 16), end)
+                assert (f and (f.span(), f.groups())) == (p and (p.span(), p.groups())), (name, text[end - 16 : end])

@@ -52,7 +52,7 @@ _TYPE_WORDS = {
 _TYPE_ALT = "|".join(sorted((w.replace(" ", r"\s+") for w in _TYPE_WORDS), key=len, reverse=True))
 
 
-def _literal_led(alternatives: str, not_before: str) -> str:
+def literal_led(alternatives: str, not_before: str) -> str:
     """``(?<!not_before)(?:alternatives)`` with the look-behind moved after each first letter.
 
     The same matches, but every alternative now starts with a literal, so the regex engine scans
@@ -68,7 +68,7 @@ def _literal_led(alternatives: str, not_before: str) -> str:
 
 # On folded text, right before a number: "<type> [số[:]] " at the end of the window.
 # (The look-behind ``(?<![a-z])`` in front of the type word, written literal-led.)
-_TYPE_BEFORE = re.compile(rf"({_literal_led(_TYPE_ALT, '[a-z]')})\s*(?:so\s*:?\s*)?$")
+_TYPE_BEFORE = re.compile(rf"({literal_led(_TYPE_ALT, '[a-z]')})\s*(?:so\s*:?\s*)?$")
 _SPACES = re.compile(r"\s+")
 _NON_SPACE = re.compile(r"\S+")
 # Short forms on the original text: "Nghị quyết 76", "Đề án số 06" (not followed by "/" or "-code").
@@ -395,7 +395,7 @@ def _read_title(text: str, pos: int, introduced: bool, numbers: list[NumberMatch
 
 
 _ACT_WORDS = r"Bộ\s+luật|Luật|Pháp\s+lệnh"
-_ACT_WORDS_LED = _literal_led(_ACT_WORDS, r"[\w]")
+_ACT_WORDS_LED = literal_led(_ACT_WORDS, r"[\w]")
 # (?<![\w])(?:Bộ luật|Luật|Pháp lệnh) ..., written literal-led.
 _NAMED_ACT = re.compile(
     rf"{_ACT_WORDS_LED}\s+(?P<name>[A-ZĐ][^;:()\n]{{2,150}}?)"
@@ -464,7 +464,7 @@ _ACT_BEFORE = re.compile(rf"({_ACT_WORDS_LED})\s+[A-ZĐ][^;:()\n]{{2,150}}?\s+(?
 
 
 # "Mẫu số 01/TH-CCHC", "Biểu số 02/BC-SNV": a template or table label, not an instrument.
-_FORM_LABEL = re.compile(rf"{_literal_led('mau|bieu mau|bieu|phu luc|bang|phieu', '[a-z]')}\s+(?:so\s*:?\s*)?$")
+_FORM_LABEL = re.compile(rf"{literal_led('mau|bieu mau|bieu|phu luc|bang|phieu', '[a-z]')}\s+(?:so\s*:?\s*)?$")
 
 
 def _is_form_label(text: str, nm: NumberMatch) -> bool:

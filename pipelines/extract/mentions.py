@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from pipelines.extract.citations import literal_led
 from pipelines.extract.numbers import fold, prepare_text
 from pipelines.extract.text import collapse
 
@@ -61,10 +62,13 @@ _ISSUER = (
 )
 # "các Nghị quyết của Quốc hội về ...": numbered types named by issuer and subject instead of a number.
 _BY_ISSUER = re.compile(rf"của\s+({_ISSUER})\s+về\s+")
+# Patterns that open with (?<![\w]) are written literal-led (citations.literal_led): the same matches,
+# found without trying the look-behind at every position.
+_NOT_WORD = r"[\w]"
 _NUMBERED_BEFORE = re.compile(
-    r"(?<![\w])(Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Kết\s+luận)\s+$"
+    "(" + literal_led(r"Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Kết\s+luận", _NOT_WORD) + r")\s+$"
 )
-_PLURAL_BEFORE = re.compile(r"(?<![\w])các\s+$")
+_PLURAL_BEFORE = re.compile(literal_led("các", _NOT_WORD) + r"\s+$")
 _ISSUER_BEFORE_VERB = re.compile(rf"(?:^|\s)({_ISSUER})\s+(?:đã\s+)?(?:ban\s+hành|phê\s+duyệt)\s*$")
 _ENDS_WITH_VERB = re.compile(r"(?:ban\s+hành|phê\s+duyệt)\s*$")
 _ISSUER_AFTER = re.compile(rf"\s*(?:của|được)\s+({_ISSUER})(?:\s+(?:ban\s+hành|phê\s+duyệt))?(?![\w])")
@@ -76,10 +80,12 @@ _SENTENCE_BREAK = re.compile(r"[|!?]|\.(?=\s)")
 _SENTENCE_STOPS = "|!?"
 _INDEX_ONLY = re.compile(r"^(?:[\dIVXivx]+[.)]?|[a-zđ]\)|[-+•])?$")
 # The object of these verbs is the plan's own output, not an instrument it relies on.
-_DRAFTING = re.compile(r"(?<![\w])(?:xây\s+dựng|ban\s+hành|soạn\s+thảo|dự\s+thảo|phê\s+duyệt|sửa\s+đổi|lập)(?![\w])")
+_DRAFTING = re.compile(
+    literal_led(r"xây\s+dựng|ban\s+hành|soạn\s+thảo|dự\s+thảo|phê\s+duyệt|sửa\s+đổi|lập", _NOT_WORD) + r"(?![\w])"
+)
 # After a drafting verb these make the mention what the drafted text follows or is about.
-_RELIANCE = re.compile(r"(?<![\w])(?:theo|tại|căn\s+cứ|về|của)(?![\w])")
-_PROMULGATED = re.compile(r"(?<![\w])(?:ban\s+hành|phê\s+duyệt)(?![\w])")
+_RELIANCE = re.compile(literal_led(r"theo|tại|căn\s+cứ|về|của", _NOT_WORD) + r"(?![\w])")
+_PROMULGATED = re.compile(literal_led(r"ban\s+hành|phê\s+duyệt", _NOT_WORD) + r"(?![\w])")
 _ABOUT = re.compile(r"\svề\s")
 # A year, or a period printed as one word ("2020-2025") or cut after its dash ("2021-").
 _YEAR = re.compile(r"^(?:19|20)\d{2}(?:-(?:(?:19|20)\d{2})?)?$")
@@ -93,7 +99,7 @@ _STOP_WORDS = {
 # Joining words a name may run through but never ends on ("Luật Cán bộ, công chức và Luật Viên chức").
 _CONNECTORS = {"và", "hoặc", "-"}
 # A number inside the name: a numbered instrument the citations own, whether or not they read it.
-_NUMBERED_INSIDE = re.compile(r"(?<![\w])số\s*:?\s*\d|\d+\s*/\s*\d*\s*/?\s*[A-ZĐ]")
+_NUMBERED_INSIDE = re.compile(literal_led(r"số\s*:?\s*\d", _NOT_WORD) + r"|\d+\s*/\s*\d*\s*/?\s*[A-ZĐ]")
 _STOP_PAIRS = {
     ("ban", "hành"), ("phê", "duyệt"), ("chủ", "trì"), ("phối", "hợp"), ("đảm", "bảo"), ("bảo", "đảm"),
     ("phù", "hợp"), ("thông", "qua"), ("triển", "khai"), ("thực", "hiện"),
