@@ -186,7 +186,8 @@ def _plain_cell_blocks(text: str) -> list[tuple[str, int, int]]:
 
 
 def test_cell_blocks_read_from_the_bar_matches(texts: list[str]) -> None:
-    for text in [*texts, "", "|", "|\n", "\n|", "a\n|\nb", "\n|\n\n|", " |\n|\t", "x|\n|", "|\n|\n|", "a\n\n|\n\nb\n\n"]:
+    odd = ["", "|", "|\n", "\n|", "a\n|\nb", "\n|\n\n|", " |\n|\t", "x|\n|", "|\n|\n|", "a\n\n|\n\nb\n\n"]
+    for text in [*texts, *odd]:
         assert tables._cell_blocks(text) == _plain_cell_blocks(text), text[:40]
 
 
@@ -361,3 +362,14 @@ def test_control_check_on_utf8_bytes_matches_the_text_check(texts: list[str]) ->
            "Ủy ban nhân dân\x1f" * 50, ""]
     for text in [*texts, *odd]:
         assert outcome(text, utf8=text.encode()) == outcome(text)
+
+
+def test_record_cites_from_the_joined_fragment() -> None:
+    from pipelines.extract.citations import numbers_mentioned
+    from pipelines.extract.record import extract_record
+
+    for path in SEEDS:
+        record = extract_record(read_source(path))
+        for task in record["tasks"]:
+            fragment = " ".join(str(task.get(k) or "") for k in ("content", "timeframe"))
+            assert task["cited_numbers"] == numbers_mentioned(fragment, record["citations"])

@@ -26,7 +26,7 @@ def extract_record(source: SourceText) -> dict:
     tables = find_tables(text)
     tasks = extract_tasks(text, document, tables=tables)
     for task in tasks:
-        fragment = " ".join(str(task.get(k) or "") for k in ("content", "timeframe"))
+        fragment = str(task.get("content") or "") + " " + str(task.get("timeframe") or "")
         task["cited_numbers"] = numbers_mentioned(fragment, citations)
     targets = extract_targets(text, document, tables=tables)
     agencies = collect_agencies(text, document, tasks, citations)
