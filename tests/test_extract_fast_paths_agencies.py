@@ -65,6 +65,13 @@ def test_grouped_item_scan_finds_what_item_start_finds(seed_texts: list[str]) ->
                 assert bool(agencies._ITEM_SCAN.match(view, pos)) == bool(agencies._ITEM_START.match(view, pos))
 
 
+def test_item_scan_sees_whitespace_only_through_classes() -> None:
+    # What lets a segment as printed stand in for its collapsed form in _segment_mentions.
+    pattern = agencies._ITEM_SCAN.pattern
+    assert not any(c.isspace() for c in pattern)
+    assert "\\n" not in pattern and "\\t" not in pattern and "\\x" not in pattern
+
+
 def test_alternatives_split_at_the_top_level_only() -> None:
     assert agencies._alternatives(r"a|b(?:c|d)|[|]e|f\|g") == ["a", "b(?:c|d)", "[|]e", r"f\|g"]
     assert agencies._by_opening_letter(["Sở", "Ban", "Bộ", "Báo"]) == "Sở|B(?:an|ộ|áo)"
@@ -387,3 +394,29 @@ def test_cells_duties_and_recipients_equal_the_plain_forms(seed_texts: list[str]
            "Nơi  nhận :\n+ UBND tỉnh\n• Sở Y tế"]
     for text in [*seed_texts, *odd, ""]:
         assert agencies.recipients(text) == _recipients_plain(text)
+
+
+def _glued_plain(item: str) -> tuple[str, ...] | None:
+    if agencies.lookup(item):
+        return (item,)
+    words = item.split()
+    for k in range(1, len(words)):
+        left = " ".join(words[:k])
+        if agencies.lookup(left):
+            rest = _glued_plain(" ".join(words[k:]))
+            if rest:
+                return (left, *rest)
+    return None
+
+
+def test_glued_bodies_equal_the_plain_split(seed_texts: list[str]) -> None:
+    names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
+    items = [f"{a} {b}" for a, b in zip(names, reversed(names), strict=True)]
+    items += [ln.strip() for text in seed_texts for ln in text.splitlines() if len(ln.split()) <= 16]
+    items += ["Sở TT&TT VP.UBND tỉnh", "- Sở Y tế Công an tỉnh", "Bộ Chỉ huy Quân sự Sở Y tế", "x Sở Y tế", "“Sở Y tế”"]
+    glued = 0
+    for item in items:
+        got = agencies._glued.__wrapped__(item)
+        assert got == _glued_plain(item), item
+        glued += bool(got and len(got) > 1)
+    assert glued

@@ -415,8 +415,12 @@ def _glued(item: str) -> tuple[str, ...] | None:
     """``item`` as a run of known bodies (one or more), or None."""
     if lookup(item):
         return (item,)
+    if "" not in _alias_index() and not _may_open_a_name(item):
+        return None  # no word prefix of the item opens a name either
     words = item.split()
     for k in range(1, len(words)):
+        if not _may_end_a_name(words[k - 1]):
+            continue  # lookup(left) would say no: its last word ends no name
         left = " ".join(words[:k])
         if lookup(left):
             rest = _glued(" ".join(words[k:]))
