@@ -225,12 +225,17 @@ def _drafted(prefix: str) -> bool:
     return last_end >= 0 and not _RELIANCE.search(low, last_end)
 
 
+_UBND_SPELLED = re.compile(r"^(?:Ủy|Uỷ) ban nhân dân")
+_HDND_SPELLED = re.compile(r"^Hội đồng nhân dân")
+_PROVINCE_LEFT_OUT = re.compile(r"(?:UBND|HĐND) tỉnh")
+
+
 def _issuer_name(raw: str, document: dict) -> str:
     name = collapse(raw)
-    name = re.sub(r"^(?:Ủy|Uỷ) ban nhân dân", "UBND", name)
-    name = re.sub(r"^Hội đồng nhân dân", "HĐND", name)
+    name = _UBND_SPELLED.sub("UBND", name)
+    name = _HDND_SPELLED.sub("HĐND", name)
     province = document.get("province")
-    if province and re.fullmatch(r"(?:UBND|HĐND) tỉnh", name):
+    if province and _PROVINCE_LEFT_OUT.fullmatch(name):
         name = f"{name} {province}"
     return name
 
@@ -239,8 +244,11 @@ def _words(s: str) -> list[str]:
     return fold(collapse(s)).replace(",", " ").split()
 
 
+_TITLE_LEAD = re.compile(r"^(?:(?:về|việc|ban\s+hành|phê\s+duyệt)\s+)+", re.IGNORECASE)
+
+
 def _strip_title(title: str) -> str:
-    return re.sub(r"^(?:(?:về|việc|ban\s+hành|phê\s+duyệt)\s+)+", "", title.strip(), flags=re.IGNORECASE)
+    return _TITLE_LEAD.sub("", title.strip())
 
 
 def _title_words(citations: list[dict]) -> list[list[str]]:
