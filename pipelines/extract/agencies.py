@@ -679,7 +679,9 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
     The list runs over names, "," / "và" / ";" joins that open a new body, and collective
     modifiers ("có liên quan", "từ tỉnh đến cấp xã"), and stops at the verb of the clause.
     """
-    if not _is_item_start_at(text, pos):
+    # _is_item_start_at(text, pos), keeping the gazetteer probe at ``pos`` for the first word.
+    first_g = None if _ITEM_SCAN.match(text, pos) else _gazetteer_prefix_window(text[pos:pos + _PREFIX_WINDOW])
+    if first_g == 0:
         return None
     i = pos
     relative = False
@@ -690,8 +692,14 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
         while i < len(text) and text[i].isspace():
             i += 1
         # Named bodies the gazetteer knows: jump over the whole name (it may hold "," or "và").
-        # (The plain form asked _is_item_start_at first: where it says no, no name opens here either.)
-        g = 0 if relative else _gazetteer_prefix_window(text[i:i + _PREFIX_WINDOW])
+        # (The plain form asked _is_item_start_at first: where it says no, no name opens here either;
+        # after a collective's name the words are read one by one, so no probe is needed.)
+        if relative or plain_words:
+            g = 0
+        elif i == pos and first_g is not None:
+            g = first_g
+        else:
+            g = _gazetteer_prefix_window(text[i:i + _PREFIX_WINDOW])
         if g and not plain_words:
             entry = lookup(text[i:i + g])
             i += g
