@@ -373,3 +373,31 @@ def test_record_cites_from_the_joined_fragment() -> None:
         for task in record["tasks"]:
             fragment = " ".join(str(task.get(k) or "") for k in ("content", "timeframe"))
             assert task["cited_numbers"] == numbers_mentioned(fragment, record["citations"])
+
+
+def test_read_bytes_reads_a_file_that_grew_after_stat(tmp_path: Path) -> None:
+    import os
+
+    from pipelines.ingest.source import SourceError, _read_bytes
+
+    class Grown(type(Path())):  # type: ignore[misc]
+        """A path whose stat reports the file smaller than it is (it grew after stat)."""
+
+        def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+            real = super().stat()
+            fields = list(real)
+            fields[6] = max(real.st_size - 5, 0)  # st_size
+            return os.stat_result(fields)
+
+    for size in (0, 1, 5, 6, 99, 100, 101):
+        path = tmp_path / f"f{size}.txt"
+        path.write_bytes(bytes(range(size)))
+        if size <= 100:
+            assert _read_bytes(path, 100) == path.read_bytes()
+            assert _read_bytes(Grown(path), 100) == path.read_bytes()
+        else:
+            for candidate in (path, Grown(path)):  # refused by stat, or by the length read
+                with pytest.raises(SourceError, match="above"):
+                    _read_bytes(candidate, 100)
+    for seed in SEEDS:
+        assert _read_bytes(seed, 10**8) == seed.read_bytes()

@@ -86,7 +86,11 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
         )
     try:
         with p.open("rb") as handle:
-            data = handle.read(max_bytes + 1)  # the file may grow between stat and read
+            # The file may grow between stat and read: up to ``max_bytes + 1`` bytes are read, in
+            # two steps so that the buffer is sized by the file, not by the limit.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise SourceError(p, f"cannot read file: {exc.strerror or exc}", kind="unreadable") from exc
     if len(data) > max_bytes:
