@@ -79,7 +79,7 @@ WINDOW_EDGES = [
 ]
 
 
-def testliteral_led_patterns_match_their_look_behind_forms(seed_texts: list[str]) -> None:
+def test_literal_led_patterns_match_their_look_behind_forms(seed_texts: list[str]) -> None:
     pairs = [
         (citations._TYPE_BEFORE, _PLAIN_TYPE_BEFORE, True),
         (citations._FORM_LABEL, _PLAIN_FORM_LABEL, True),
@@ -101,7 +101,7 @@ def testliteral_led_patterns_match_their_look_behind_forms(seed_texts: list[str]
                 assert (f and (f.span(), f.groups())) == (p and (p.span(), p.groups())), (plain.pattern, t[lo:hi])
 
 
-def testliteral_led_refuses_alternatives_without_a_leading_letter() -> None:
+def test_literal_led_refuses_alternatives_without_a_leading_letter() -> None:
     with pytest.raises(ValueError):
         citations.literal_led(r"\s+a|b", "[a-z]")
 
@@ -128,6 +128,29 @@ def test_short_form_trie_matches_the_alternation(seed_texts: list[str]) -> None:
     edges = _short_form_edges()
     for text in [*seed_texts, *edges, " ".join(edges)]:
         assert _spans(citations._SHORT_FORM, text) == _spans(_PLAIN_SHORT_FORM, text)
+
+
+def _fuzz_short_form_texts(count: int) -> list[str]:
+    """Strings made of the pieces a short form is built from, run together at random."""
+    import random
+
+    rng = random.Random(20261124)
+    pieces = [*citations._SHORT_TYPE_WORDS, *(n.lower() for n in citations._SHORT_TYPE_WORDS),
+              *(n.split()[-1] for n in citations._SHORT_TYPE_WORDS), *(n[1:] for n in citations._SHORT_TYPE_WORDS),
+              "số", "Số", " ", "  ", "\n", "\t", "\u00a0", "1", "23", "456", "7890", "12345", "123456", ",", ".", "/",
+              "-", "NQ", "CP", "x", "Q", "B", "đ", "(", ")", ":", "_", "5,5", "2.1"]
+    seps = [" ", " ", " ", "", "  ", "\n", " \n "]
+    return ["".join(rng.choice(pieces) + rng.choice(seps) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+def test_short_forms_read_backwards_equal_finditer(seed_texts: list[str]) -> None:
+    edges = _short_form_edges()
+    texts = [*seed_texts, *edges, " ".join(edges), "\n".join(edges), *_fuzz_short_form_texts(4000),
+             "Bộ luật 5", "Bộ  \n luật số  5", "Thông tư liên tịch 5", "Thông tư liên tịch số 5/", "bộ luật 12 Luật 3",
+             "Kế hoạch 1Kế hoạch 2", "Kế hoạch 1 2", "Luật 7", "7", "", "Luật số số 5", "Luật\n\n\n5\n"]
+    for text in texts:
+        fast = [(m.span(), m.groups()) for m in citations._short_forms(text)]
+        assert fast == _spans(citations._SHORT_FORM, text), text
 
 
 def test_word_trie_and_overlap_check() -> None:

@@ -118,6 +118,32 @@ _SHORT_FORM = re.compile(
     rf"[{_SHORT_FIRSTS}]" + _word_trie(_SHORT_RESTS)
     + r"\s+(?:số\s+)?(\d{1,5})(?![\d,.]?\d)(?!\s*[/-]\s*[\wĐđ])"
 )
+# The same shape read backwards from the number, on the reversed text: a run of at most five
+# digits (the whole run), white space, "số" optionally, a type word and its first letter.  Led by
+# a digit, the engine passes over the letters the forward pattern has to try one by one.  The
+# look-aheads after the number are left to the forward pattern, which confirms every hit.
+_SHORT_FORM_REVERSED = re.compile(
+    r"\d(?<!\d\d)\d{0,4}+\s+(?:ốs\s+)?" + _word_trie([r[::-1] for r in _SHORT_RESTS]) + rf"[{_SHORT_FIRSTS}]"
+)
+
+
+def _short_forms(text: str) -> list[re.Match[str]]:
+    """``list(_SHORT_FORM.finditer(text))``, found from the numbers backwards.
+
+    Every short form ends with its number and holds no other digit, so matches never overlap
+    and each belongs to one run of digits; ``finditer`` returns, per run, the match that starts
+    leftmost.  Read backwards, the trie tries longer type words before shorter ones and white
+    space is taken whole, so the reversed match is the longest, i.e. that leftmost start; the
+    forward pattern is then matched there (the number's look-aheads decide).
+    """
+    n = len(text)
+    found = []
+    for rm in _SHORT_FORM_REVERSED.finditer(text[::-1]):
+        m = _SHORT_FORM.match(text, n - rm.end())
+        if m is not None:
+            found.append(m)
+    found.reverse()
+    return found
 _SHORT_NAMES = {fold(n): n for n in _SHORT_TYPE_WORDS}
 _TRAILING_SO = re.compile(r"\s+số$")
 
@@ -724,7 +750,7 @@ def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: l
     subjects: list[tuple[_Instrument, str]] = []
     by_serial_type: dict[tuple[int, str], list[_Instrument]] = {}
     resolved: dict[str, _Instrument | None] = {}
-    for sm in _SHORT_FORM.finditer(text):
+    for sm in _short_forms(text):
         type_name = _short_form_type(text, sm)
         if type_name is None or taken.covers(sm.start()):
             continue
