@@ -466,3 +466,11 @@ def test_mention_patterns_match_their_look_behind_forms(seed_texts: list[str]) -
             for end in range(0, len(text), 17):
                 f, p = fast.search(text, max(0, end - 16), end), slow.search(text, max(0, end - 16), end)
                 assert (f and (f.span(), f.groups())) == (p and (p.span(), p.groups())), (name, text[end - 16 : end])
+
+
+def test_is_year_equals_the_year_regex(seed_texts: list[str]) -> None:
+    words = {w.strip(",.").lower() for t in seed_texts for w in t.split()}
+    words |= {"2021", "2021-", "2021-2025", "1999", "2100", "20211", "2021\n", "١٩٩٩", "2021-20", "", "-", "x2021"}
+    for w in words:
+        assert mentions._is_year(w) == bool(mentions._YEAR.match(w)), w
+    assert {a for a, _ in mentions._STOP_PAIRS} == mentions._STOP_PAIR_FIRSTS

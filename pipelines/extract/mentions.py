@@ -89,6 +89,11 @@ _PROMULGATED = re.compile(literal_led(r"ban\s+hành|phê\s+duyệt", _NOT_WORD) 
 _ABOUT = re.compile(r"\svề\s")
 # A year, or a period printed as one word ("2020-2025") or cut after its dash ("2021-").
 _YEAR = re.compile(r"^(?:19|20)\d{2}(?:-(?:(?:19|20)\d{2})?)?$")
+
+
+def _is_year(word: str) -> bool:
+    """``_YEAR.match(word)``, most words (not starting "1" or "2") turned away without a regex call."""
+    return word[:1] in ("1", "2") and _YEAR.match(word) is not None
 _PERIOD_WORDS = {"năm", "giai", "đoạn", "đến", "định", "hướng", "tầm", "nhìn", "và", "-", "thời", "kỳ", "kì", "từ"}
 # Words that end a name: what follows is the clause's verb, a preposition or a back-reference.
 _STOP_WORDS = {
@@ -104,6 +109,7 @@ _STOP_PAIRS = {
     ("ban", "hành"), ("phê", "duyệt"), ("chủ", "trì"), ("phối", "hợp"), ("đảm", "bảo"), ("bảo", "đảm"),
     ("phù", "hợp"), ("thông", "qua"), ("triển", "khai"), ("thực", "hiện"),
 }
+_STOP_PAIR_FIRSTS = {a for a, _ in _STOP_PAIRS}
 # A subject that ends before its first word (what _name_end would find, tested by one regex).
 _EMPTY_SUBJECT = re.compile(
     r"\s*(?:[,.;:()|]|(?:"
@@ -157,11 +163,11 @@ def _name_end(text: str, pos: int, limit: int) -> tuple[int, bool]:
                     return close + 1, True
             return end, True
         # Stop words are lower case: a capitalised "Ban hành" belongs to a law's name.
-        if core in _STOP_WORDS or (core, nxt.rstrip(",.;:")) in _STOP_PAIRS:
+        if core in _STOP_WORDS or (core in _STOP_PAIR_FIRSTS and (core, nxt.rstrip(",.;:")) in _STOP_PAIRS):
             return end, False
         if core == "và" and nxt.rstrip(",.;") in _STOP_AFTER_AND:
             return end, False
-        is_year = bool(_YEAR.match(core))
+        is_year = _is_year(core)
         if after_year and not is_year and core.lower() not in _AFTER_YEAR:
             return end, False
         if i and core in _HEAD_FIRSTS and _head_key(text[start : start + 80].split()[:5]):
@@ -187,10 +193,10 @@ def _subject_ok(doc_type: str, subject: list[str], at_punct: bool) -> bool:
     if doc_type in _LAWS:
         return _is_upper_start(subject[0])
     folded = [w.strip(",.").lower() for w in subject]
-    content = [w for w in folded if w not in _PERIOD_WORDS and not _YEAR.match(w)]
+    content = [w for w in folded if w not in _PERIOD_WORDS and not _is_year(w)]
     if not content:
         return False
-    if any(_YEAR.match(w) for w in folded) or "phiên" in folded:
+    if any(_is_year(w) for w in folded) or "phiên" in folded:
         return True
     return doc_type in _NAMED_BY_SUBJECT and len(content) >= 4 and at_punct
 
@@ -270,11 +276,11 @@ def _same_programme(tw: list[str], nw: list[str]) -> bool:
     """A citation whose subject issues an instrument of the same head, first word and years."""
     if not tw:
         return False
-    years = {w for w in nw if _YEAR.match(w)}
+    years = {w for w in nw if _is_year(w)}
     head = len(_words(_HEADS[fold(" ".join(nw[:2]))])) if fold(" ".join(nw[:2])) in _HEADS else 0
     if not years or not head or len(tw) <= head or len(nw) <= head:
         return False
-    return tw[: head + 1] == nw[: head + 1] and years <= {w for w in tw if _YEAR.match(w)}
+    return tw[: head + 1] == nw[: head + 1] and years <= {w for w in tw if _is_year(w)}
 
 
 def _own(name: str, doc_type: str, document: dict) -> bool:
