@@ -474,3 +474,13 @@ def test_is_year_equals_the_year_regex(seed_texts: list[str]) -> None:
     for w in words:
         assert mentions._is_year(w) == bool(mentions._YEAR.match(w)), w
     assert {a for a, _ in mentions._STOP_PAIRS} == mentions._STOP_PAIR_FIRSTS
+
+
+def test_literal_prechecks_name_a_word_every_match_holds() -> None:
+    # Each word sits between required white space at the top level of its pattern (not optional).
+    assert r"\s+tắt\s+" in citations._DEFINED_ALIAS.pattern
+    assert citations._PROMULGATED_AT.pattern.endswith(r"\s+tại\s*$")
+    assert citations._LOCAL_SCOPE_TAIL.pattern.startswith(r"\s+(?:trên|tại)\s+địa\s+bàn")
+    title = "Chương trình X trên địa bàn tỉnh Tiền Giang"
+    assert citations._LOCAL_SCOPE_TAIL.sub("", title) == "Chương trình X"
+    assert citations._LOCAL_SCOPE_TAIL.sub("", title.replace("địa", "dia")) == title.replace("địa", "dia")

@@ -368,7 +368,10 @@ _TITLE_END = re.compile(
     r")"
 )
 _TITLE_MAX = 400
-_LOCAL_SCOPE_TAIL = re.compile(r"\s+(?:trên|tại)\s+địa\s+bàn(?:\s+(?:tỉnh|thành\s+phố|huyện))?(?:\s+[A-ZĐ]\S*)*$")
+_LOCAL_SCOPE_WORD = "địa"
+_LOCAL_SCOPE_TAIL = re.compile(
+    rf"\s+(?:trên|tại)\s+{_LOCAL_SCOPE_WORD}\s+bàn(?:\s+(?:tỉnh|thành\s+phố|huyện))?(?:\s+[A-ZĐ]\S*)*$"
+)
 _SKIP_SPACE_COMMA = re.compile(r"[\s,]*")
 _SKIP_SPACE = re.compile(r"\s*")
 # "... theo Công văn số N": a reference made by the citing text, not part of the subject.
@@ -412,8 +415,9 @@ def _read_title(text: str, pos: int, introduced: bool, numbers: list[NumberMatch
             break
     title = _collapse(text[start:end]).rstrip(" ,.-")
     nm = numbers[idx]
-    if nm.issuer is not None and nm.issuer.scope in ("national", "party"):
-        # A national instrument is not about the citing province: "... trên địa bàn tỉnh" is the plan's.
+    # A national instrument is not about the citing province: "... trên địa bàn tỉnh" is the plan's.
+    # (The pattern's literal word is looked for first: most titles lack it.)
+    if nm.issuer is not None and nm.issuer.scope in ("national", "party") and _LOCAL_SCOPE_WORD in title:
         title = _LOCAL_SCOPE_TAIL.sub("", title)
     if not title or len(title) < 3:
         return None, pos
