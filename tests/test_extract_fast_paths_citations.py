@@ -484,3 +484,30 @@ def test_literal_prechecks_name_a_word_every_match_holds() -> None:
     title = "Chương trình X trên địa bàn tỉnh Tiền Giang"
     assert citations._LOCAL_SCOPE_TAIL.sub("", title) == "Chương trình X"
     assert citations._LOCAL_SCOPE_TAIL.sub("", title.replace("địa", "dia")) == title.replace("địa", "dia")
+
+
+def test_printed_forms_fold_only_candidates(seed_texts: list[str]) -> None:
+    def plain(text: str, numbered: list, aliases: list[str], doc_type: str | None, canonical: str) -> list[str]:
+        standard = fold(f"{doc_type} số {canonical}")
+        known = {fold(a) for a in aliases} | {standard}
+        for m in numbered:
+            if m.printed_type:
+                form = citations._collapse(text[m.start : m.end])
+                if fold(form) not in known and form.upper() != form and form[:1].isupper():
+                    known.add(fold(form))
+                    aliases.append(form)
+        return aliases
+
+    text = "Quyết định số 12/QĐ-UBND; QUYẾT ĐỊNH SỐ 12/QĐ-UBND; quyết định số 12/QĐ-UBND; Quyết  định số 12/QĐ-UBND"
+    extra = citations._Mention(0, 0, None)
+    for t in [*seed_texts, text]:
+        ctx = citations._Context(None, "tỉnh", None)
+        nums = find_numbers(t)
+        mentions_ = [citations._analyse(t, nums, i, ctx) for i in range(len(nums))]
+        for inst in citations._group(mentions_, ctx):
+            numbered = [m for m in inst.mentions if m.number is not None] + [extra]
+            for aliases in ([], ["Quyết định 12"], ["quyet dinh so 12/QĐ-UBND"]):
+                for doc_type in ("Quyết định", None):
+                    args = (t, numbered, doc_type, inst.canonical)
+                    fast = citations._with_printed_forms(args[0], args[1], list(aliases), *args[2:])
+                    assert fast == plain(args[0], args[1], list(aliases), *args[2:])

@@ -809,6 +809,25 @@ def _inst_type(inst: _Instrument) -> str | None:
     return printed or next((m.number.doc_type for m in numbered if m.number and m.number.doc_type), None)
 
 
+def _with_printed_forms(text: str, numbered: list[_Mention], aliases: list[str], doc_type: str | None,
+                        canonical: str) -> list[str]:
+    """``aliases`` plus each printed "<type> số <number>" spelling that differs from the standard one
+    and from those listed (folded), capitalised and not all capitals."""
+    known: set[str] | None = None  # folded spellings already listed, read at the first candidate
+    for m in numbered:
+        if m.printed_type:
+            form = _collapse(text[m.start : m.end])
+            # (the cheap tests first; folding is the costly one)
+            if form[:1].isupper() and form.upper() != form:
+                if known is None:
+                    known = {fold(a) for a in aliases} | {fold(f"{doc_type} số {canonical}")}
+                folded_form = fold(form)
+                if folded_form not in known:
+                    known.add(folded_form)
+                    aliases.append(form)
+    return aliases
+
+
 def extract_citations(text: str, document: dict) -> list[dict]:
     """One record per distinct instrument the text names (contract ``citations``).
 
@@ -848,15 +867,7 @@ def extract_citations(text: str, document: dict) -> list[dict]:
         implements = implements or _title_implements(doc_title, inst, doc_type, title)
         based_on = any(m.start < preamble_end and not nested.covers(m.start) for m in inst.mentions)
         relation = "implements" if implements else "based_on" if based_on else "cites"
-        aliases = list(inst.aliases)
-        standard = fold(f"{doc_type} số {inst.canonical}")
-        known = {fold(a) for a in aliases} | {standard}
-        for m in numbered:
-            if m.printed_type:
-                form = _collapse(text[m.start : m.end])
-                if fold(form) not in known and form.upper() != form and form[:1].isupper():
-                    known.add(fold(form))
-                    aliases.append(form)
+        aliases = _with_printed_forms(text, numbered, list(inst.aliases), doc_type, inst.canonical)
         first = min(inst.mentions, key=lambda m: m.start)
         key, resolved = instrument_key(inst.canonical, issuer, date, ctx.province)
         extra = {}
