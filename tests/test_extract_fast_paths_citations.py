@@ -498,7 +498,8 @@ def test_printed_forms_fold_only_candidates(seed_texts: list[str]) -> None:
                     aliases.append(form)
         return aliases
 
-    text = "Quyết định số 12/QĐ-UBND; QUYẾT ĐỊNH SỐ 12/QĐ-UBND; quyết định số 12/QĐ-UBND; Quyết  định số 12/QĐ-UBND"
+    text = ("Quyết định số 12/QĐ-UBND; QUYẾT ĐỊNH SỐ 12/QĐ-UBND; quyết định số 12/QĐ-UBND; Quyết  định số 12/QĐ-UBND;"
+            " Quyết định 12/QĐ-UBND")
     extra = citations._Mention(0, 0, None)
     for t in [*seed_texts, text]:
         ctx = citations._Context(None, "tỉnh", None)
