@@ -943,12 +943,18 @@ def numbers_mentioned(fragment: str, citations: list[dict], *, index: CitationIn
         for nm in nums:
             if nm.canonical in known:
                 found.append((nm.start, nm.canonical))
-    for word, pattern, c in index.aliases if index is not None else _alias_matchers(citations):
-        # Most fragments lack the alias's first word: ``in`` passes them over before any regex call.
-        if word not in text:
-            continue
-        for am in pattern.finditer(text):
-            found.append((am.start(), c["number"]))
+    # Most fragments lack an alias's first word: ``in`` passes them over before any regex call.
+    if index is not None:
+        for word, pattern, c in index.aliases:
+            if word in text:
+                found.extend((am.start(), c["number"]) for am in pattern.finditer(text))
+    else:
+        cached, max_len = _alias_pattern.cached, _alias_pattern.max_len  # type: ignore[attr-defined]
+        for c in citations:
+            for alias in c.get("aliases") or ():
+                matcher = cached(alias) if len(alias) <= max_len else _alias_pattern(alias)
+                if matcher is not None and matcher[0] in text:  # (aliases with a number: found above)
+                    found.extend((am.start(), c["number"]) for am in matcher[1].finditer(text))
     seen: set[str] = set()
     out: list[str] = []
     for _, num in sorted(found):
