@@ -512,3 +512,16 @@ def test_printed_forms_fold_only_candidates(seed_texts: list[str]) -> None:
                     args = (t, numbered, doc_type, inst.canonical)
                     fast = citations._with_printed_forms(args[0], args[1], list(aliases), *args[2:])
                     assert fast == plain(args[0], args[1], list(aliases), *args[2:])
+
+
+# --- ingest ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", [
+    "Kế hoạch\nsố 12\n", "Kế hoạch\r\nsố 12\r\n", "a\rb\r\n\rc", "\r", "không có dòng", "x\n\r\n\n",
+])
+def test_read_txt_unifies_line_ends_as_normalise_newlines_does(raw: str) -> None:
+    from pipelines.ingest.formats.base import ReadOptions, normalise_newlines
+    from pipelines.ingest.formats.txt import read_txt
+
+    assert read_txt(raw.encode("utf-8"), ReadOptions()).text == normalise_newlines(raw)

@@ -18,8 +18,9 @@ def read_txt(data: bytes, options: ReadOptions) -> Extracted:
         decoded = decode_bytes(data)
     except EncodingProblem as exc:
         raise FormatProblem(str(exc)) from exc
-    # Keep the text as written (hard wraps, blank lines): only line ends are unified.
-    text = normalise_newlines(decoded.text)
+    # Keep the text as written (hard wraps, blank lines): only line ends are unified.  Both
+    # replacements look for a carriage return: most files have none, and ``in`` finds that sooner.
+    text = normalise_newlines(decoded.text) if "\r" in decoded.text else decoded.text
     facts: dict[str, object] = {"encoding": decoded.encoding, "bom": decoded.bom}
     if decoded.legacy:
         facts["legacy_encoding"] = decoded.legacy
