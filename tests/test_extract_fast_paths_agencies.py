@@ -420,3 +420,66 @@ def test_glued_bodies_equal_the_plain_split(seed_texts: list[str]) -> None:
         assert got == _glued_plain(item), item
         glued += bool(got and len(got) > 1)
     assert glued
+
+
+# --- precompiled patterns and cached cells -----------------------------------------------
+
+
+def _slugify_plain(text: str) -> str:
+    import unicodedata
+
+    s = nfc(text).replace("Đ", "D").replace("đ", "d")
+    s = unicodedata.normalize("NFD", s)
+    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+
+
+def _level_of_unknown_plain(key: str) -> str:
+    if "cấp xã" in key or re.search(r"\b(?:xã|phường|thị trấn)\b", key):
+        return "commune"
+    if "cấp huyện" in key or re.search(r"\b(?:huyện|quận|thị xã)\b", key):
+        return "district"
+    if re.search(r"\b(?:trung ương|chính phủ|quốc gia|bộ)\b", key) and "tỉnh" not in key:
+        return "national"
+    return "province"
+
+
+def _province_from_text_plain(text: str) -> str | None:
+    head = collapse(nfc(text[:1500])).casefold()
+    names = sorted(agencies._province_variants(), key=len, reverse=True)
+    alt = "|".join(re.escape(n) for n in names)
+    m = re.search(r"\b(?:tỉnh|thành phố|tp\.?)\s+(" + alt + r")\b", agencies.tone_normalise(head))
+    return agencies._province_variants()[m.group(1)] if m else None
+
+
+def test_precompiled_patterns_equal_the_inline_ones(seed_texts: list[str]) -> None:
+    names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
+    names += [p["name"] for p in agencies.provinces()]
+    names += ["", "Đ", "--x--", "Ủy ban nhân dân xã Phú Mỹ", "các hội quần chúng", "những đơn vị",
+              "Bộ phận một cửa", "cấp huyện", "thị xã Ba Đồn", "Trung ương Đoàn tỉnh", "chính phủ điện tử"]
+    for name in names:
+        assert agencies.slugify(name) == _slugify_plain(name), name
+        key = agencies._key(name)
+        assert agencies._level_of_unknown(key) == _level_of_unknown_plain(key), name
+    for text in [*seed_texts, *ADVERSARIAL, "ỦY BAN NHÂN DÂN\nTỈNH TIỀN GIANG", "TP. Hồ Chí Minh", "thành phố Huế"]:
+        assert agencies.province_from_text(text) == _province_from_text_plain(text), text[:60]
+
+
+def test_resolved_local_units_and_collectives_keep_their_canonical_form() -> None:
+    unit = agencies.resolve_agency("Ủy ban nhân dân huyện Châu Thành", "Bến Tre")
+    assert unit["canonical"] == "UBND huyện Châu Thành" and unit["level"] == "district"
+    council = agencies.resolve_agency("Hội đồng nhân dân xã Phú Mỹ", "Bến Tre")
+    assert council["canonical"] == "HĐND xã Phú Mỹ" and council["level"] == "commune"
+    assert agencies.resolve_agency("Các hợp tác xã nông nghiệp kiểu mới", "Bến Tre")["type"] == "collective"
+
+
+def test_lead_cell_names_are_the_parsed_lists_and_callers_get_their_own(seed_texts: list[str]) -> None:
+    cells = [ln for text in seed_texts for ln in text.splitlines()][:3000]
+    cells += ["Sở Nội vụ chủ trì, phối hợp với Sở Tài chính và Công an tỉnh", "", "Sở Y tế"]
+    for cell in cells:
+        leads, extra = agencies.lead_cell_names(cell)
+        assert (list(leads), list(extra)) == _parse_lead_cell_plain(cell), cell
+    first = agencies.parse_lead_cell("Sở Nội vụ chủ trì, phối hợp với Sở Tài chính")
+    first[0].append("changed")
+    first[1].clear()
+    assert agencies.parse_lead_cell("Sở Nội vụ chủ trì, phối hợp với Sở Tài chính") == (["Sở Nội vụ"], ["Sở Tài chính"])

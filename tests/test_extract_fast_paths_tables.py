@@ -221,13 +221,13 @@ def test_band_test_stops_at_the_second_distinct_cell(texts: list[str]) -> None:
 
 
 def _plain_appendix_tasks(table: tables.Table, document: dict) -> list[dict]:
-    from pipelines.extract import tasks
+    from pipelines.extract import agencies, tasks
 
     year = tasks._default_year(document)
     default_section = tasks.appendix_title(table.caption)
     out: list[dict] = []
     for row in _plain_table_rows(table):
-        leads, extra = tasks.parse_lead_cell(row.cells.get("lead", ""))
+        leads, extra = agencies.parse_lead_cell(row.cells.get("lead", ""))
         coords = extra + [c for c in tasks.split_agencies(row.cells.get("coordinators", "")) if c not in extra]
         approver = collapse(row.cells.get("approver", "")) or None
         timeframe = collapse(row.cells.get("timeframe", "")) or None
@@ -401,3 +401,45 @@ def test_read_bytes_reads_a_file_that_grew_after_stat(tmp_path: Path) -> None:
                     _read_bytes(candidate, 100)
     for seed in SEEDS:
         assert _read_bytes(seed, 10**8) == seed.read_bytes()
+
+
+# --- whole-document views ----------------------------------------------------------------
+
+
+def test_rare_spaces_are_every_split_character_but_space_and_line_break() -> None:
+    from pipelines.extract import text as text_module
+
+    every = {c for c in map(chr, range(0x110000)) if c.isspace()}
+    assert set(text_module._RARE_SPACES) == every - {" ", "\n"}
+    assert len(set(text_module._RARE_SPACES)) == len(text_module._RARE_SPACES)
+
+
+def test_collapse_long_equals_collapse(texts: list[str]) -> None:
+    from pipelines.extract.text import _RARE_SPACES, collapse_long
+
+    odd = ["", " ", "\n", "a", " a ", "a" + " " * 1025 + "b", "\u3000x\u00a0\u00a0y\r\n\tz\x1c", " \n \n a  b\n",
+           "".join(_RARE_SPACES) + "x" + "".join(reversed(_RARE_SPACES)), "x\u200by", "a \u2028 \u2029 b  ",
+           " ".join(["w"] * 50) + "  " * 33 + "\n" * 17 + "end\t"]
+    for text in [*texts, *odd, *(t.replace("\n", "\r\n") for t in texts), *(t.replace(" ", "\u00a0") for t in texts)]:
+        assert collapse_long(text) == collapse(text), text[:80]
+
+
+def test_document_views_are_nfc_then_collapse(texts: list[str]) -> None:
+    from pipelines.extract.text import flat_document, nfc, nfc_document
+
+    decomposed = "U\u0309y ban nha\u0302n da\u0302n\n  ti\u0309nh"
+    for text in [*texts, decomposed]:
+        assert nfc_document(text) == nfc(text)
+        assert flat_document(text) == collapse(nfc(text))
+    assert flat_document(decomposed) == "Ủy ban nhân dân tỉnh"
+
+
+def test_default_year_reads_four_leading_digits() -> None:
+    from pipelines.extract import tasks
+
+    for date, year in [("2025-03-01", 2025), ("20251", 2025), (None, None), ("", None), ("x2025", None),
+                       ("999", None), (20240101, 2024)]:
+        assert tasks._default_year({"date": date}) == year
+        m = re.match(r"(\d{4})", str({"date": date}.get("date") or ""))
+        assert (int(m.group(1)) if m else None) == year
+    assert tasks._default_year(None) is None

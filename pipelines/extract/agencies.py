@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.extract.text import cache_short, collapse, flat_document, nfc
+from pipelines.extract.text import cache_short, collapse, flat_document, nfc, nfc_document
 from pipelines.ingest.encodings import VIETNAMESE_LETTERS
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
@@ -41,12 +41,15 @@ def tone_normalise(text: str) -> str:
     return _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(1)], text)
 
 
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 @cache_short(16384, 500)
 def slugify(text: str) -> str:
     s = nfc(text).replace("Đ", "D").replace("đ", "d")
     s = unicodedata.normalize("NFD", s)
     s = "".join(c for c in s if unicodedata.category(c) != "Mn")
-    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    return _NON_SLUG.sub("-", s.lower()).strip("-")
 
 
 # (a literal every match contains, pattern, replacement): the literal test skips most patterns.
@@ -124,12 +127,17 @@ def _province_variants() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _letterhead_province_re() -> re.Pattern[str]:
+    names = sorted(_province_variants(), key=len, reverse=True)
+    alt = "|".join(re.escape(n) for n in names)
+    return re.compile(r"\b(?:tỉnh|thành phố|tp\.?)\s+(" + alt + r")\b")
+
+
 def province_from_text(text: str) -> str | None:
     """Province named by a letterhead ("ỦY BAN NHÂN DÂN / TỈNH TIỀN GIANG") near the top of a text."""
     head = collapse(nfc(text[:1500])).casefold()
-    names = sorted(_province_variants(), key=len, reverse=True)
-    alt = "|".join(re.escape(n) for n in names)
-    m = re.search(r"\b(?:tỉnh|thành phố|tp\.?)\s+(" + alt + r")\b", tone_normalise(head))
+    m = _letterhead_province_re().search(tone_normalise(head))
     return _province_variants()[m.group(1)] if m else None
 
 
@@ -189,12 +197,17 @@ def strip_agency_prefix(name: str) -> str:
     return _PREFIX.sub("", s).strip()
 
 
+_COMMUNE_WORD = re.compile(r"\b(?:xã|phường|thị trấn)\b")
+_DISTRICT_WORD = re.compile(r"\b(?:huyện|quận|thị xã)\b")
+_NATIONAL_WORD = re.compile(r"\b(?:trung ương|chính phủ|quốc gia|bộ)\b")
+
+
 def _level_of_unknown(key: str) -> str:
-    if "cấp xã" in key or re.search(r"\b(?:xã|phường|thị trấn)\b", key):
+    if "cấp xã" in key or _COMMUNE_WORD.search(key):
         return "commune"
-    if "cấp huyện" in key or re.search(r"\b(?:huyện|quận|thị xã)\b", key):
+    if "cấp huyện" in key or _DISTRICT_WORD.search(key):
         return "district"
-    if re.search(r"\b(?:trung ương|chính phủ|quốc gia|bộ)\b", key) and "tỉnh" not in key:
+    if _NATIONAL_WORD.search(key) and "tỉnh" not in key:
         return "national"
     return "province"
 
@@ -206,6 +219,11 @@ _OFFICE = re.compile(
     r"^((?:Phó\s+)?(?:Bộ\s+trưởng|Thứ\s+trưởng|Giám\s+đốc|Chánh\s+Văn\s+phòng|Chánh\s+Thanh\s+tra|Trưởng\s+ban|"
     r"Chủ\s+tịch|Thủ\s+trưởng|Người\s+đứng\s+đầu))\s+(\S.*)$"
 )
+
+
+_UBND_OPENING = re.compile(r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân)")
+_HDND_OPENING = re.compile(r"^(?:Hội đồng nhân dân)")
+_COLLECTIVE_OPENING = re.compile(r"^(?:các|những)\s")
 
 
 def resolve_agency(name: str, province: str | None) -> dict:
@@ -242,11 +260,11 @@ def _resolve_agency(name: str, province: str | None) -> dict:
             unit = m.group(1)
             level = "commune" if unit in {"xã", "phường", "thị trấn"} else "district"
             kind, known = "specific", True
-            canonical = re.sub(r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân)", "UBND", printed)
-            canonical = re.sub(r"^(?:Hội đồng nhân dân)", "HĐND", canonical)
+            canonical = _UBND_OPENING.sub("UBND", printed)
+            canonical = _HDND_OPENING.sub("HĐND", canonical)
         else:
             level = _level_of_unknown(k)
-            kind = "collective" if re.match(r"^(?:các|những)\s", k) else "specific"
+            kind = "collective" if _COLLECTIVE_OPENING.match(k) else "specific"
             canonical, known = printed[:1].upper() + printed[1:], False
     if level == "any":
         # A generic group ("Các cơ quan, đơn vị có liên quan") acts at the level of the plan's issuer.
@@ -464,17 +482,24 @@ _SENTENCE_TAIL = re.compile(
 
 def parse_lead_cell(cell: str) -> tuple[list[str], list[str]]:
     """Leads of a "chủ trì" cell and coordinators it names ("X chủ trì, phối hợp với Y")."""
+    leads, extra = lead_cell_names(cell)
+    return list(leads), list(extra)
+
+
+@cache_short(16384, 1000)
+def lead_cell_names(cell: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`parse_lead_cell` as tuples, cached: lead cells recur from row to row and plan to plan."""
     text = collapse(cell)
     # Every match holds "chủ" in some case: the characters the pattern takes for "c", "h" and "ủ"
     # when ignoring case are exactly those that case-fold to them (checked in the tests).
     m = _LEAD_WITH_COORD.search(text) if "chủ" in text.casefold() else None
     if m:
-        extra = split_agencies(m.group("coord")) if m.group("coord") else []
-        return split_agencies(text[: m.start()]), extra
+        extra = _split_agencies(m.group("coord")) if m.group("coord") else ()
+        return _split_agencies(text[: m.start()]), extra
     if text.endswith(".") or len(text.split()) > 14:
         # A sentence in the lead cell ("Cơ quan ... tự đánh giá ..."): keep the agency part.
-        return split_agencies(_SENTENCE_TAIL.sub("", text)), []
-    return split_agencies(cell), []
+        return _split_agencies(_SENTENCE_TAIL.sub("", text)), ()
+    return _split_agencies(cell), ()
 
 
 # --- agency phrases in prose -------------------------------------------------------------
@@ -848,7 +873,7 @@ def mentioned_agencies(text: str, *, distinct: bool = False,
     it in the flat text, shared with a caller that looks names up in the same flat text.
     """
     flat_all = flat_document(text)
-    text = nfc(text)
+    text = nfc_document(text)
     out: list[tuple[int, str]] = []
     # A name recurs many times: look for its first occurrence once.
     first_at: dict[str, int] = {} if found is None else found
@@ -957,9 +982,16 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
                 add(name, role)
 
     for t in tasks:
-        add_all(t.get("lead") or (), "lead")
-        add_all(t.get("coordinators") or (), "coordinator")
-        add_all(_split_agencies(t.get("approver") or ""), "approver")
+        # (Empty fields name no one: _split_agencies("") is empty too.)
+        names = t.get("lead")
+        if names:
+            add_all(names, "lead")
+        names = t.get("coordinators")
+        if names:
+            add_all(names, "coordinator")
+        approver = t.get("approver")
+        if approver:
+            add_all(_split_agencies(approver), "approver")
     for c in citations or []:
         issuer = c.get("issuer")
         if issuer and lookup(issuer):

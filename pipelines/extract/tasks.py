@@ -13,7 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from pipelines.extract.agencies import parse_lead_cell, province_from_text, split_agencies
+from pipelines.extract.agencies import lead_cell_names, province_from_text, split_agencies
 from pipelines.extract.responsibilities import extract_responsibilities
 from pipelines.extract.tables import Table, find_tables, table_rows
 from pipelines.extract.text import collapse
@@ -31,9 +31,12 @@ _TASKS_IN_APPENDIX = re.compile(
 )
 
 
+_YEAR_OPENING = re.compile(r"(\d{4})")
+
+
 def _default_year(document: dict) -> int | None:
     d = (document or {}).get("date") or ""
-    m = re.match(r"(\d{4})", str(d))
+    m = _YEAR_OPENING.match(str(d))
     return int(m.group(1)) if m else None
 
 
@@ -77,8 +80,10 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
     tasks: list[dict] = []
     for row in table_rows(table):
         cells = row.cells
-        leads, extra = parse_lead_cell(cells.get("lead", ""))
-        coords = extra + [c for c in split_agencies(cells.get("coordinators", "")) if c not in extra]
+        leads, extra = lead_cell_names(cells.get("lead", ""))
+        coords = split_agencies(cells.get("coordinators", ""))  # a new list: the task may own it
+        if extra:
+            coords = [*extra, *(c for c in coords if c not in extra)]
         approver = collapse(cells.get("approver", "")) or None
         timeframe = collapse(cells.get("timeframe", "")) or None
         task = {
@@ -86,7 +91,7 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
             "section": row.section or default_section,
             "index": row.index,
             "content": cells["content"],
-            "lead": leads,
+            "lead": list(leads),
             "coordinators": coords,
             "approver": approver,
             "timeframe": timeframe,
