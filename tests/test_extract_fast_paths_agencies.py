@@ -483,3 +483,27 @@ def test_lead_cell_names_are_the_parsed_lists_and_callers_get_their_own(seed_tex
     first[0].append("changed")
     first[1].clear()
     assert agencies.parse_lead_cell("Sở Nội vụ chủ trì, phối hợp với Sở Tài chính") == (["Sở Nội vụ"], ["Sở Tài chính"])
+
+
+def _mentioned_plain(text: str, distinct: bool) -> list[tuple[int, str]]:
+    """mentioned_agencies as it read before the names were listed apart from their offsets."""
+    flat_all = collapse(nfc(text))
+    out: list[tuple[int, str]] = []
+    for segment in agencies._SEGMENT_BREAK.split(nfc(text)):
+        for name in _segment_mentions_plain(segment):
+            at = flat_all.find(name)
+            pair = (at if at >= 0 else len(flat_all), name)
+            if not distinct or pair not in out:
+                out.append(pair)
+    return out
+
+
+def test_mentioned_agencies_equal_the_plain_form(seed_texts: list[str]) -> None:
+    repeated = "Sở Y tế, Sở Tư pháp\n\nSở Y tế, Sở Tư pháp\n\n- UBND huyện Mỏ Cày Bắc, huyện Châu Thành\n\nSở Y tế"
+    for text in [*seed_texts, *ADVERSARIAL, repeated, "Uy\u0309 ban nhân dân tỉnh Bến Tre"]:
+        for distinct in (False, True):
+            found: dict[str, int] = {}
+            got = agencies.mentioned_agencies(text, distinct=distinct, found=found)
+            assert got == _mentioned_plain(text, distinct)
+            assert agencies.mentioned_agencies(text, distinct=distinct, found=found) == got  # offsets reused
+            assert [n for _, n in got] == agencies._mentioned_names(text, distinct)

@@ -873,24 +873,34 @@ def mentioned_agencies(text: str, *, distinct: bool = False,
     it in the flat text, shared with a caller that looks names up in the same flat text.
     """
     flat_all = flat_document(text)
-    text = nfc_document(text)
     out: list[tuple[int, str]] = []
     # A name recurs many times: look for its first occurrence once.
     first_at: dict[str, int] = {} if found is None else found
-    segments = _segments(text)
+    for name in _mentioned_names(text, distinct):
+        at = first_at.get(name)
+        if at is None:
+            at = first_at[name] = flat_all.find(name)
+        out.append((at if at >= 0 else len(flat_all), name))
+    return out
+
+
+def _mentioned_names(text: str, distinct: bool) -> list[str]:
+    """The names of :func:`mentioned_agencies` without their offsets (a caller that has seen a
+    name already needs no offset for it)."""
+    segments = _segments(nfc_document(text))
     # The cache behind _segment_mentions, called directly: this loop runs once per segment.
     cached, plain, max_len = _segment_mentions.cached, _segment_mentions.__wrapped__, _segment_mentions.max_len
-    given: set[str] = set()  # names given already (distinct)
-    for segment in dict.fromkeys(segments) if distinct else segments:
+    out: list[str] = []
+    if not distinct:
+        for segment in segments:
+            out.extend(cached(segment) if len(segment) <= max_len else plain(segment))
+        return out
+    given: set[str] = set()  # names given already
+    for segment in dict.fromkeys(segments):
         for name in cached(segment) if len(segment) <= max_len else plain(segment):
-            if distinct:
-                if name in given:
-                    continue
+            if name not in given:
                 given.add(name)
-            at = first_at.get(name)
-            if at is None:
-                at = first_at[name] = flat_all.find(name)
-            out.append((at if at >= 0 else len(flat_all), name))
+                out.append(name)
     return out
 
 
@@ -998,13 +1008,19 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
             add(issuer, "issuer", printed=False)
     add_all(recipients(text), "recipient")
     if scan_text:
-        for at, n in mentioned_agencies(text, distinct=True, found=found):
+        # mentioned_agencies(text, distinct=True, found=found), with the offset of a name looked
+        # for only when the name is new (add would drop it otherwise).
+        for n in _mentioned_names(text, True):
             known = tidy.get(n)
-            rec = seen.get(known[1]) if known is not None else None
+            if known is None:
+                clean = collapse(n).strip(" .,;:")
+                known = tidy[n] = (clean, clean[:1].casefold() + clean[1:])
+            rec = seen.get(known[1])
             if rec is not None:
                 rec["roles"].add("mentioned")
-            else:
-                add(n, "mentioned", at)
+            elif known[0]:
+                at = find(n)
+                add(n, "mentioned", at if at >= 0 else len(flat))
     out = []
     for rec in sorted(seen.values(), key=lambda r: r["_at"]):
         rec.pop("_at")
