@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -525,3 +526,79 @@ def test_read_txt_unifies_line_ends_as_normalise_newlines_does(raw: str) -> None
     from pipelines.ingest.formats.txt import read_txt
 
     assert read_txt(raw.encode("utf-8"), ReadOptions()).text == normalise_newlines(raw)
+
+
+# --- ASCII-digit scans ------------------------------------------------------------------------------
+
+OTHER_DIGITS = ["٣", "５", "३", "\U0001d7cf", "\U000104a3"]  # Arabic-Indic, full-width, Devanagari, two astral
+
+
+def test_bmp_other_digits_are_what_backslash_d_matches_beyond_0_9() -> None:
+    bmp = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000)
+    assert "".join(c for c in bmp if c.isdecimal() and c not in "0123456789") == numbers._BMP_OTHER_DIGITS
+    assert all(re.fullmatch(r"\d", d) for d in OTHER_DIGITS)
+
+
+def test_ascii_digit_pattern_rewrites_backslash_d_only() -> None:
+    rewrite = numbers.ascii_digit_pattern
+    assert rewrite(r"\d(?<![\w/.,]\d)\d{0,4}+[^\W\d_]") == r"[0-9](?<![\w/.,][0-9])[0-9]{0,4}+[^\W0-9_]"
+    assert rewrite(r"[]\d][^]\d]\\d\.\[\d") == r"[]0-9][^]0-9]\\d\.\[[0-9]"
+    with pytest.raises(ValueError):
+        rewrite(r"\D")
+
+
+def test_ascii_digits_only_is_known_only_for_prepared_documents_without_other_digits(seed_texts: list[str]) -> None:
+    long_text = "Kế hoạch số 12/KH-UBND ngày 01/02/2021. " * 200
+    assert len(long_text) > 5000
+    assert numbers.ascii_digits_only(prepare_text(long_text))
+    assert not numbers.ascii_digits_only(long_text[:4000])  # short texts: unknown
+    assert not numbers.ascii_digits_only(long_text + "x")  # never prepared: unknown
+    for d in OTHER_DIGITS:
+        for extra in ("", "Ð–А"):  # with look-alikes to repair too
+            prepared = prepare_text(long_text + extra + d)
+            assert not numbers.ascii_digits_only(prepared)
+        assert numbers.ascii_digits_only(prepare_text(long_text + "Ð–А"))
+    decomposed = unicodedata.normalize("NFD", long_text)
+    assert numbers.ascii_digits_only(prepare_text(decomposed))
+    for text in seed_texts:
+        assert numbers.ascii_digits_only(prepare_text(text)) == (
+            len(text) > 5000 and not any(c.isdecimal() and c not in "0123456789" for c in text))
+
+
+def test_digit_facts_cache_is_cleared_like_a_functools_cache() -> None:
+    facts = numbers._DIGIT_FACTS
+    assert facts.cache_info().maxsize >= numbers._prepare_document.cache_info().maxsize
+    texts = [f"{i} " + "Kế hoạch 12/KH-UBND. " * 300 for i in range(facts.maxsize + 2)]
+    for t in texts:
+        prepare_text(t)
+    assert facts.cache_info().currsize == facts.maxsize  # bounded
+    assert numbers.ascii_digits_only(texts[-1]) and not numbers.ascii_digits_only(texts[0])
+    facts.cache_clear()
+    assert facts.cache_info().currsize == 0
+
+
+def test_ascii_digit_scans_equal_the_backslash_d_scans(seed_texts: list[str]) -> None:
+    edges = _short_form_edges()
+    texts = [*seed_texts, *NUMBER_EDGES, " ".join(NUMBER_EDGES), *edges, " ".join(edges),
+             *_fuzz_short_form_texts(1000)]
+    pairs = [(numbers._number_scan_regex(), numbers._number_scan_regex_ascii()),
+             (citations._SHORT_FORM_REVERSED, citations._SHORT_FORM_REVERSED_ASCII)]
+    for text in texts:
+        assert not any(c.isdecimal() and c not in "0123456789" for c in text)
+        for plain, fast in pairs:
+            for t in (text, text[::-1]):
+                assert _spans(fast, t) == _spans(plain, t)
+
+
+def test_find_numbers_and_short_forms_on_long_documents(seed_texts: list[str]) -> None:
+    edges = [*NUMBER_EDGES, *_short_form_edges()]
+    body = "\n".join(edges) * (1 + 5000 // len("\n".join(edges)))
+    for text in [*seed_texts, body, *(body + d + " 12/KH-UBND, Kế hoạch 5" for d in OTHER_DIGITS),
+                 body.replace("2", "５"), body.replace("1", "\U0001d7cf")]:
+        prepared = prepare_text(text)
+        plain = [(m.span(), m.group(0)) for m in numbers._number_scan_regex().finditer(prepared)]
+        found = [(m.start, m.raw) for m in find_numbers(prepared)]
+        parsed = [((s, e), raw) for (s, e), raw in plain if numbers._parse(raw, 0) is not None]
+        assert [s for s, _ in found] == [s for (s, _e), _ in parsed]
+        assert [(m.span(), m.groups()) for m in citations._short_forms(prepared)] == _spans(
+            citations._SHORT_FORM, prepared)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pipelines.extract.dates import date_at
 from pipelines.extract.numbers import (
     NumberMatch,
+    ascii_digit_pattern,
+    ascii_digits_only,
     find_numbers,
     fold,
     instrument_key,
@@ -125,6 +127,8 @@ _SHORT_FORM = re.compile(
 _SHORT_FORM_REVERSED = re.compile(
     r"\d(?<!\d\d)\d{0,4}+\s+(?:ốs\s+)?" + _word_trie([r[::-1] for r in _SHORT_RESTS]) + rf"[{_SHORT_FIRSTS}]"
 )
+# The same for a text whose only digits are 0-9 (numbers.ascii_digits_only): a faster scan.
+_SHORT_FORM_REVERSED_ASCII = re.compile(ascii_digit_pattern(_SHORT_FORM_REVERSED.pattern))
 
 
 def _short_forms(text: str) -> list[re.Match[str]]:
@@ -138,7 +142,8 @@ def _short_forms(text: str) -> list[re.Match[str]]:
     """
     n = len(text)
     found = []
-    for rm in _SHORT_FORM_REVERSED.finditer(text[::-1]):
+    reversed_form = _SHORT_FORM_REVERSED_ASCII if ascii_digits_only(text) else _SHORT_FORM_REVERSED
+    for rm in reversed_form.finditer(text[::-1]):
         m = _SHORT_FORM.match(text, n - rm.end())
         if m is not None:
             found.append(m)

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import unicodedata
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -50,6 +51,15 @@ _CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
 _CONFUSABLE_PRESENT = re.compile("[" + re.escape("".join(_CONFUSABLES)) + "]")
 
 
+# Decimal digits of the Basic Multilingual Plane other than 0-9 (what ``\d`` matches there besides
+# them: Arabic-Indic, Devanagari, full-width ...), read from the regex engine itself.
+_BMP_OTHER_DIGITS = "".join(re.findall(r"\d", "".join(chr(cp) for cp in range(0x80, 0x10000)
+                                                        if not 0xD800 <= cp < 0xE000)))
+_OTHER_DIGIT_BMP = re.compile("[" + re.escape(_BMP_OTHER_DIGITS) + "]")
+# One scan for both: a look-alike to repair or a digit that is not 0-9.
+_CONFUSABLE_OR_DIGIT = re.compile("[" + re.escape("".join(_CONFUSABLES) + _BMP_OTHER_DIGITS) + "]")
+
+
 def prepare_text(text: str) -> str:
     """NFC plus one-to-one look-alike repair; the result has the same length as ``nfc(text)``."""
     if len(text) > 5000:
@@ -57,10 +67,57 @@ def prepare_text(text: str) -> str:
     return _prepare(text)
 
 
+_CacheInfo = namedtuple("_CacheInfo", "hits misses maxsize currsize")  # as functools reports it
+
+
+class _DigitFacts:
+    """Prepared documents whose only decimal digits are 0-9, found while preparing them.
+
+    Holds the last few documents (at least as many as ``_prepare_document`` caches, so a document
+    served from that cache is still here).  The instance has ``cache_clear``/``cache_info`` as a
+    functools cache has (set per instance: the class itself is no cache to clear).
+    """
+
+    maxsize = 4
+
+    def __init__(self) -> None:
+        self._facts: dict[str, bool] = {}
+        self.get = self._facts.get
+        self.cache_clear = self._facts.clear
+        self.cache_info = lambda: _CacheInfo(0, 0, self.maxsize, len(self._facts))
+
+    def remember(self, text: str, ascii_only: bool) -> None:
+        if text not in self._facts and len(self._facts) >= self.maxsize:
+            del self._facts[next(iter(self._facts))]
+        self._facts[text] = ascii_only
+
+
+_DIGIT_FACTS = _DigitFacts()
+
+
+def ascii_digits_only(text: str) -> bool:
+    r"""True when ``text`` is a document :func:`prepare_text` prepared recently and 0-9 are its only
+    decimal digits, so ``[0-9]`` may stand for ``\d`` in patterns run over it; False when unknown."""
+    return len(text) > 5000 and _DIGIT_FACTS.get(text, False)
+
+
+def _has_astral(text: str) -> bool:
+    """Any character beyond the Basic Multilingual Plane (two UTF-16 units each)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
 @lru_cache(maxsize=2)
 def _prepare_document(text: str) -> str:
     # A whole document is prepared by more than one extractor (metadata, citations): once is enough.
-    return _prepare(text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _CONFUSABLE_OR_DIGIT.search(text) is None:  # most documents: nothing to repair, digits 0-9
+        _DIGIT_FACTS.remember(text, not _has_astral(text))
+        return text
+    if _CONFUSABLE_PRESENT.search(text):
+        text = text.translate(_CONFUSABLE_TABLE)
+    _DIGIT_FACTS.remember(text, _OTHER_DIGIT_BMP.search(text) is None and not _has_astral(text))
+    return text
 
 
 def _prepare(text: str) -> str:
@@ -69,6 +126,37 @@ def _prepare(text: str) -> str:
     if _CONFUSABLE_PRESENT.search(text):
         text = text.translate(_CONFUSABLE_TABLE)
     return text
+
+
+def ascii_digit_pattern(pattern: str) -> str:
+    r"""``pattern`` with every ``\d`` written ``0-9`` (``[0-9]`` outside a class): the same matches
+    on a text whose only decimal digits are 0-9 (:func:`ascii_digits_only`), found sooner."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            nxt = pattern[i + 1 : i + 2]
+            if nxt == "D":
+                raise ValueError(f"\\D is not rewritten: {pattern}")
+            out.append(("0-9" if in_class else "[0-9]") if nxt == "d" else ch + nxt)
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+            i += 1
+            # A "]" right after "[" or "[^" is a literal, not the end of the class.
+            for lead in ("^", "]"):
+                if pattern[i : i + 1] == lead:
+                    out.append(lead)
+                    i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -445,10 +533,17 @@ def _parse_cached(raw: str) -> NumberMatch | None:
     return _parse(raw, 0)
 
 
+@cache
+def _number_scan_regex_ascii() -> re.Pattern[str]:
+    """:func:`_number_scan_regex` for texts whose only digits are 0-9 (:func:`ascii_digits_only`)."""
+    return re.compile(ascii_digit_pattern(_number_scan_regex().pattern))
+
+
 def find_numbers(text: str) -> list[NumberMatch]:
     """Every instrument number in ``text`` (already prepared), in order."""
     out: list[NumberMatch] = []
-    for m in _number_scan_regex().finditer(text):
+    scan = _number_scan_regex_ascii() if ascii_digits_only(text) else _number_scan_regex()
+    for m in scan.finditer(text):
         parsed = _parse_cached(m.group(0))
         if parsed is not None:
             out.append(_moved(parsed, m.start()))
