@@ -332,6 +332,8 @@ TITLE_END_EDGES = [
     "về x\n- y", "về x 2021\n- 2025", "về x-\n- y", "về x \n \n- 1", "về x\n\t+ y", "về x\n\n", "về x  \n  \n y",
     "về x nhằm y", "về x\nnhằm\ty", "về x và các văn bản", "về x, UBND tỉnh", "về x,Sở Nội vụ", "về x,Bộ", "về x, Bộ\n",
     "về x,\n\nSở", "\n- a", "-\n- a", "5\n• a", "về x • y", "về x\r\n- y", "về x\u2028- y", "về x\u00a0\n\u00a0- y",
+    "về x \t\u00a0nhằm y", "về x nhằmy", "về x\u3000 và các Kế hoạch", "về x và\ncác văn bản", "về x \x85\n- y",
+    "về x \u2028\n\n", "về x  vàcác văn bản", "về x 1\n- y", "về x -\t\n+ y", "về x\t\t\n\t1 A",
 ]
 
 
@@ -342,6 +344,20 @@ def test_title_end_finds_the_same_first_end(seed_texts: list[str]) -> None:
         for lo, hi in bounds:
             f, p = citations._TITLE_END.search(text, lo, hi), _PLAIN_TITLE_END.search(text, lo, hi)
             assert (f and f.start()) == (p and p.start()), (text[lo:hi],)
+
+
+def test_title_end_space_guard_keeps_every_match() -> None:
+    import random
+
+    plain = re.compile(r"[;:|.(,\s]" + citations._TITLE_END_ALTERNATIVES)
+    rng = random.Random(7)
+    pieces = ["về", "x", "nhằm", "và", "các", "văn bản", "Kế hoạch", "UBND", "Sở", "1", "12", "a)", "A", "-", "+", "•",
+              " ", "  ", "\t", "\n", "\u00a0", "\u2028", "\x85", "\r\n", ";", ":", "|", ".", "(", ")", ",", "(CCHC)"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        for lo in range(0, len(text), 2):
+            f, p = citations._TITLE_END.search(text, lo), plain.search(text, lo)
+            assert (f and f.span()) == (p and p.span()), text
 
 
 def test_title_before_skips_windows_without_the_closing_word(seed_texts: list[str]) -> None:

@@ -357,8 +357,7 @@ _TITLE_STOP_START = re.compile(
 # of the characters of the leading class, which is consumed first and checked again by a
 # look-behind, so the engine skips along to those characters instead of trying each alternative
 # at every position.
-_TITLE_END = re.compile(
-    r"[;:|.(,\s]"
+_TITLE_END_ALTERNATIVES = (
     r"(?:(?<=[;:|])"
     r"|(?<=\.)(?=\s|$)"
     r"|(?<=\()(?![A-ZĐ&]{2,10}\))"  # a parenthesis ends it, except a short acronym "(CCHC)"
@@ -372,6 +371,11 @@ _TITLE_END = re.compile(
     r"|(?<=,)\s*(?=(?:Ủy\s+ban|UBND|HĐND|Sở|Bộ\s|Chủ\s+tịch|Thủ\s+trưởng|Trên\s+cơ\s+sở)\b)"
     r")"
 )
+# The leading character is one of ``[;:|.(,\s]``.  White space other than a line break can only
+# start the alternatives that go on through white space to a line break, "nhằm" or "và": a
+# look-ahead says so first, so the many spaces of a subject cost one short test each instead of
+# a try of every alternative.  The same matches.
+_TITLE_END = re.compile(r"(?:[;:|.(,\n]|[^\S\n](?=[^\S\n]*+(?:\n|nhằm\s|và\s)))" + _TITLE_END_ALTERNATIVES)
 _TITLE_MAX = 400
 _LOCAL_SCOPE_WORD = "địa"
 _LOCAL_SCOPE_TAIL = re.compile(
