@@ -507,3 +507,12 @@ def test_mentioned_agencies_equal_the_plain_form(seed_texts: list[str]) -> None:
             assert got == _mentioned_plain(text, distinct)
             assert agencies.mentioned_agencies(text, distinct=distinct, found=found) == got  # offsets reused
             assert [n for _, n in got] == agencies._mentioned_names(text, distinct)
+
+
+def test_segments_without_a_bar_after_a_space_are_the_line_split(seed_texts: list[str]) -> None:
+    odd = ["a | b", "a\t|\tb", "a |b", "a| b", "x\n|\ny", "a |\tb\n- c", "| a |", " |", "\t|", "a\u00a0|\u00a0b",
+           "1. Sở A\n2. Sở B |\tSở C\n\nSở D", "a)\tx\nb) y"]
+    for text in [*seed_texts, *ADVERSARIAL, *odd]:
+        assert agencies._segments(text) == agencies._SEGMENT_BREAK.split(text), text
+        if " |" not in text and "\t|" not in text:
+            assert agencies._segments(text) == agencies._LINE_BREAKS.split(text)

@@ -852,6 +852,8 @@ _BAR_BREAK = re.compile(r"[ \t]\|[ \t]")
 
 def _segments(text: str) -> list[str]:
     """``_SEGMENT_BREAK.split(text)``, faster."""
+    if " |" not in text and "\t|" not in text:
+        return _LINE_BREAKS.split(text)  # no " | " break: its bar follows a space or a tab
     out: list[str] = []
     for piece in _LINE_BREAKS.split(text):
         if "|" in piece:
