@@ -86,6 +86,34 @@ def test_case_lookup_matches_the_plain_form(seed_texts: list[str]) -> None:
             assert fast(words, idx) == plain(words, idx)  # the per-body cache answers the same
 
 
+def test_case_lookup_on_random_bodies_and_query_orders() -> None:
+    """Words printed in every casing over line breaks: the per-line answers that one query stores
+    are read by the next, so the queries run in random orders against the plain form."""
+    import random
+
+    rnd = random.Random(11)
+    vocab = ["thực", "Thực", "THỰC", "hiện", "Hiện", "HIỆN", "hIện", "kế", "KẾ", "1", "-", "(thực", "hiện,",
+             "xthực", "ǅa", "ǆa", "a", "İ"]
+    seps = [" ", "\n", "  ", "\n\n", " \n ", "\t", ", ", ".\n", "\u00a0"]
+    queries = [(["THỰC", "HIỆN"], 1), (["KẾ", "THỰC"], 1), (["HIỆN", "KẾ"], 1), (["thực", "hiện"], 0),
+               (["HIỆN"], 0), (["THỰC"], 0), (["Ǆa", "THỰC"], 1), (["KẾ", "Ǆa"], 1), (["(THỰC", "HIỆN,"], 1)]
+    for _ in range(400):
+        body = "".join(rnd.choice(vocab) + rnd.choice(seps) for _ in range(rnd.randint(1, 30)))
+        fast, plain = metadata._case_lookup(body), _plain_case_lookup(body)
+        for words, idx in rnd.sample(queries, len(queries)):
+            assert fast(words, idx) == plain(words, idx), (words, idx, body)
+
+
+def test_unicode_facts_of_the_case_lookup() -> None:
+    """A lowered character is a line break only if it was one; upper-casing never drops a character
+    (so a text holding a character that upper-casing changes is changed by it)."""
+    for code in range(0x110000):
+        c = chr(code)
+        assert ("\n" in c.lower()) == (c == "\n")
+        assert len(c.upper()) >= 1
+    assert "aǆb".upper() != "aǆb"
+
+
 def test_type_names_differ_in_lower_case() -> None:
     lowered = [tuple(low) for _, low in metadata._TYPE_NAME_WORDS]
     assert len(set(lowered)) == len(lowered) == len(set(metadata._HEADING_TYPES.values()))

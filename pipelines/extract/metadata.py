@@ -259,8 +259,14 @@ def _case_lookup(body: str):
         key = (tuple(phrase_words), idx)
         if key in cache:
             return cache[key]
+        words = tuple([w.lower() for w in phrase_words])
+        target = words[idx]
+        # The match holds the lowered words one to one, so the printed word is a slice of that length.
+        size, last = len(target), len(words) - 1
+        # A word printed as ``target`` that upper-casing changes puts a lower-case letter on its line.
+        has_lower = target != target.upper()
         counts: dict[str, int] = {}  # in first-seen order: ties go to the earliest, as Counter.most_common
-        for m in _phrase_re(tuple(w.lower() for w in phrase_words)).finditer(lowered):
+        for m in _phrase_re(words).finditer(lowered):
             start, end = m.span()
             if start and lowered[start - 1].isalnum():
                 continue
@@ -268,14 +274,22 @@ def _case_lookup(body: str):
                 prev = body[max(0, start - 3) : start].rstrip()
                 if not prev or not (prev[-1].isalnum() or prev[-1] == ","):
                     continue  # sentence-initial capitals say nothing
-            line_from = body.rfind("\n", 0, start) + 1
-            caps = caps_line.get(line_from)
-            if caps is None:
-                line_to = body.find("\n", end)
-                caps = caps_line[line_from] = _is_caps(body[line_from : line_to if line_to >= 0 else len(body)])
-            if caps:
-                continue  # another heading: its capitals are typographic
-            word = body[start:end].split()[idx]
+                word = body[start : start + size]
+            elif idx == last:
+                word = body[end - size : end]
+            else:
+                word = body[start:end].split()[idx]
+            # A match on one line whose word has a lower-case letter is on a line that is not upper
+            # case: every region from that line start holds the word, so the cached answer for the
+            # line (whoever computed it) is False and need not be looked up or stored.
+            if not (has_lower and word == target and lowered.find("\n", start, end) < 0):
+                line_from = body.rfind("\n", 0, start) + 1
+                caps = caps_line.get(line_from)
+                if caps is None:
+                    line_to = body.find("\n", end)
+                    caps = caps_line[line_from] = _is_caps(body[line_from : line_to if line_to >= 0 else len(body)])
+                if caps:
+                    continue  # another heading: its capitals are typographic
             counts[word] = counts.get(word, 0) + 1
         cache[key] = found = max(counts, key=counts.__getitem__) if counts else None
         return found
