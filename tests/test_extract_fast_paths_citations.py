@@ -618,3 +618,36 @@ def test_find_numbers_and_short_forms_on_long_documents(seed_texts: list[str]) -
         assert [s for s, _ in found] == [s for (s, _e), _ in parsed]
         assert [(m.span(), m.groups()) for m in citations._short_forms(prepared)] == _spans(
             citations._SHORT_FORM, prepared)
+
+
+# --- mentions: one pass over a subject ---------------------------------------------------------------
+
+
+def _plain_subject_ok(doc_type: str, subject: list[str], at_punct: bool) -> bool:
+    if not subject:
+        return False
+    if doc_type in mentions._LAWS:
+        return mentions._is_upper_start(subject[0])
+    folded = [w.strip(",.").lower() for w in subject]
+    content = [w for w in folded if w not in mentions._PERIOD_WORDS and not mentions._is_year(w)]
+    if not content:
+        return False
+    if any(mentions._is_year(w) for w in folded) or "phiên" in folded:
+        return True
+    return doc_type in mentions._NAMED_BY_SUBJECT and len(content) >= 4 and at_punct
+
+
+def test_subject_ok_in_one_pass_equals_the_plain_form(seed_texts: list[str]) -> None:
+    import random
+
+    rng = random.Random(11)
+    pieces = ["2021", "2021-2025", "2021-", "2021,", "1990.", "3021", "năm", "Giai", "đoạn", "và", "-", "phiên",
+              "Phiên,", "bản", "Cải", "cách", "hành", "chính", "X", ",", ".", "20", "2020-20", "tầm", "nhìn", "kỳ",
+              "199x"]
+    subjects = [[rng.choice(pieces) for _ in range(rng.randint(0, 12))] for _ in range(3000)]
+    subjects += [t[i : i + 200].split() for t in seed_texts for i in range(0, len(t), 997)]
+    for subject in subjects:
+        for doc_type in ("Luật", "Chương trình", "Kế hoạch", "Đề án"):
+            for at_punct in (True, False):
+                assert mentions._subject_ok(doc_type, subject, at_punct) == _plain_subject_ok(
+                    doc_type, subject, at_punct), subject

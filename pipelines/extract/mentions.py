@@ -167,7 +167,7 @@ def _name_end(text: str, pos: int, limit: int) -> tuple[int, bool]:
             return end, False
         if core == "và" and nxt.rstrip(",.;") in _STOP_AFTER_AND:
             return end, False
-        is_year = _is_year(core)
+        is_year = core[:1] in ("1", "2") and _YEAR.match(core) is not None  # _is_year(core), inlined
         if after_year and not is_year and core.lower() not in _AFTER_YEAR:
             return end, False
         if i and core in _HEAD_FIRSTS and _head_key(text[start : start + 80].split()[:5]):
@@ -192,13 +192,23 @@ def _subject_ok(doc_type: str, subject: list[str], at_punct: bool) -> bool:
         return False
     if doc_type in _LAWS:
         return _is_upper_start(subject[0])
-    folded = [w.strip(",.").lower() for w in subject]
-    content = [w for w in folded if w not in _PERIOD_WORDS and not _is_year(w)]
+    # One pass over the words (subjects run to 25 words): the content words (neither a year nor a
+    # period word) counted, years and "phiên" noted.
+    content = 0
+    year_or_version = False
+    for w in subject:
+        f = w.strip(",.").lower()
+        if f[:1] in ("1", "2") and _YEAR.match(f) is not None:  # _is_year(f)
+            year_or_version = True
+        elif f not in _PERIOD_WORDS:
+            content += 1
+            if f == "phiên":
+                year_or_version = True
     if not content:
         return False
-    if any(_is_year(w) for w in folded) or "phiên" in folded:
+    if year_or_version:
         return True
-    return doc_type in _NAMED_BY_SUBJECT and len(content) >= 4 and at_punct
+    return doc_type in _NAMED_BY_SUBJECT and content >= 4 and at_punct
 
 
 def _clause_prefix(text: str, start: int, reach: int = 300) -> str:
