@@ -260,6 +260,8 @@ def test_self_reference_tail_test_agrees_with_the_full_pattern(seed_texts: list[
         "Trên đây là Kế hoạch triển khai thực hıện ", "ban hành Kế hoạch; thực hiện ",
         "ban hành Kế hoạch thực hiện x", "hiện", "", " ", "ban hành Kế hoạch hiện ",
         "ban hành Kế hoạch thực\u00a0hiện\u2003",
+        "khai", "KHAI  \n", "  hiện", "x\u2003khai\u3000", "ban hành Kế hoạch thực hiện" + " " * 300,
+        " " * 299 + "khai ", "ban hành Kế hoạch thực hiện" + "\n" * 296 + "khai",
     ]
     types = ["Kế hoạch", "Quyết định", None, ""]
     for own in types:

@@ -648,11 +648,14 @@ def _self_reference_implements(text: str, mention_start: int, own_type: str | No
     if not own_type:
         return False
     lo = max(0, mention_start - 300)
-    window = text[lo:mention_start]
-    tail = window.rstrip()
-    if not _IMPLEMENT_VERB_TAIL.search(tail, max(0, len(tail) - 4)):
+    # The window's last non-space character, found in place (``rstrip`` of the window, without
+    # copying 300 characters for every mention); the tail test then runs on the text itself.
+    end = mention_start
+    while end > lo and text[end - 1].isspace():
+        end -= 1
+    if not _IMPLEMENT_VERB_TAIL.search(text, max(lo, end - 4), end):
         return False
-    return _self_reference_regex(own_type).search(window) is not None
+    return _self_reference_regex(own_type).search(text[lo:mention_start]) is not None
 
 
 _PARENTHESISED = re.compile(r"\([^)]*\)")
