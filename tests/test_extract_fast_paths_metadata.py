@@ -222,6 +222,24 @@ def test_section_targets_match_the_plain_form(seed_texts: list[str]) -> None:
     assert _plain_section_targets(TARGET_TEXTS[4])  # the wrapped heading is found
 
 
+def test_lazy_lines_are_the_split_lines(seed_texts: list[str]) -> None:
+    import random
+
+    rnd = random.Random(5)
+    for text in [*seed_texts, *TARGET_TEXTS, "\n", "\n\n", "a\r\nb\n", "x"]:
+        plain = text.split("\n")
+        lines = targets._Lines(text)
+        assert len(lines) == len(plain)
+        order = [rnd.randrange(len(plain)) for _ in range(60)] + list(range(len(plain)))[::-1][:50]
+        for k, i in enumerate(order):
+            if k == 20 and len(plain) > 3:  # an anchor at a line start, as _heading_lines gives
+                j = len(plain) // 2
+                lines.anchor(j, sum(len(ln) + 1 for ln in plain[:j]))
+            assert lines[i] == plain[i], (i, text[:40])
+        with pytest.raises(IndexError):
+            lines[len(plain)]
+
+
 def test_case_classes_of_the_target_heading_letters() -> None:
     """The fast paths assume each letter of the heading phrases matches only these characters."""
     every = "".join(chr(c) for c in range(0x110000))

@@ -43,7 +43,7 @@ def target_years(text: str) -> list[int]:
     return years
 
 
-def _heading_text(lines: list[str], i: int, cut: int) -> tuple[str, int]:
+def _heading_text(lines: list[str] | _Lines, i: int, cut: int) -> tuple[str, int]:
     title = lines[i][cut:].strip()
     j = i + 1
     while j < len(lines) and title.isupper() and lines[j].strip().isupper() and not _marker(lines[j]):
@@ -97,7 +97,54 @@ def _target_heading_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
-def _heading_lines(text: str, lines: list[str], matches: list[re.Match[str]]) -> list[int]:
+class _Lines:
+    """``text.split("\n")`` read only at the lines asked for (a document's target sections are a
+    few lines of it, and splitting all of it cost more than the rest of the section search).
+
+    A line is cut out from the start of a nearby line already known: the caller names the line
+    of each heading match (``anchor``) and then reads lines close to those, or one after another.
+    """
+
+    __slots__ = ("_last", "_lines", "_size", "_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._size = text.count("\n") + 1
+        self._lines: dict[int, str] = {}
+        self._starts: dict[int, int] = {0: 0}  # line index -> offset of its first character
+        self._last = 0  # the line read last: the next one asked for is usually close to it
+
+    def __len__(self) -> int:
+        return self._size
+
+    def anchor(self, index: int, start: int) -> None:
+        """Line ``index`` starts at offset ``start``."""
+        self._starts[index] = start
+        self._last = index
+
+    def __getitem__(self, index: int) -> str:
+        line = self._lines.get(index)
+        if line is not None:
+            return line
+        if not 0 <= index < self._size:
+            raise IndexError(index)
+        text, starts = self._text, self._starts
+        k = self._last
+        pos = starts[k]
+        while k < index:
+            pos = text.find("\n", pos) + 1
+            k += 1
+        while k > index:
+            pos = text.rfind("\n", 0, pos - 1) + 1
+            k -= 1
+        starts[index] = pos
+        end = text.find("\n", pos)
+        self._lines[index] = line = text[pos:] if end < 0 else text[pos:end]
+        self._last = index
+        return line
+
+
+def _heading_lines(text: str, lines: list[str] | _Lines, matches: list[re.Match[str]]) -> list[int]:
     """Indices of the only lines whose heading title (``_heading_text``) can name targets, in order.
 
     A title is line ``i`` (from its marker on) joined with the upper-case lines after it, whitespace
@@ -116,6 +163,8 @@ def _heading_lines(text: str, lines: list[str], matches: list[re.Match[str]]) ->
         m = line_no
         if m == prev_m:
             continue
+        if isinstance(lines, _Lines):
+            lines.anchor(m, text.rfind("\n", 0, last) + 1)
         lo = m
         while lo > 0 and lines[lo].strip().isupper():
             if lo == prev_m:  # the upper-case run goes on below the previous match's line
@@ -132,7 +181,7 @@ def _section_targets(text: str) -> list[dict]:
     matches = _target_heading_matches(text)
     if not matches:
         return []  # no title can name targets
-    lines = text.split("\n")
+    lines = _Lines(text)
     out: list[dict] = []
     i = 0
     # Every line that can open a target section; the others would be passed over below.
