@@ -319,7 +319,8 @@ def test_signer_matches_the_plain_form(seed_texts: list[str]) -> None:
 
 def test_due_of_is_the_parsed_interval() -> None:
     frames = [None, "", "  ", "Quý I năm 2022", "Năm 2025", "Hằng năm", "Thường xuyên", "Từ Quý II đến cuối năm 2022",
-              "Theo yêu cầu của Bộ", "Tháng 13/2022", "6 tháng đầu năm", "2021-2025", "Cuối năm"]
+              "Theo yêu cầu của Bộ", "Tháng 13/2022", "6 tháng đầu năm", "2021-2025", "Cuối năm",
+              "Từ Quý II năm 2022 " + "và tiếp theo " * 30 + "đến cuối năm 2023"]  # too long to be cached
     for frame in frames:
         for year in (None, 2022):
             parsed = timeframes.parse_timeframe(frame, year)

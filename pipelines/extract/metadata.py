@@ -199,7 +199,6 @@ def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
     motto = min(hits, key=lambda m: m.start())
     joined = _letterhead_block(head, motto.start())
     f = fold(joined)
-    body = text[motto.end() :]
     province = level = issuer = None
     lm = _LOCAL_UNIT.search(f)
     if lm:
@@ -211,7 +210,7 @@ def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
             province, level = name, lvl
         rest = joined[lm.end() :].strip()
         if rest:  # a department under the people's committee: "SỞ NỘI VỤ"
-            dept = sentence_case(rest, body)
+            dept = sentence_case(rest, text[motto.end() :])
             issuer = f"{dept} {lvl} {name}"
         return issuer, province, level, motto.start()
     pb = _PARTY_BRANCH.search(f)
@@ -232,7 +231,7 @@ def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
     for i in issuer_codes():
         if i.scope in ("national", "party") and fold(i.name) in f:
             return i.name, None, None, motto.start()
-    return (sentence_case(joined, body) if joined else None), None, None, motto.start()
+    return (sentence_case(joined, text[motto.end() :]) if joined else None), None, None, motto.start()
 
 
 @lru_cache(maxsize=4096)

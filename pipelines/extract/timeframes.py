@@ -170,9 +170,18 @@ def _parse_timeframe(text: str | None, default_year: int | None) -> dict:
     return out
 
 
+_parse_cached = _parse_timeframe.cached  # type: ignore[attr-defined]
+_PARSE_MAX_LEN: int = _parse_timeframe.max_len  # type: ignore[attr-defined]
+
+
 def due_of(timeframe: str | None, default_year: int | None = None) -> dict:
     """The contract's ``due`` field: ``{"start", "end", "recurring"}`` plus ``conditional``."""
-    parsed = _parse_timeframe(timeframe, default_year)  # read only: the cached dict needs no copy
+    # Read only: the cached dict needs no copy.  The cache is called directly for the short texts
+    # it keeps (what ``cache_short``'s wrapper would do, without the extra call per task).
+    if timeframe is None or len(timeframe) <= _PARSE_MAX_LEN:
+        parsed = _parse_cached(timeframe, default_year)
+    else:
+        parsed = _parse_timeframe(timeframe, default_year)
     return {"start": parsed["start"], "end": parsed["end"], "recurring": parsed["recurring"],
             "conditional": parsed["conditional"]}
 
