@@ -443,3 +443,16 @@ def test_default_year_reads_four_leading_digits() -> None:
         m = re.match(r"(\d{4})", str({"date": date}.get("date") or ""))
         assert (int(m.group(1)) if m else None) == year
     assert tasks._default_year(None) is None
+
+
+def test_appendix_tasks_read_empty_and_absent_cells_as_the_plain_form() -> None:
+    from pipelines.extract import tasks
+
+    rows = [["1", "Việc một", "Sở A", "", " \n ", "Năm\n2025"], ["2", "Việc hai", "Sở B", "UBND tỉnh", "Quý I", ""],
+            ["3", "Việc ba", "Sở C chủ trì, phối hợp với Sở D", "\t", "", "  "], ["4", "Việc bốn", "Sở E"]]
+    for roles in (["index", "content", "lead", "approver", "timeframe", "note"],
+                  ["index", "content", "lead", "coordinators", "timeframe", "output"],
+                  ["index", "content", "lead", "col3", "col4", "col5"]):
+        table = tables.Table(header=list(roles), roles=roles, rows=[list(r) for r in rows], caption="PHỤ LỤC\nDANH MỤC")
+        document = {"date": "2025-01-02"}
+        assert tasks.appendix_tasks(table, document) == _plain_appendix_tasks(table, document)

@@ -84,8 +84,11 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
         coords = split_agencies(cells.get("coordinators", ""))  # a new list: the task may own it
         if extra:
             coords = [*extra, *(c for c in coords if c not in extra)]
-        approver = collapse(cells.get("approver", "")) or None
-        timeframe = collapse(cells.get("timeframe", "")) or None
+        # (An absent or empty cell collapses to "": no call for it.)
+        approver = cells.get("approver")
+        approver = (collapse(approver) or None) if approver else None
+        timeframe = cells.get("timeframe")
+        timeframe = (collapse(timeframe) or None) if timeframe else None
         task = {
             "kind": "appendix_row",
             "section": row.section or default_section,
