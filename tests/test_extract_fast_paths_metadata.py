@@ -309,6 +309,15 @@ def test_role_line_starts_are_the_role_lines(seed_texts: list[str]) -> None:
             pos += len(ln) + 1
 
 
+def test_role_line_starts_without_the_copy(seed_texts: list[str]) -> None:
+    assert metadata._ROLE_LINE_STARTS.pattern.startswith("\\n")
+    extra = ["CHỦ TỊCH", "  GIÁM ĐỐC\nCHỦ TỊCH\n\nUBND", "\nCHỦ TỊCH\n", "x\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+             "\n\n\n", "", "CHỦ\nTỊCH", "\tTM.\u00a0ỦY BAN NHÂN DÂN\n"]
+    for text in [*seed_texts, *SIGNATURE_TEXTS, *extra]:
+        plain = [m.start() for m in metadata._ROLE_LINE_STARTS.finditer("\n" + text)]
+        assert metadata._role_line_starts(text) == plain, text[:60]
+
+
 def test_signer_matches_the_plain_form(seed_texts: list[str]) -> None:
     found = 0
     for text in [*seed_texts, *SIGNATURE_TEXTS]:

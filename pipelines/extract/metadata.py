@@ -440,12 +440,28 @@ _TITLE_PREFIXES = ("KT.", "TM.", "TL.", "TUQ.", "Q.")
 _OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
+# _ROLE_LINE_STARTS without its line break: a role line at the start of the text.
+_ROLE_LINE_FIRST = re.compile(_ROLE_LINE_STARTS.pattern.removeprefix("\\n"))
+
+
+def _role_line_starts(text: str) -> list[int]:
+    """``[m.start() for m in _ROLE_LINE_STARTS.finditer("\\n" + text)]`` without copying the text.
+
+    A match never reaches past its own line, so each line is tried on its own: the first at
+    offset 0, every other one after its line break.
+    """
+    starts = [m.start() + 1 for m in _ROLE_LINE_STARTS.finditer(text)]
+    if _ROLE_LINE_FIRST.match(text):
+        starts.insert(0, 0)
+    return starts
+
+
 def _signer(text: str) -> tuple[str | None, str | None]:
     if any(c in text for c in _OTHER_LINE_BREAKS):
         return _signer_of_lines([ln.strip() for ln in text.splitlines()])
     # Lines are the "\n"-separated pieces (a final empty piece is an empty line, which changes
     # nothing below); only the role lines and the few lines around them are cut out.
-    starts = [m.start() for m in _ROLE_LINE_STARTS.finditer("\n" + text)]  # "\n" at i: a line at i
+    starts = _role_line_starts(text)
     role_set = set(starts)
     best: tuple[str | None, str | None] = (None, None)
     for start in starts:
