@@ -239,9 +239,10 @@ class _Builder:
         self.add(a, OWL + "annotatedSource", s)
         self.add(a, OWL + "annotatedProperty", p)
         self.add(a, OWL + "annotatedTarget", o)
+        # The extractor is stated once on the named graph (prov:wasAttributedTo, vn:extractorVersion):
+        # every assertion of a document's graph comes from one extraction run, and two more quads on
+        # each of them were a twelfth of the whole graph.
         self.add(a, PROV + "wasDerivedFrom", self.file_iri)
-        self.add(a, PROV + "wasAttributedTo", self.iris.extractor(self.version))
-        self.add(a, VN + "extractorVersion", _plain(self.version))
         if confidence is not None:
             self.add(a, VN + "confidence", _decimal(confidence))
         for i, span in enumerate(spans):
@@ -332,6 +333,7 @@ class _Builder:
         self.add(self.graph_iri, VN + "sourceFile", _plain(self.source_name))
         self.add(self.graph_iri, VN + "sourceSha256", _plain(self.sha))
         self.add(self.graph_iri, VN + "extractorVersion", _plain(self.version))
+        self.add(self.graph_iri, PROV + "wasAttributedTo", self.iris.extractor(self.version))
         self.add(self.file_iri, RDF + "type", PROV + "Entity")
         self.add(self.file_iri, VN + "sha256", _plain(self.sha))
         self.add(self.file_iri, DCT + "identifier", _plain(self.source_name))

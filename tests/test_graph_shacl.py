@@ -85,7 +85,7 @@ def test_validate_accepts_files_and_the_cli_reports_failures(tmp_path: Path, see
     path = tmp_path / "g.ttl"
     _seed_graph(seeds, 4).serialize(path, format="turtle")
     assert validate(path)[0]
-    assert len(store_union_graph(open_store(seed_outputs))) > 10_000
+    assert len(store_union_graph(open_store(seed_outputs))) > 9_000  # the five seeds, all graphs
     result = CliRunner().invoke(app, ["validate", "--outputs", str(seed_outputs)])
     assert result.exit_code == 0 and "conforms" in result.output
     # A broken graph published as a store: `vanban validate` exits 1 with the report.

@@ -63,7 +63,12 @@ def _typed_twice(store: ox.Store) -> None:  # a task also typed as an agency: mo
     store.add(ox.Quad(task.subject, RDF_TYPE, CV_ORG, task.graph_name))
 
 
-EDITS = [_untype_agency, _respell_number, _bad_offsets, _no_lead, _blank_value, _typed_twice]
+def _unattributed(store: ox.Store) -> None:  # sh:targetSubjectsOf: the graph no longer names its extractor
+    for q in list(store.quads_for_pattern(None, _nn("http://www.w3.org/ns/prov#wasAttributedTo"), None, None)):
+        store.remove(q)
+
+
+EDITS = [_untype_agency, _respell_number, _bad_offsets, _no_lead, _blank_value, _typed_twice, _unattributed]
 
 
 def _graph_bytes(item: dict, edit=None) -> bytes:
@@ -102,6 +107,8 @@ def test_fast_core_path_reports_what_pyshacl_reports(edit, seeds: list[dict]) ->
     assert _fast(data) == expected
     if edit is _no_lead:
         assert expected[0] and "A task without a lead agency" in expected[1]
+    elif edit is _unattributed:
+        assert not expected[0] and "A document graph names the extractor" in expected[1]
     else:
         assert "\nResults (" in expected[1]
 
