@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 PLAN_TYPES = {"kế hoạch", "chương trình", "đề án", "phương án", "kế hoạch hành động", "chương trình hành động"}
 RELATIONS = {"based_on": ELI + "based_on", "implements": VN + "implements", "cites": ELI + "cites"}
 QUOTE_CONTEXT = 32
+# Bump when the graph made from the same record changes, so the pipeline rebuilds graphs it would
+# otherwise keep (its stamp holds the source hash and extractor version, which stay the same).
+# 2: the extractor is stated once on the document graph instead of on every assertion.
+GRAPH_FORMAT = 2
 # Closed code lists (also declared in ontology/vanban.ttl): code -> (Vietnamese, English) labels.
 CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "issuer-level": {"central": ("trung ương", "central"), "provincial": ("địa phương", "provincial"),

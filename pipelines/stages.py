@@ -205,7 +205,7 @@ def extract_document(settings: Settings, key: str, *, force: bool = False) -> St
 
 
 def build_document_graph(settings: Settings, key: str, *, force: bool = False) -> StageResult:
-    from graph.build import document_graph_nquads
+    from graph.build import GRAPH_FORMAT, document_graph_nquads
 
     record = _read_json(settings.record_path(key))
     if record is None:
@@ -215,6 +215,7 @@ def build_document_graph(settings: Settings, key: str, *, force: bool = False) -
     stamp = {
         "sha256": record.get("source_sha256"),
         "extractor_version": record.get("extractor_version"),
+        "graph_format": GRAPH_FORMAT,
         "base_iri": settings.base_iri,
     }
     if not force and graph_meta and {k: graph_meta.get(k) for k in stamp} == stamp and settings.graph_path(

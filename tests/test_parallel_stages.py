@@ -59,6 +59,19 @@ def test_pool_writes_the_same_graphs_as_one_process(corpus: Path, tmp_path: Path
     assert {r.status for r in _build(two)} == {"unchanged"}
 
 
+def test_a_new_graph_format_rebuilds_every_graph_and_nothing_else(corpus: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import graph.build
+
+    settings = _settings(tmp_path, corpus, workers=1)
+    _build(settings)
+    monkeypatch.setattr(graph.build, "GRAPH_FORMAT", graph.build.GRAPH_FORMAT + 1)
+    keys = stages.source_keys(settings)
+    assert {r.status for r in stages.run_per_document(settings, stages.extract_document, keys)} == {"unchanged"}
+    assert {r.status for r in stages.run_per_document(settings, stages.build_document_graph, keys)} == {"changed"}
+    assert {r.status for r in stages.run_per_document(settings, stages.build_document_graph, keys)} == {"unchanged"}
+
+
 def test_publish_uses_the_hash_and_count_the_graph_stage_recorded(corpus: Path, tmp_path: Path) -> None:
     settings = _settings(tmp_path, corpus, workers=2)
     _build(settings)
