@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from pipelines.extract.text import cache_short, collapse
 
@@ -68,6 +69,18 @@ class Table:
     start: int = 0  # character offset of the table in the source text
     end: int = 0
     layout: str = ""
+    # cell text -> collapse(cell text), filled by the readers of this table's cells (a pure
+    # function of the text, so it never goes stale; it lives as long as the table).
+    flat_cache: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+
+def flat_cell(table: Table, cell: str) -> str:
+    """``collapse(cell)``, read once per distinct cell text of ``table``."""
+    memo = table.flat_cache
+    flat = memo.get(cell)
+    if flat is None:
+        flat = memo[cell] = collapse(cell)
+    return flat
 
 
 @dataclass(slots=True)
@@ -246,28 +259,79 @@ def _bar_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# The bar lines after a line break, kept by ``split`` (a capturing group) so offsets can be summed.
+_BAR_LINE_SPLIT = re.compile(r"(\n[ \t]*\|[ \t]*)(?=\n|\Z)")
+
+
+class _Blocks:
+    """Cell blocks of a text export: their texts, and their offsets on demand.
+
+    The texts come from one ``split`` on the bar lines (``parts`` alternates the text between bar
+    lines and the bar lines themselves, break in front included), so no Python step runs per
+    block; an offset is the sum of the lengths of the parts before it, summed from the last
+    offset asked for (tables are read front to back).  Blocks as :func:`_cell_blocks` gives them.
+    """
+
+    __slots__ = ("_first", "_k", "_lead", "_parts", "_pos", "_size", "cells")
+
+    def __init__(self, text: str) -> None:
+        first = _BAR_LINE_FIRST.match(text) if "|" in text else None
+        parts = _BAR_LINE_SPLIT.split(text) if "|" in text else [text]
+        self._parts = parts
+        self._size = len(text)
+        pieces = parts[0::2]
+        # Each block is its piece less the line breaks at both ends (the break that ends the bar line
+        # before it is the piece's first character).
+        cells = list(map(str.strip, pieces, repeat("\n")))
+        start0 = 0
+        if first is not None:
+            # A bar on the first line: an empty block at 0, and the first piece starts after its line.
+            start0 = first.end() + 1
+            cells[0] = pieces[0][start0:].strip("\n")
+        if len(pieces) > 1:
+            if len(pieces[-1]) <= 1:
+                cells.pop()  # nothing after the last bar line but its line break
+        elif start0 >= len(text):
+            cells.pop()
+        if first is not None:
+            cells.insert(0, "")
+        self.cells = cells
+        self._first = start0
+        self._lead = 1 if first is not None else 0
+        self._k = 0  # piece whose start offset ``_pos`` is
+        self._pos = 0
+
+    def _piece_at(self, k: int) -> int:
+        """Offset of piece ``k`` (of ``parts[2k]``)."""
+        if k < self._k:
+            self._k, self._pos = 0, 0
+        self._pos += sum(map(len, self._parts[2 * self._k : 2 * k]))
+        self._k = k
+        return self._pos
+
+    def start(self, b: int) -> int:
+        k = b - self._lead
+        if k < 0:
+            return 0
+        return self._first if k == 0 else self._piece_at(k) + 1
+
+    def end(self, b: int) -> int:
+        k = b - self._lead
+        if k < 0:
+            return 0
+        if 2 * k + 1 >= len(self._parts):
+            return self._size  # the last piece runs to the end of the text
+        return self._piece_at(k) + len(self._parts[2 * k]) + 1
+
+
 def _cell_blocks(text: str) -> list[tuple[str, int, int]]:
     """Split a text export into cell blocks closed by a line holding only ``|``.
 
     Returns (block text, start offset, end offset); the last block may lack its closing bar.
-    The bar lines are those of :func:`_bar_lines`, read straight from the matches.
+    The bar lines are those of :func:`_bar_lines`.
     """
-    blocks: list[tuple[str, int, int]] = []
-    start = 0
-    if "|" in text:
-        first = _BAR_LINE_FIRST.match(text)
-        if first:
-            blocks.append(("", 0, 0))
-            start = first.end() + 1
-        for m in _BAR_LINE_AFTER_BREAK.finditer(text):
-            # The block ends at the bar line's start, after the break at ``m.start()``; the break
-            # is left out of the slice (strip would drop it anyway), so the slice is mostly kept as is.
-            nl = m.start()
-            blocks.append((text[start:nl].strip("\n"), start, nl + 1))
-            start = m.end() + 1
-    if start < len(text):
-        blocks.append((text[start:].strip("\n"), start, len(text)))
-    return blocks
+    blocks = _Blocks(text)
+    return [(cell, blocks.start(b), blocks.end(b)) for b, cell in enumerate(blocks.cells)]
 
 
 @cache_short(4096, 1000)
@@ -305,9 +369,10 @@ def _split_caption(block: str) -> tuple[str, str] | None:
     return block[: max(start - 1, 0)], block[start:]
 
 
-def _continues_header(blocks: list[tuple[str, int, int]], j: int) -> bool:
-    """Block ``j`` is a further header cell: it names a column, is short, and opens no body row."""
-    cell = blocks[j][0]
+@cache_short(16384, 300)
+def _continues_header_cell(cell: str) -> bool:
+    """A further header cell: it names a column, is short, and opens no body row (cached: body cells
+    are tested as the header's next cells row after row, and agency cells recur)."""
     if not header_role(cell):
         return False
     flat = collapse(cell)
@@ -315,12 +380,22 @@ def _continues_header(blocks: list[tuple[str, int, int]], j: int) -> bool:
     return len(flat) <= 80 and not _SECTION.match(flat) and not _LEADING_INDEX.match(flat)
 
 
+def _continues_header(blocks: list[tuple[str, int, int]], j: int) -> bool:
+    """Block ``j`` is a further header cell (see :func:`_continues_header_cell`)."""
+    return _continues_header_cell(blocks[j][0])
+
+
 _SHORT_CELL = 16
 
 
 def _header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, list[str], list[str], int] | None:
     """(caption, header cells, roles, index after the header) when a table header starts at block ``i``."""
-    n = len(blocks)
+    return _header_in([b[0] for b in blocks], i)
+
+
+def _header_in(cells: list[str], i: int) -> tuple[str, list[str], list[str], int] | None:
+    """:func:`_header_at` over the block texts alone."""
+    n = len(cells)
     if i + 2 >= n:
         return None  # a header has at least three cells
     # The three tests are pure, so any order gives the same answer; the cheapest usually comes first.
@@ -328,76 +403,102 @@ def _header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, list[st
     # Otherwise the two blocks after ``i`` are tested first (the caption split of a long block reads
     # several tails), the second of them first: in a body row it is an agency cell, which recurs,
     # where the first is often a unique task text.
-    cell = blocks[i][0]
+    cell = cells[i]
     first = None
     if len(cell) <= _SHORT_CELL:
-        first = _split_caption(cell)
+        first = _split_caption_cached(cell)  # short enough for the cache (cache_short's own rule)
         if first is None:
             return None
-    if not _continues_header(blocks, i + 2) or not _continues_header(blocks, i + 1):
+    # (The cache is called directly for the cells short enough for it: cache_short's own rule.)
+    cell2 = cells[i + 2]
+    if not (_continues_cached(cell2) if len(cell2) <= _CONTINUES_MAX_LEN else _continues_header_cell(cell2)):
+        return None
+    if not _continues_header_cell(cells[i + 1]):
         return None
     if first is None:
         first = _split_caption(cell)
         if first is None:
             return None
     caption, head0 = first
-    cells = [head0, blocks[i + 1][0], blocks[i + 2][0]]
+    header = [head0, cells[i + 1], cells[i + 2]]
     j = i + 3
-    while j < n and _continues_header(blocks, j):
-        cells.append(blocks[j][0])
+    while j < n and _continues_header_cell(cells[j]):
+        header.append(cells[j])
         j += 1
-    roles = header_roles(cells)
+    roles = header_roles(header)
     if roles:
-        return caption, cells, roles, j
+        return caption, header, roles, j
     return None
+
+
+_split_caption_cached = _split_caption.cached  # type: ignore[attr-defined]
+assert _split_caption.max_len >= _SHORT_CELL  # type: ignore[attr-defined]
+_continues_cached = _continues_header_cell.cached  # type: ignore[attr-defined]
+_CONTINUES_MAX_LEN: int = _continues_header_cell.max_len  # type: ignore[attr-defined]
 
 
 def tables_from_cell_blocks(text: str) -> list[Table]:
     """Tables of a text export whose cells are closed by ``|`` lines (seeds 000, 001)."""
-    blocks = _cell_blocks(text)
+    blocks = _Blocks(text)
+    cells = blocks.cells
+    n = len(cells)
     tables: list[Table] = []
     i = 0
-    while i < len(blocks):
-        found = _header_at(blocks, i)
+    while i < n:
+        found = _header_in(cells, i)
         if not found:
             i += 1
             continue
         caption, header, roles, j = found
         ncols = len(header)
+        pad = [""] * (ncols - 1)
+        has_index = "index" in roles
+        index_first = has_index and roles[0] == "index"
+        # collapse() of the cells read here, handed on to the readers of the table's rows.
+        memo: dict[str, str] = {}
         rows: list[list[str]] = []
-        while j < len(blocks):
-            cell = blocks[j][0]
-            flat = collapse(cell)
+        while j < n:
+            cell = cells[j]
+            flat = memo.get(cell)
+            if flat is None:
+                flat = memo[cell] = collapse(cell)
             if not flat and not rows:
                 j += 1
                 continue
-            again = _header_at(blocks, j)
+            # A short cell opens no header unless it splits as a caption (_header_in's first test).
+            again = None if len(cell) <= _SHORT_CELL and _split_caption_cached(cell) is None else _header_in(cells, j)
             if again:
                 if again[2] == roles and not collapse(again[0]):
                     j = again[3]  # the header repeated at a page break
                     continue
                 break  # another table starts
-            if _is_section_cell(flat, roles) and not _row_continues(blocks, j, roles):
-                rows.append([cell] + [""] * (ncols - 1))
-                rows[-1].append("\x00section")
+            # _is_section_cell, read with the roles known.
+            if has_index:
+                section = _ROMAN_SECTION.match(flat) is not None or _PART_HEADING.match(flat) is not None
+            else:
+                section = _SECTION.match(flat) is not None and _LEADING_INDEX.match(flat) is None
+            if section and not _row_continues_in(cells, j, roles):
+                rows.append([cell, *pad, "\x00section"])
                 j += 1
                 continue
-            if _two_cell_band(blocks, j, roles, flat):
+            # _two_cell_band_in's own first tests: an index column first, a roman numeral in it.
+            if index_first and _ROMAN_ONLY.match(flat) and _two_cell_band_in(cells, j, roles, flat):
                 # "I" | "Công tác chỉ đạo" with the title cell merged over the other columns.
-                title = f"{flat.rstrip('.')}. {collapse(blocks[j + 1][0])}"
-                rows.append([title, *[""] * (ncols - 1), "\x00section"])
+                title = f"{flat.rstrip('.')}. {collapse(cells[j + 1])}"
+                rows.append([title, *pad, "\x00section"])
                 j += 2
                 continue
-            chunk = [b[0] for b in blocks[j : j + ncols]]
-            chunk += [""] * (ncols - len(chunk))
+            chunk = cells[j : j + ncols]
+            if len(chunk) < ncols:
+                chunk += [""] * (ncols - len(chunk))
             j += ncols
-            if _is_band(chunk, roles):
-                rows.append([_band_text(chunk), *[""] * (ncols - 1), "\x00section"])
+            if _is_band_memo(chunk, roles, memo):
+                rows.append([_band_text(chunk), *pad, "\x00section"])
                 continue
             rows.append(chunk)
         tables.append(
-            Table(header=header, roles=roles, rows=rows, caption=caption, start=blocks[i][1],
-                  end=blocks[min(j, len(blocks)) - 1][2], layout="cell_blocks")
+            Table(header=header, roles=roles, rows=rows, caption=caption, start=blocks.start(i),
+                  end=blocks.end(min(j, n) - 1), layout="cell_blocks", flat_cache=memo)
         )
         i = j
     return tables
@@ -406,11 +507,16 @@ def tables_from_cell_blocks(text: str) -> list[Table]:
 def _two_cell_band(blocks: list[tuple[str, int, int]], j: int, roles: list[str], first: str) -> bool:
     """``first`` is ``collapse(blocks[j][0])`` (the caller has it); the other cells are only read
     when it is a roman numeral."""
-    if "index" not in roles or roles.index("index") != 0 or j + 2 >= len(blocks):
+    return _two_cell_band_in([b[0] for b in blocks], j, roles, first)
+
+
+def _two_cell_band_in(cells: list[str], j: int, roles: list[str], first: str) -> bool:
+    """:func:`_two_cell_band` over the block texts alone."""
+    if "index" not in roles or roles.index("index") != 0 or j + 2 >= len(cells):
         return False
     if not _ROMAN_ONLY.match(first):
         return False
-    second, third = collapse(blocks[j + 1][0]), collapse(blocks[j + 2][0])
+    second, third = collapse(cells[j + 1]), collapse(cells[j + 2])
     return bool(second) and not _INDEX_CELL.match(second) and bool(_INDEX_CELL.match(third) or _ROMAN_ONLY.match(third))
 
 
@@ -422,10 +528,15 @@ def _is_section_cell(flat: str, roles: list[str]) -> bool:
 
 def _row_continues(blocks: list[tuple[str, int, int]], j: int, roles: list[str]) -> bool:
     """A roman-numbered index cell followed by content cells is a full row, not a section band."""
+    return _row_continues_in([b[0] for b in blocks], j, roles)
+
+
+def _row_continues_in(cells: list[str], j: int, roles: list[str]) -> bool:
+    """:func:`_row_continues` over the block texts alone."""
     if "index" not in roles:
         return False
-    nxt = collapse(blocks[j + 1][0]) if j + 1 < len(blocks) else ""
-    return bool(_ROMAN_ONLY.match(collapse(blocks[j][0]))) and bool(nxt) and not _INDEX_CELL.match(nxt)
+    nxt = collapse(cells[j + 1]) if j + 1 < len(cells) else ""
+    return bool(_ROMAN_ONLY.match(collapse(cells[j]))) and bool(nxt) and not _INDEX_CELL.match(nxt)
 
 
 # --- pipe rows (DOCX / HTML rendered to text) --------------------------------------------
@@ -510,11 +621,18 @@ _DUTY_ROLES = ("lead", "coordinators", "timeframe", "approver")
 
 def _is_band(row: list[str], roles: list[str]) -> bool:
     """A section row: one distinct text across the row, or a roman index with a title and nothing else."""
+    return _is_band_memo(row, roles, {})
+
+
+def _is_band_memo(row: list[str], roles: list[str], memo: dict[str, str]) -> bool:
+    """:func:`_is_band`, with ``memo`` holding ``collapse`` of the cells read before (filled here)."""
     # Cells are collapsed one by one until a second distinct text shows the row is no one-text band.
     only = ""
     filled = 0
     for c in row:
-        flat = collapse(c)
+        flat = memo.get(c)
+        if flat is None:
+            flat = memo[c] = collapse(c)
         if not flat:
             continue
         if filled and flat != only:
@@ -527,7 +645,10 @@ def _is_band(row: list[str], roles: list[str]) -> bool:
         return filled > 1 or (bool(_SECTION.match(only)) and not _LEADING_INDEX.match(only))
     if "index" not in roles:
         return False
-    index = collapse(row[roles.index("index")])
+    cell = row[roles.index("index")]
+    index = memo.get(cell)
+    if index is None:
+        index = memo[cell] = collapse(cell)
     if not (_ROMAN_ONLY.match(index) or _LETTER_INDEX.fullmatch(index)):
         return False
     return not any(collapse(row[k]) for k, r in enumerate(roles) if r in _DUTY_ROLES)
@@ -629,19 +750,27 @@ def table_rows(table: Table) -> list[TableRow]:
     section = ""
     roles = table.roles
     width = len(roles)
+    memo = table.flat_cache  # collapse() of the cells, shared with the other readers of the table
     for row in table.rows:
         if row and row[-1] == "\x00section":
             section = collapse(row[0])
             continue
         # The same mapping as a comprehension over the roles (a repeated role keeps its last cell); short rows padded.
         cells = dict(zip(roles, row if len(row) >= width else [*row, *[""] * (width - len(row))], strict=False))
-        content = collapse(cells.get("content", ""))
-        index = collapse(cells.get("index", "")).rstrip(".)")
+        cell = cells.get("content", "")
+        content = memo.get(cell)
+        if content is None:
+            content = memo[cell] = collapse(cell)
+        cell = cells.get("index", "")
+        index = memo.get(cell)
+        if index is None:
+            index = memo[cell] = collapse(cell)
+        index = index.rstrip(".)")
         m = _LEADING_INDEX.match(content)
         if m:
             index = index or m.group(1)
             content = content[m.end():].strip()
-        if not content and not any(collapse(v) for k, v in cells.items() if k != "index"):
+        if not content and not any(flat_cell(table, v) for k, v in cells.items() if k != "index"):
             continue
         cells["content"] = content
         out.append(TableRow(section, index, cells, len(out) + 1))

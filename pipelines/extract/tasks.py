@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipelines.extract.agencies import lead_cell_names, province_from_text, split_agencies
 from pipelines.extract.responsibilities import extract_responsibilities
-from pipelines.extract.tables import Table, find_tables, table_rows
+from pipelines.extract.tables import Table, find_tables, flat_cell, table_rows
 from pipelines.extract.text import collapse
 from pipelines.extract.timeframes import due_of
 
@@ -86,9 +86,9 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
             coords = [*extra, *(c for c in coords if c not in extra)]
         # (An absent or empty cell collapses to "": no call for it.)
         approver = cells.get("approver")
-        approver = (collapse(approver) or None) if approver else None
+        approver = (flat_cell(table, approver) or None) if approver else None
         timeframe = cells.get("timeframe")
-        timeframe = (collapse(timeframe) or None) if timeframe else None
+        timeframe = (flat_cell(table, timeframe) or None) if timeframe else None
         task = {
             "kind": "appendix_row",
             "section": row.section or default_section,
@@ -102,7 +102,7 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
             "_pos": pos,
         }
         for extra_role in extra_roles:
-            task[extra_role] = collapse(cells.get(extra_role, "")) or None
+            task[extra_role] = flat_cell(table, cells.get(extra_role, "")) or None
         tasks.append(task)
     return tasks
 
