@@ -708,6 +708,12 @@ def agency_phrase_end(text: str, pos: int = 0) -> int | None:
     first_g = None if _ITEM_SCAN.match(text, pos) else _gazetteer_prefix_window(text[pos:pos + _PREFIX_WINDOW])
     if first_g == 0:
         return None
+    return _phrase_end(text, pos, first_g)
+
+
+def _phrase_end(text: str, pos: int, first_g: int | None) -> int | None:
+    """:func:`agency_phrase_end` past its opening test: ``first_g`` is None where ``_ITEM_SCAN``
+    matches at ``pos``, else the gazetteer probe there (not 0)."""
     i = pos
     relative = False
     plain_words = False
@@ -846,7 +852,12 @@ _SEGMENT_BREAK = re.compile(r"\n[ \t]*\|[ \t]*\n|[ \t]\|[ \t]|\n[ \t]*(?:[-+•]
 # _SEGMENT_BREAK in two passes: the breaks that open with a line break (a literal the engine
 # jumps to), then " | " inside the pieces that hold a bar.  A " | " break holds no line break,
 # so it can neither overlap nor hide a break of the first kind: the pieces are the same.
-_LINE_BREAKS = re.compile(r"\n(?:[ \t]*\|[ \t]*\n|[ \t]*(?:[-+•]|\d{1,2}\.|[a-zđ]\))[ \t]+|[ \t]*\n)")
+# (Each alternative's opening ``[ \t]*`` is read once, before the alternatives: every alternative
+# goes on with a character other than a space or a tab, so the greedy run must take all of them
+# either way, and the same break is found.)
+_LINE_BREAKS = re.compile(r"\n[ \t]*(?:\|[ \t]*\n|(?:[-+•]|\d{1,2}\.|[a-zđ]\))[ \t]+|\n)")
+# The breaks as first written (kept for the tests).
+_LINE_BREAKS_PLAIN = re.compile(r"\n(?:[ \t]*\|[ \t]*\n|[ \t]*(?:[-+•]|\d{1,2}\.|[a-zđ]\))[ \t]+|[ \t]*\n)")
 _BAR_BREAK = re.compile(r"[ \t]\|[ \t]")
 
 
@@ -922,7 +933,7 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
         # A name starts a word: "397/KH-UBND" holds no agency.
         if m.start() < pos or (m.start() > 0 and flat[m.start() - 1] not in " (“\"'"):
             continue
-        end = agency_phrase_end(flat, m.start())
+        end = _phrase_end(flat, m.start(), None)  # = agency_phrase_end: _ITEM_SCAN matches here
         if end is None:
             continue
         for name in _split_agencies(flat[m.start():end]):
@@ -960,6 +971,8 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
 
     seen: dict[str, dict] = {}
     tidy: dict[str, tuple[str, str]] = {}  # printed form -> (tidied name, entry key); names recur often
+    # resolve_agency(name, province) without its wrapper: the cache behind it called directly.
+    resolved, resolve_plain, max_len = _resolve_agency.cached, _resolve_agency.__wrapped__, _resolve_agency.max_len
 
     def add(name: str | None, role: str, at: int | None = None, printed: bool = True) -> None:
         raw = name or ""
@@ -970,9 +983,10 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
         name, k = known
         if not name:
             return
-        if k not in seen:
-            rec = resolve_agency(name, province)
-            rec["roles"] = set()
+        rec = seen.get(k)
+        if rec is None:
+            rec = dict(resolved(name, province) if len(name) <= max_len else resolve_plain(name, province))
+            rec["roles"] = {role}
             if at is None:
                 at = find(name)
                 if at < 0:
@@ -981,7 +995,8 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
                 rec["restored"] = True  # a head restored by splitting ("UBND thành phố Bến Tre")
             rec["_at"] = at if at is not None and at >= 0 else len(flat)
             seen[k] = rec
-        seen[k]["roles"].add(role)
+        else:
+            rec["roles"].add(role)
 
     def add_all(names: list[str] | tuple[str, ...], role: str) -> None:
         for name in names:
