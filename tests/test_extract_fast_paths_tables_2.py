@@ -218,3 +218,41 @@ def test_table_rows_and_tasks_read_the_same_with_a_cold_cache(texts: list[str]) 
                                 caption=table.caption, start=table.start, end=table.end, layout=table.layout)
             assert tables.table_rows(cold) == tables.table_rows(table)
             assert tasks.appendix_tasks(cold, {}) == tasks.appendix_tasks(table, {})
+
+
+def test_blank_checks_of_read_source_equal_strip() -> None:
+    """read_source tests ``not data or data.isspace()`` for ``not data.strip()`` (bytes and text)."""
+    for b in range(256):
+        for data in (bytes([b]), bytes([b, b]), b" " + bytes([b]) + b"\n", bytes([b]) + b"x"):
+            assert (not data or data.isspace()) == (not data.strip()), data
+    assert not b"" or b"".isspace()
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        text = " " + chr(cp) + "\n"
+        assert (not text or text.isspace()) == (not text.strip()), cp
+    assert not "" or "".isspace()
+
+
+def test_read_source_refuses_blank_files(tmp_path: Path) -> None:
+    from pipelines.ingest.source import SourceError
+
+    for name, data in (("empty.txt", b""), ("blank.txt", b" \t\r\n\x0b\x0c"), ("nbsp.txt", "\u00a0\u3000\n".encode())):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(SourceError) as info:
+            read_source(path)
+        assert info.value.kind == "empty", name
+    (tmp_path / "ok.txt").write_bytes(b" x ")
+    assert read_source(tmp_path / "ok.txt").text == " x "
+
+
+def test_appendix_due_is_a_fresh_copy_per_task() -> None:
+    table = tables.Table(header=["Nội dung", "Chủ trì", "Thời gian"], roles=["content", "lead", "timeframe"],
+                         rows=[["Việc một", "Sở A", "Năm 2025"], ["Việc hai", "Sở B", "Năm\n2025"],
+                               ["Việc ba", "Sở C", ""], ["Việc bốn", "Sở D", " "]])
+    found = tasks.appendix_tasks(table, {"date": "2024-05-01"})
+    assert [t["timeframe"] for t in found] == ["Năm 2025", "Năm 2025", None, None]
+    assert found[0]["due"] == found[1]["due"] == tasks.due_of("Năm 2025", 2024)
+    assert found[0]["due"] is not found[1]["due"] and found[2]["due"] is not found[3]["due"]
+    assert found[2]["due"] == tasks.due_of(None, 2024)

@@ -77,18 +77,39 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
     # Optional columns ("Sản phẩm", "Ghi chú") are kept when the table has them.
     extra_roles = [r for r in ("output", "note") if r in table.roles]
     pos = table.start
+    memo = table.flat_cache  # collapse() of the table's cells (see tables.flat_cell)
+    # due_of(timeframe, year) per distinct time frame of the table: rows repeat them ("Năm 2025"),
+    # and each task gets its own copy (the values are str, None or bool).
+    dues: dict[str | None, dict] = {}
     tasks: list[dict] = []
     for row in table_rows(table):
         cells = row.cells
-        leads, extra = lead_cell_names(cells.get("lead", ""))
+        lead = cells.get("lead", "")
+        # The cache is called directly for the cells short enough for it (cache_short's own rule).
+        leads, extra = _lead_cached(lead) if lead is None or len(lead) <= _LEAD_MAX_LEN else lead_cell_names(lead)
         coords = split_agencies(cells.get("coordinators", ""))  # a new list: the task may own it
         if extra:
             coords = [*extra, *(c for c in coords if c not in extra)]
         # (An absent or empty cell collapses to "": no call for it.)
         approver = cells.get("approver")
-        approver = (flat_cell(table, approver) or None) if approver else None
+        if approver:
+            flat = memo.get(approver)
+            if flat is None:
+                flat = memo[approver] = collapse(approver)
+            approver = flat or None
+        else:
+            approver = None
         timeframe = cells.get("timeframe")
-        timeframe = (flat_cell(table, timeframe) or None) if timeframe else None
+        if timeframe:
+            flat = memo.get(timeframe)
+            if flat is None:
+                flat = memo[timeframe] = collapse(timeframe)
+            timeframe = flat or None
+        else:
+            timeframe = None
+        due = dues.get(timeframe)
+        if due is None:
+            due = dues[timeframe] = due_of(timeframe, year)
         task = {
             "kind": "appendix_row",
             "section": row.section or default_section,
@@ -98,13 +119,17 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
             "coordinators": coords,
             "approver": approver,
             "timeframe": timeframe,
-            "due": due_of(timeframe, year),
+            "due": due.copy(),
             "_pos": pos,
         }
         for extra_role in extra_roles:
             task[extra_role] = flat_cell(table, cells.get(extra_role, "")) or None
         tasks.append(task)
     return tasks
+
+
+_lead_cached = lead_cell_names.cached  # type: ignore[attr-defined]
+_LEAD_MAX_LEN: int = lead_cell_names.max_len  # type: ignore[attr-defined]
 
 
 def is_task_table(table: Table) -> bool:

@@ -143,7 +143,8 @@ def read_source(
             p, f"unsupported file type {suffix or '(no suffix)'!r} (supported: {supported}){hint}", kind="unsupported"
         )
     data = _read_bytes(p, max_bytes)
-    if not data.strip():
+    # ``not data.strip()`` without the copy: bytes.isspace() tests the same ASCII whitespace.
+    if not data or data.isspace():
         raise SourceError(p, "file is empty" if not data else "file holds only whitespace", kind="empty")
     fmt, reader = FORMATS[suffix]
     options = ReadOptions(
@@ -169,7 +170,7 @@ def read_source(
             f"cannot read {fmt} file ({type(exc).__name__}: {exc}); malformed file or reader bug",
             kind="reader_error",
         ) from exc
-    if not extracted.text.strip():
+    if not extracted.text or extracted.text.isspace():  # ``not text.strip()`` without the copy
         raise SourceError(p, "no text once decoded", kind="empty")
     return SourceText(
         path=str(p),
