@@ -256,3 +256,32 @@ def test_appendix_due_is_a_fresh_copy_per_task() -> None:
     assert found[0]["due"] == found[1]["due"] == tasks.due_of("Năm 2025", 2024)
     assert found[0]["due"] is not found[1]["due"] and found[2]["due"] is not found[3]["due"]
     assert found[2]["due"] == tasks.due_of(None, 2024)
+
+
+def test_rank_word_is_the_ignorecase_top() -> None:
+    from pipelines.extract import targets
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for letter in "top":
+        assert set(re.findall(letter, every, re.IGNORECASE)) == {letter, letter.upper()}
+    bodies = ["Top 10 tỉnh", "TOP 5", "tOp 3 và 50%", "đạt 100 %", "đứng thứ top", "stop 5", "không có",
+              "1,5% và top 20", "Tốp 10", "to p 3", "top\n7", "12.5%, 3,2 % và TOP 4"]
+    for body in bodies:
+        plain = sorted([(m.start(), f"{m.group(1)}%") for m in targets._PERCENT.finditer(body)]
+                       + [(m.start(), m.group(0)) for m in targets._RANK.finditer(body)])
+        assert targets.target_values(body) == [v for _, v in plain], body
+
+
+def test_collapse_long_with_the_printable_test_equals_collapse() -> None:
+    from pipelines.extract import text as text_module
+
+    assert all(not c.isprintable() for c in text_module._RARE_SPACES)
+    assert " ".isprintable()
+    rng = random.Random(5)
+    alphabet = ["a", "ô", " ", "  ", "\n", "\n\n", "x y", "\u00ad", "\u200b", "\ufeff", *text_module._RARE_SPACES]
+    for _ in range(5000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 15)))
+        assert text_module.collapse_long(s) == collapse(s), repr(s)
+    for path in SOURCES[:20]:
+        s = read_source(path).text
+        assert text_module.collapse_long(s) == collapse(s)

@@ -43,10 +43,14 @@ def collapse_long(text: str) -> str:
     left and the ends are stripped: the words ``str.split()`` gives, joined by one space.
     Every pass is one C scan of the text; a run of ``n`` spaces needs ``log2(n)`` passes.
     """
-    for c in _RARE_SPACES:
-        if c in text:
-            text = text.replace(c, " ")
     text = text.replace("\n", " ")
+    # Every character of _RARE_SPACES is unprintable (str.isprintable: categories Cc, Zs but the
+    # space, Zl, Zp; checked in the tests), and a text without unprintable characters holds none
+    # of them: one scan instead of one per character.
+    if not text.isprintable():
+        for c in _RARE_SPACES:
+            if c in text:
+                text = text.replace(c, " ")
     while "  " in text:
         text = text.replace("  ", " ")
     return text.strip(" ")
