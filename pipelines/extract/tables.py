@@ -465,8 +465,16 @@ def tables_from_cell_blocks(text: str) -> list[Table]:
             if not flat and not rows:
                 j += 1
                 continue
-            # A short cell opens no header unless it splits as a caption (_header_in's first test).
-            again = None if len(cell) <= _SHORT_CELL and _split_caption_cached(cell) is None else _header_in(cells, j)
+            # _header_in's first tests, without the call for most rows: a short cell opens no header
+            # unless it splits as a caption; a longer one needs a header cell two blocks on.
+            if len(cell) <= _SHORT_CELL:
+                again = None if _split_caption_cached(cell) is None else _header_in(cells, j)
+            elif j + 2 >= n:
+                again = None
+            else:
+                cell2 = cells[j + 2]
+                again = None if len(cell2) <= _CONTINUES_MAX_LEN and not _continues_cached(cell2) \
+                    else _header_in(cells, j)
             if again:
                 if again[2] == roles and not collapse(again[0]):
                     j = again[3]  # the header repeated at a page break
@@ -492,7 +500,19 @@ def tables_from_cell_blocks(text: str) -> list[Table]:
             if len(chunk) < ncols:
                 chunk += [""] * (ncols - len(chunk))
             j += ncols
-            if _is_band_memo(chunk, roles, memo):
+            band = None
+            if flat and ncols > 1:
+                # Two distinct texts in the first two cells: _is_band_memo stops at the second one and
+                # the row can only be a band through a roman or letter index cell.  A second cell that
+                # opens with a non-space character other than the first text's first character is a
+                # distinct text without collapsing it (collapse keeps that character first).
+                lead = chunk[1][:1]
+                if lead and lead != flat[0] and not lead.isspace() and (not has_index or (
+                        index_first and not (_ROMAN_ONLY.match(flat) or _LETTER_INDEX.fullmatch(flat)))):
+                    band = False
+            if band is None:
+                band = _is_band_memo(chunk, roles, memo)
+            if band:
                 rows.append([_band_text(chunk), *pad, "\x00section"])
                 continue
             rows.append(chunk)
