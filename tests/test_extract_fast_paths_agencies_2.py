@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import agencies
+from pipelines.extract import agencies, mentions
+from pipelines.extract.numbers import prepare_text
 from pipelines.extract.record import extract_record
 from pipelines.extract.text import collapse, nfc
 from pipelines.ingest.source import read_source
-from tests.test_extract_fast_paths_agencies import ADVERSARIAL, _agency_phrase_end_plain, _collect_plain
+from tests.test_extract_fast_paths_agencies import (
+    ADVERSARIAL,
+    _agency_phrase_end_plain,
+    _collect_plain,
+    _mentioned_plain,
+)
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 SEEDS = sorted(RAW.glob("*.txt"))
@@ -81,3 +87,81 @@ def test_collect_agencies_with_direct_resolution_equals_the_plain_form(seed_text
     for province in ("Bến Tre", None):
         args = (text, {"province": province}, tasks, [])
         assert agencies.collect_agencies(*args) == _collect_plain(*args)
+
+
+def test_tidy_is_the_plain_tidying() -> None:
+    for name in ["", " ", "Sở Nội vụ", " sở  Nội\nvụ; ", "...", "UBND tỉnh.", "Sở " + "Y tế " * 60, "\u00a0Sở Y tế:"]:
+        clean = collapse(name).strip(" .,;:")
+        assert agencies._tidy(name) == agencies._tidy.__wrapped__(name) == (clean, clean[:1].casefold() + clean[1:])
+
+
+# --- the text scan -----------------------------------------------------------------------
+
+
+def test_mentioned_names_by_map_equal_the_plain_form(seed_texts: list[str]) -> None:
+    long_cell = "Sở Y tế, " + "các đơn vị có liên quan thực hiện nhiệm vụ " * 40 + "Sở Tư pháp"
+    assert len(long_cell) > agencies._segment_mentions.max_len
+    texts = [*seed_texts, *ADVERSARIAL, long_cell, f"Sở Nội vụ\n\n{long_cell}\n\nSở Nội vụ\n\nCông an tỉnh",
+             "\n\n", "không cơ quan nào"]
+    for text in texts:
+        for distinct in (False, True):
+            assert agencies._mentioned_names(text, distinct) == [n for _, n in _mentioned_plain(text, distinct)]
+
+
+# --- unnumbered mentions -----------------------------------------------------------------
+
+
+def _name_end_starts(text: str) -> list[int]:
+    """Where extract_unnumbered_mentions asks for a name's end (subject starts), and every word start."""
+    starts = [c[1] for c in mentions._candidates(text)]
+    return [*starts, *(i for i in range(len(text)) if i == 0 or (text[i - 1].isspace() and not text[i].isspace()))]
+
+
+_NAME_EDGES = [
+    "Luật Đất đai năm 2013 (sửa đổi, bổ sung năm 2018) và Luật Xây dựng",
+    "Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2021 - 2030, Kế hoạch số 5",
+    "Đề án 06 về phát triển ứng dụng dữ liệu dân cư; Chiến lược phát triển 2021-2030.",
+    "Kế hoạch   cải\ncách\thành chính   năm 2024 và các nhiệm vụ",
+    "Chiến lược (dự thảo) “Chuyển đổi số” | năm 2025 , Quy hoạch tỉnh",
+    "x" * 300 + " Luật " + "y" * 300,
+    "Kế hoạch " + " ".join(f"từ{i}" for i in range(40)),
+    "Kế hoạch " + "a " * 24 + "b",
+    "Kế hoạch " + "a " * 25,
+    "Kế hoạch " + "a " * 26,
+    "Kế hoạch năm 2025 định hướng 2030 tầm nhìn 2045 và giai đoạn 2026-",
+    "", " ", "Luật", "Luật\n", "Luật ,", "Luật Thủ đô ban hành; Luật Đầu tư phê duyệt",
+]
+
+
+def test_name_end_by_split_equals_the_regex_walk(seed_texts: list[str]) -> None:
+    rng = random.Random(5)
+    words = ["Luật", "Kế", "hoạch", "năm", "2025", "2021-", "và", "các", ",", "Quy", "theo", "(sửa", "đổi)", ";",
+             "phê", "duyệt", "Đề", "án", "Bộ", "Chỉ", "số", "định", "hướng", "x,", "Y", "2030.", "\n", "  "]
+    randoms = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 40))) for _ in range(1500)]
+    checked = 0
+    for text in [*map(prepare_text, seed_texts), *_NAME_EDGES, *randoms]:
+        for pos in _name_end_starts(text):
+            for limit in (0, 1, 3, mentions._MAX_WORDS):
+                assert mentions._name_end(text, pos, limit) == mentions._name_end_plain(text, pos, limit), \
+                    (text[pos:pos + 80], limit)
+                checked += 1
+    assert checked > 10000
+
+
+def test_standard_gate_letter_is_in_every_match() -> None:
+    hits = ["Tiêu chuẩn ISO 9001:2015", "tiêu chuẩn quốc gia TCVN 5603:2008", "Tiêu\nchuẩn\tTCVN ISO 9001",
+            "áp dụng tiêu chuẩn ISO/IEC 27001 trong"]
+    for text in hits:
+        assert mentions._STANDARD.search(text) and "ẩ" in text
+    # Without the precomposed "ẩ" (a decomposed spelling, another letter) the pattern finds nothing.
+    rng = random.Random(3)
+    alphabet = ["Tiêu", "tiêu", "chuẩn", "chuân", "chua\u0309\u0302n", "quốc", "gia", "ISO", "/IEC", "TCVN", "9001",
+                ":2015", " ", "\n", "x"]
+    for _ in range(4000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        if mentions._STANDARD.search(text):
+            assert "ẩ" in text and ("ISO" in text or "TCVN" in text), text
+    for text in hits:
+        plain = [m.span() for m in mentions._STANDARD.finditer(text)]
+        got = [(c[0], c[1]) for c in mentions._candidates(text) if c[3] == "standard"]
+        assert got == plain

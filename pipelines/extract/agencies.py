@@ -903,14 +903,22 @@ def _mentioned_names(text: str, distinct: bool) -> list[str]:
     segments = _segments(nfc_document(text))
     # The cache behind _segment_mentions, called directly: this loop runs once per segment.
     cached, plain, max_len = _segment_mentions.cached, _segment_mentions.__wrapped__, _segment_mentions.max_len
+    if distinct:
+        segments = list(dict.fromkeys(segments))
+    if segments and max(map(len, segments)) <= max_len:
+        # Every segment goes to the cache (the wrapper's own rule): the same calls in the same
+        # order, made by map, and the Python loop sees only the segments that name a body.
+        found = [names for names in map(cached, segments) if names]
+    else:
+        found = [cached(segment) if len(segment) <= max_len else plain(segment) for segment in segments]
     out: list[str] = []
     if not distinct:
-        for segment in segments:
-            out.extend(cached(segment) if len(segment) <= max_len else plain(segment))
+        for names in found:
+            out.extend(names)
         return out
     given: set[str] = set()  # names given already
-    for segment in dict.fromkeys(segments):
-        for name in cached(segment) if len(segment) <= max_len else plain(segment):
+    for names in found:
+        for name in names:
             if name not in given:
                 given.add(name)
                 out.append(name)
@@ -951,6 +959,13 @@ def _is_named_body(name: str) -> bool:
     return any(w[:1].isupper() for w in words[1:]) and len(words) <= 12
 
 
+@cache_short(16384, 200)
+def _tidy(name: str) -> tuple[str, str]:
+    """A printed name tidied as a record keeps it, and its entry key (the first letter's case ignored)."""
+    clean = collapse(name).strip(" .,;:")
+    return clean, clean[:1].casefold() + clean[1:]
+
+
 def collect_agencies(text: str, document: dict, tasks: list[dict], citations: list[dict],
                      *, scan_text: bool = True) -> list[dict]:
     """Agencies of a record: task leads, coordinators and approver parts, citation issuers the
@@ -971,6 +986,8 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
 
     seen: dict[str, dict] = {}
     tidy: dict[str, tuple[str, str]] = {}  # printed form -> (tidied name, entry key); names recur often
+    # _tidy without its wrapper: names recur across plans too.
+    tidied, tidy_plain, tidy_max = _tidy.cached, _tidy.__wrapped__, _tidy.max_len
     # resolve_agency(name, province) without its wrapper: the cache behind it called directly.
     resolved, resolve_plain, max_len = _resolve_agency.cached, _resolve_agency.__wrapped__, _resolve_agency.max_len
 
@@ -978,8 +995,7 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
         raw = name or ""
         known = tidy.get(raw)
         if known is None:
-            clean = collapse(raw).strip(" .,;:")
-            known = tidy[raw] = (clean, clean[:1].casefold() + clean[1:])
+            known = tidy[raw] = tidied(raw) if len(raw) <= tidy_max else tidy_plain(raw)
         name, k = known
         if not name:
             return
@@ -1030,8 +1046,7 @@ def collect_agencies(text: str, document: dict, tasks: list[dict], citations: li
         for n in _mentioned_names(text, True):
             known = tidy.get(n)
             if known is None:
-                clean = collapse(n).strip(" .,;:")
-                known = tidy[n] = (clean, clean[:1].casefold() + clean[1:])
+                known = tidy[n] = tidied(n) if len(n) <= tidy_max else tidy_plain(n)
             rec = seen.get(known[1])
             if rec is not None:
                 rec["roles"].add("mentioned")
