@@ -26,6 +26,9 @@ ADVERSARIAL = [
     "Nội dung\n|\nChủ trì\n|\nPhối hợp\n|\nThời gian\n|\n1. Việc\n|\nSở A\n|\n\n|\nQuý I\n|\nI. Phần\n|\n",
     "Phần I\n|\nNội dung\n|\nChủ trì\n|\nThời gian\n|\nMục 1 việc\n|\nSở F\n|\nQuý II",
     "Văn bản dài. " * 40 + "\nNội dung công việc\n|\nCơ quan chủ trì\n|\nThời hạn\n|\n" + "Việc\n|\n" * 7,
+    # Merged band cells whose copies open with white space: one distinct text once collapsed.
+    "Nội dung\n|\nChủ trì\n|\nThời gian\n|\nTiêu đề\n|\n\tTiêu đề\n|\n\n|\n1. Việc\n|\nSở A\n|\nQuý I\n|\n",
+    HEADER + "III\n|\n III\n|\n\n|\n\n|\n\n|\nA\n|\n\u00a0A\n|\n\n|\n\n|\n\n|\n",
     HEADER + "III\n|\nTiêu đề\n|\n1\n|\nx\n|\n" + "Nội dung\n" + " " * 400 + "\n|\n" + "Chủ trì\n|\nThời gian\n|\n",
 ]
 
@@ -34,7 +37,7 @@ _CELLS = ["TT", "STT", "Nội dung\ncông việc", "Nội dung", "Đơn vị\nch
           "Thời gian", "Thời gian\nhoàn thành", "Cấp ban hành", "Ghi chú", "Sản phẩm", "I", "II.", "IV", "1", "1.",
           "2)", "a)", "A.", "B", "I. Phần một", "Phần II", "Mục 3", "1. Việc một\nhai", "Sở A", "Sở B\nvà Sở C",
           "UBND tỉnh", "Quý I", "Năm 2025", "", " ", "\n", "PHỤ LỤC\nDANH MỤC NHIỆM VỤ\n(Kèm theo Kế hoạch.)",
-          "Căn cứ.\nNội dung", "x" * 90, "Nội dung " + " " * 300 + "việc"]
+          "Căn cứ.\nNội dung", "x" * 90, "Nội dung " + " " * 300 + "việc", " Sở A", "\tII", " 1. Việc", "\u00a0I"]
 _BARS = ["\n|\n", "\n|\n", "\n|\n", "\n | \n", "\n|\t\n", "\n\t|\n", "\n", "\n\n|\n\n"]
 
 
