@@ -246,6 +246,19 @@ def _phrase_re(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(w) for w in words) + r"(?![\w])")
 
 
+@lru_cache(maxsize=4096)
+def _pair_sightings(prev: str, word: str) -> list[int]:
+    """How many bodies asked for the lower-cased pair (``[n]``, counted by the caller).
+
+    A pair asked for once is found with ``str.find`` (cheaper than compiling its pattern, which
+    costs about two scans of a body); from its second body on, with :func:`_phrase_re`.
+    """
+    return [0]
+
+
+_WS_RUN = re.compile(r"\s+")
+
+
 def _case_lookup(body: str):
     """Casing of words as the body prints them mid-sentence (used to sentence-case headings)."""
     cache: dict[tuple[tuple[str, ...], int], str | None] = {}
@@ -253,6 +266,70 @@ def _case_lookup(body: str):
     lowered = body.lower()
     if len(lowered) != len(body):  # a rare letter changed length when lowered: keep offsets honest
         lowered, body = body, body
+    n = len(lowered)
+    find, printed_as, ws_run = lowered.find, body.startswith, _WS_RUN.match
+
+    def caps_at(start: int, end: int) -> bool:
+        """Whether the line of a match is upper case (computed once per line start)."""
+        line_from = body.rfind("\n", 0, start) + 1
+        caps = caps_line.get(line_from)
+        if caps is None:
+            line_to = body.find("\n", end)
+            caps = caps_line[line_from] = _is_caps(body[line_from : line_to if line_to >= 0 else len(body)])
+        return caps
+
+    def pair_variant(prev: str, target: str) -> str | None:
+        """The general loop below for the word after ``prev`` (``target`` has a lower-case letter).
+
+        Matches printed as ``target`` on one line are counted without a look at their line (see
+        below); their count is added at the end, to the key placed where the first was seen.
+        """
+        size = len(target)
+        counts: dict[str, int] = {}
+        plain = 0
+        sightings = _pair_sightings(prev, target)
+        if sightings[0]:
+            for m in _phrase_re((prev, target)).finditer(lowered):
+                start, end = m.span()
+                if start and lowered[start - 1].isalnum():
+                    continue
+                if printed_as(target, end - size) and find("\n", start, end) < 0:
+                    if plain or target in counts:
+                        plain += 1
+                    else:
+                        counts[target] = 1
+                elif not caps_at(start, end):
+                    word = body[end - size : end]
+                    counts[word] = counts.get(word, 0) + 1
+        else:
+            sightings[0] = 1
+            # What ``finditer`` does: the leftmost match from where the last one ended, tried at
+            # each occurrence of ``prev`` (white space taken whole: ``target`` starts with none).
+            lp = len(prev)
+            start = find(prev)
+            while start >= 0:
+                gap = ws_run(lowered, start + lp)
+                if gap is not None:
+                    end = gap.end() + size
+                    if lowered.startswith(target, gap.end()) and (
+                        end >= n or not (lowered[end].isalnum() or lowered[end] == "_")
+                    ):
+                        if start and lowered[start - 1].isalnum():
+                            pass
+                        elif printed_as(target, end - size) and find("\n", start, end) < 0:
+                            if plain or target in counts:
+                                plain += 1
+                            else:
+                                counts[target] = 1
+                        elif not caps_at(start, end):
+                            word = body[end - size : end]
+                            counts[word] = counts.get(word, 0) + 1
+                        start = find(prev, end)
+                        continue
+                start = find(prev, start + 1)
+        if plain:
+            counts[target] += plain
+        return max(counts, key=counts.__getitem__) if counts else None
 
     def variant(phrase_words: list[str], idx: int) -> str | None:
         key = (tuple(phrase_words), idx)
@@ -264,6 +341,9 @@ def _case_lookup(body: str):
         size, last = len(target), len(words) - 1
         # A word printed as ``target`` that upper-casing changes puts a lower-case letter on its line.
         has_lower = target != target.upper()
+        if idx == 1 == last and has_lower and not target[0].isspace():
+            cache[key] = found = pair_variant(words[0], target)
+            return found
         counts: dict[str, int] = {}  # in first-seen order: ties go to the earliest, as Counter.most_common
         for m in _phrase_re(words).finditer(lowered):
             start, end = m.span()
@@ -281,14 +361,8 @@ def _case_lookup(body: str):
             # A match on one line whose word has a lower-case letter is on a line that is not upper
             # case: every region from that line start holds the word, so the cached answer for the
             # line (whoever computed it) is False and need not be looked up or stored.
-            if not (has_lower and word == target and lowered.find("\n", start, end) < 0):
-                line_from = body.rfind("\n", 0, start) + 1
-                caps = caps_line.get(line_from)
-                if caps is None:
-                    line_to = body.find("\n", end)
-                    caps = caps_line[line_from] = _is_caps(body[line_from : line_to if line_to >= 0 else len(body)])
-                if caps:
-                    continue  # another heading: its capitals are typographic
+            if not (has_lower and word == target and lowered.find("\n", start, end) < 0) and caps_at(start, end):
+                continue  # another heading: its capitals are typographic
             counts[word] = counts.get(word, 0) + 1
         cache[key] = found = max(counts, key=counts.__getitem__) if counts else None
         return found

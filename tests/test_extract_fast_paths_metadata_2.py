@@ -1,0 +1,90 @@
+"""Fast paths of metadata, citations and numbers (round 3) checked against the plain forms they replace."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import metadata
+from pipelines.ingest.source import read_source
+from tests.test_extract_fast_paths_metadata import ADVERSARIAL_BODIES, _plain_case_lookup, _queries
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEEDS = sorted(RAW.glob("*.txt"))
+
+# Bodies for the pair search: repeated and overlapping words, words inside words, underscores,
+# every kind of white space, line breaks inside a pair, upper-case lines, and a letter whose
+# lower case is longer (the body is then searched as printed).
+PAIR_BODIES = [
+    *ADVERSARIAL_BODIES,
+    "an toàn toàn an an an toàn\nAN TOÀN an Toàn",
+    "xan an an an_an an an",
+    "năm năm năm\nNĂM NĂM năm\nnăm năm",
+    "aa aa aa aaa aa\naa\naa AA aa",
+    "thực\nhiện THỰC HIỆN\nthực hiện\nTHỰC\nhiện thực hiện thực\u2028hiện thực\u00a0\u00a0hiện",
+    "_thực hiện 1thực hiện đthực hiện (thực hiện) thực hiện_ thực hiệnx thực hiện, thực hiện.",
+    "KẾ HOẠCH THỰC HIỆN\nthực Hiện\nKẾ HOẠCH thực\nHiện kế hoạch thực hiện",
+    "a-b a-b-a-b a-b a b-a",
+    "İi ii İİ ii İi",
+]
+PAIR_QUERIES = [
+    (["AN", "TOÀN"], 1), (["TOÀN", "AN"], 1), (["AN", "AN"], 1), (["NĂM", "NĂM"], 1), (["AA", "AA"], 1),
+    (["AA", "AAA"], 1), (["THỰC", "HIỆN"], 1), (["HOẠCH", "THỰC"], 1), (["KẾ", "HOẠCH"], 1),
+    (["A-B", "A-B"], 1), (["B-A", "A-B"], 1), (["A", "B-A"], 1), (["(THỰC", "HIỆN)"], 1), (["İI", "İİ"], 1),
+    (["II", "İI"], 1), (["THỰC", "HIỆN,"], 1), (["XAN", "AN"], 1), (["AN", "AN_AN"], 1),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_texts() -> list[str]:
+    return [read_source(p).text for p in SEEDS]
+
+
+def _both_paths(body: str, queries: list[tuple[list[str], int]]) -> None:
+    """Each query answered by the ``str.find`` path (a pair never seen) and by the pattern path
+    (a pair seen before), in the given order, against the plain form."""
+    for seen in (0, 1):
+        metadata._pair_sightings.cache_clear()
+        if seen:
+            for words, _idx in queries:
+                if len(words) == 2:
+                    metadata._pair_sightings(words[0].lower(), words[1].lower())[0] = 1
+        fast, plain = metadata._case_lookup(body), _plain_case_lookup(body)
+        for words, idx in queries:
+            assert fast(words, idx) == plain(words, idx), (seen, words, idx, body[:80])
+    metadata._pair_sightings.cache_clear()
+
+
+def test_pair_variant_both_paths_on_seeds(seed_texts: list[str]) -> None:
+    for body in seed_texts:
+        queries = [q for q in _queries(body) if q[1] == 1][:300]
+        _both_paths(body, queries + PAIR_QUERIES)
+
+
+def test_pair_variant_both_paths_on_adversarial_bodies() -> None:
+    for body in PAIR_BODIES:
+        _both_paths(body, [*_queries(body), *PAIR_QUERIES])
+
+
+def test_pair_variant_random_bodies_and_orders() -> None:
+    """Pairs that overlap themselves, printed in every casing over line breaks, asked in random
+    orders (the per-line answers one query stores are read by the next)."""
+    rnd = random.Random(23)
+    vocab = ["an", "AN", "An", "toàn", "TOÀN", "xan", "an_", "_an", "aa", "AA", "aaa", "thực", "Thực", "THỰC",
+             "hiện", "HIỆN", "hIện", "(thực", "hiện,", "1", "-", "a-b", "A-B", "b-a", "İ", "ǅa"]
+    seps = [" ", "\n", "  ", "\n\n", " \n ", "\t", ", ", ".\n", "\u00a0", "\u2028", ""]
+    for _ in range(300):
+        body = "".join(rnd.choice(vocab) + rnd.choice(seps) for _ in range(rnd.randint(1, 40)))
+        queries = [*rnd.sample(PAIR_QUERIES, len(PAIR_QUERIES)), ([rnd.choice(vocab), rnd.choice(vocab)], 1)]
+        _both_paths(body, queries)
+
+
+def test_lowered_words_start_with_no_white_space() -> None:
+    """A word of a split heading starts with a character that is no white space once lowered
+    (the ``str.find`` path relies on it, and checks it anyway)."""
+    for code in range(0x110000):
+        c = chr(code)
+        if not c.isspace():
+            assert not c.lower()[:1].isspace()
