@@ -18,6 +18,7 @@ from tests.test_extract_fast_paths_agencies import (
     _agency_phrase_end_plain,
     _collect_plain,
     _mentioned_plain,
+    _segment_mentions_plain,
 )
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -106,6 +107,27 @@ def test_mentioned_names_by_map_equal_the_plain_form(seed_texts: list[str]) -> N
     for text in texts:
         for distinct in (False, True):
             assert agencies._mentioned_names(text, distinct) == [n for _, n in _mentioned_plain(text, distinct)]
+
+
+def test_segment_mentions_from_the_first_item_start_equal_the_plain_form(seed_texts: list[str]) -> None:
+    segments = {s for text in [*seed_texts, *ADVERSARIAL] for s in agencies._segments(nfc(text))}
+    # What lies before the first item start: nothing, white space runs, a word glued to it, opening
+    # quotes and brackets, punctuation, and a collective's tail ("các" cut before a head word).
+    heads = ["Sở Y tế", "Các sở, ban, ngành", "UBND tỉnh và Công an tỉnh", "Ban hành", "Vụ tổ chức", "Sở tổ chức",
+             "VP UBND tỉnh, các tổ chức", "Bộ Chỉ số", "Cổng thông tin điện tử tỉnh", "những đơn vị có liên quan"]
+    lead_ins = ["", " ", " \n\t", "\u2003", "x", "397/KH-", "(", "“", "\"", "'", ",", "các ", "cá", "c", "ác\n",
+                "Giao ", "phối hợp với\n", "-", "1."]
+    segments |= {lead + head + tail for lead in lead_ins for head in heads for tail in ("", " \n", " phối hợp")}
+    rng = random.Random(7)
+    words = ["Sở", "Y", "tế", "các", "sở,", "ban", "ngành", "UBND", "tỉnh", "và", "tổ", "chức", "(", "x", "\n", "  ",
+             "Vụ", "Công", "an", "được", "trong", "việc", "Ban", "hành", "“Sở", "Nội", "vụ”", ";", "có", "liên", "quan"]
+    segments |= {" ".join(rng.choice(words) for _ in range(rng.randint(0, 18))) for _ in range(3000)}
+    checked = 0
+    for segment in segments:
+        got = agencies._segment_mentions.__wrapped__(segment)
+        assert got == _segment_mentions_plain(segment), repr(segment)
+        checked += bool(got)
+    assert checked > 1000
 
 
 # --- unnumbered mentions -----------------------------------------------------------------

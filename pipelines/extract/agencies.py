@@ -932,19 +932,30 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
     # Most segments hold no item start: spare collapsing them.  A match in the collapsed segment is
     # one in the segment as printed too (the pattern sees a whitespace run only through ``\s+``, a
     # one-character ``\s`` class, ``\b`` or ``$``, all true of a run as of one space or the end).
-    if not _ITEM_SCAN.search(segment):
+    first = _ITEM_SCAN.search(segment)
+    if not first:
         return ()
-    flat = collapse(segment)
+    # The other way round too (a run read by those as one space or the end is read the same as
+    # printed), so the first match in the collapsed segment is the image of ``first``: what lies
+    # before it is neither collapsed nor scanned.  The rest reads only forward from a match (no
+    # look-behind; ``\b`` only after a consumed letter; the phrase walk looks back only over its
+    # own words, and a head word opens none of them with "các"'s tail), except for the character
+    # before the first match, kept apart ("" at the segment's start, " " after a run).
+    at = first.start()
+    flat = collapse(segment[at:])
+    before = "" if at == 0 or segment[:at].isspace() else " " if segment[at - 1].isspace() else segment[at - 1]
     out: list[str] = []
     pos = 0
     for m in _ITEM_SCAN.finditer(flat):
         # A name starts a word: "397/KH-UBND" holds no agency.
-        if m.start() < pos or (m.start() > 0 and flat[m.start() - 1] not in " (“\"'"):
+        start = m.start()
+        prev = flat[start - 1] if start else before
+        if start < pos or (prev and prev not in " (“\"'"):
             continue
-        end = _phrase_end(flat, m.start(), None)  # = agency_phrase_end: _ITEM_SCAN matches here
+        end = _phrase_end(flat, start, None)  # = agency_phrase_end: _ITEM_SCAN matches here
         if end is None:
             continue
-        for name in _split_agencies(flat[m.start():end]):
+        for name in _split_agencies(flat[start:end]):
             if lookup(name) or _named_unit(_UNIT_ITEM, name) or _is_named_body(name):
                 out.append(name)
         pos = end
