@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import metadata
+from pipelines.extract import metadata, numbers
 from pipelines.ingest.source import read_source
 from tests.test_extract_fast_paths_metadata import ADVERSARIAL_BODIES, _plain_case_lookup, _queries
 
@@ -88,3 +88,37 @@ def test_lowered_words_start_with_no_white_space() -> None:
         c = chr(code)
         if not c.isspace():
             assert not c.lower()[:1].isspace()
+
+
+# --- numbers.find_numbers: texts without a separator ----------------------------------------------
+
+NUMBER_TEXTS = [
+    "", "123", "Số 15 ngày 12 tháng 3 năm 2021", "Kế hoạch 76 và Quyết định số 1234", "٣٤٥ ١٢", "12 . 2021 , 5",
+    "Số 12\u2013KH/UBND", "Số 12\u2212KH", "Số 12\uff0fQĐ", "12/KH-UBND", "12-NQ/TU", "15 /2021/ NĐ - CP", "1\t-\tCT",
+]
+
+
+def _plain_find_numbers(text: str) -> list:
+    """The form ``numbers.find_numbers`` replaced: the scanning pattern run over every text."""
+    scan = numbers._number_scan_regex_ascii() if numbers.ascii_digits_only(text) else numbers._number_scan_regex()
+    out = []
+    for m in scan.finditer(text):
+        parsed = numbers._parse_cached(m.group(0))
+        if parsed is not None:
+            out.append(numbers._moved(parsed, m.start()))
+    return out
+
+
+def test_find_numbers_skips_texts_without_separator(seed_texts: list[str]) -> None:
+    # The shipped number forms build the scanning pattern, whose look-ahead asks for a separator.
+    assert numbers._scan_needs_separator()
+    assert "(?=[ \\t]*[/-])" in numbers._number_scan_regex().pattern
+    rnd = random.Random(3)
+    texts = [numbers.prepare_text(t) for t in [*NUMBER_TEXTS, *seed_texts]]
+    for seed in seed_texts:
+        for _ in range(200):
+            at = rnd.randrange(len(seed))
+            texts.append(numbers.prepare_text(seed[at : at + rnd.randint(1, 300)]))
+    texts += [t.replace("/", " ").replace("-", " ") for t in texts]
+    for text in texts:
+        assert numbers.find_numbers(text) == _plain_find_numbers(text)

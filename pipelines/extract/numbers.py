@@ -539,9 +539,19 @@ def _number_scan_regex_ascii() -> re.Pattern[str]:
     return re.compile(ascii_digit_pattern(_number_scan_regex().pattern))
 
 
+@cache
+def _scan_needs_separator() -> bool:
+    """Whether every match of the scanning pattern holds a "/" or a "-" (its look-ahead after the
+    serial asks for one): true unless :func:`_number_scan_regex` fell back to the plain pattern."""
+    return _number_scan_regex() is not _number_regex()
+
+
 def find_numbers(text: str) -> list[NumberMatch]:
     """Every instrument number in ``text`` (already prepared), in order."""
     out: list[NumberMatch] = []
+    # Short fragments (task contents) mostly hold neither separator: nothing to scan for.
+    if "/" not in text and "-" not in text and _scan_needs_separator():
+        return out
     scan = _number_scan_regex_ascii() if ascii_digits_only(text) else _number_scan_regex()
     for m in scan.finditer(text):
         parsed = _parse_cached(m.group(0))
