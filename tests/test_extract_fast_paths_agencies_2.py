@@ -56,6 +56,15 @@ def test_factored_line_breaks_split_as_the_plain_pattern(seed_texts: list[str]) 
         assert agencies._segments(text) == agencies._SEGMENT_BREAK.split(text), repr(text)
 
 
+def test_bar_gate_is_a_bar_after_a_space_or_a_tab(seed_texts: list[str]) -> None:
+    odd = ["", "|", " |", "\t|", "| ", "|\t", "x|y", "x |y", "\n|\n", "||", " ||", "| |", "\u00a0|", "\u2003|",
+           "a\t\t|", "\r|", "|" * 50 + " |"]
+    for text in [*seed_texts, *ADVERSARIAL, *odd, *_random_texts(4000, 13, " \t|x\n\u00a0", 30)]:
+        plain = " |" in text or "\t|" in text
+        assert (agencies._BAR_AFTER_SPACE.search(text) is not None) == plain, repr(text)
+        assert agencies._segments(text) == agencies._SEGMENT_BREAK.split(text), repr(text)
+
+
 # --- the phrase walk from a known item start ---------------------------------------------
 
 
