@@ -288,3 +288,32 @@ def test_collapse_long_with_the_printable_test_equals_collapse() -> None:
     for path in SOURCES[:20]:
         s = read_source(path).text
         assert text_module.collapse_long(s) == collapse(s)
+
+
+def _plain_extract_tasks(text: str, document: dict) -> list[dict]:
+    """extract_tasks in its plain form: the blanked prose read whole, every task re-keyed with its seq."""
+    document = dict(document or {})
+    if not document.get("province"):
+        document["province"] = tasks.province_from_text(text)
+    found = [t for t in tables.find_tables(text) if tasks.is_task_table(t)]
+    out_tasks: list[dict] = []
+    for t in found:
+        out_tasks.extend(tasks.appendix_tasks(t, document))
+    prose = tasks._blank_tables(text, found)
+    if not tasks.tasks_delegated_to_appendix(prose, found):
+        out_tasks.extend(tasks.extract_responsibilities(prose, default_year=tasks._default_year(document)))
+    out_tasks.sort(key=lambda t: t.pop("_pos", 0))
+    return [{"kind": t["kind"], "seq": seq, **t} for seq, t in enumerate(out_tasks, start=1)]
+
+
+def test_extract_tasks_equal_the_plain_form(texts: list[str]) -> None:
+    delegated = 0
+    for text in texts:
+        for document in ({"date": "2025-02-03", "province": "Tỉnh X"}, {}):
+            fast = tasks.extract_tasks(text, document)
+            plain = _plain_extract_tasks(text, document)
+            assert [list(t.items()) for t in fast] == [list(t.items()) for t in plain], text[:80]
+            delegated += bool(fast) and all(t["kind"] == "appendix_row" for t in fast)
+    assert delegated > 10
+    rows = tasks.appendix_tasks(tables.find_tables(ADVERSARIAL[11])[0], {})
+    assert rows and all("seq" not in t and next(iter(t)) == "kind" for t in rows)
