@@ -270,7 +270,7 @@ def _resolve_agency(name: str, province: str | None) -> dict:
         # A generic group ("Các cơ quan, đơn vị có liên quan") acts at the level of the plan's issuer.
         level = "province" if province else "any"
     scope = "national" if level == "national" else province
-    slug_scope = slugify(scope) if scope else "unknown"
+    slug = slugify(canonical)  # (slugify is pure: one call for the slug and the IRI path)
     return {
         "name": collapse(name),
         "canonical": canonical,
@@ -278,9 +278,9 @@ def _resolve_agency(name: str, province: str | None) -> dict:
         "level": level,
         "type": kind,
         "known": known,
-        "slug": slugify(canonical),
-        "iri_path": f"id/org/{slugify(canonical)}" if scope == "national"
-        else f"id/org/{slug_scope}/{slugify(canonical)}",
+        "slug": slug,
+        "iri_path": f"id/org/{slug}" if scope == "national"
+        else f"id/org/{slugify(scope) if scope else 'unknown'}/{slug}",
     }
 
 
