@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
 
 from pipelines.extract import metadata, numbers
+from pipelines.extract.citations import citation_index, extract_citations, numbers_mentioned
+from pipelines.extract.metadata import extract_metadata
 from pipelines.ingest.source import read_source
 from tests.test_extract_fast_paths_metadata import ADVERSARIAL_BODIES, _plain_case_lookup, _queries
 
@@ -122,3 +125,70 @@ def test_find_numbers_skips_texts_without_separator(seed_texts: list[str]) -> No
     texts += [t.replace("/", " ").replace("-", " ") for t in texts]
     for text in texts:
         assert numbers.find_numbers(text) == _plain_find_numbers(text)
+
+
+# --- metadata.sentence_case: word tests --------------------------------------------------------------
+
+
+def test_no_character_is_both_letter_and_digit() -> None:
+    """``sentence_case`` reads an all-letter word as a word without its digit and letter tests."""
+    for code in range(0x110000):
+        c = chr(code)
+        assert not (c.isalpha() and c.isdigit())
+
+
+def test_type_name_opening_matches_word_by_word() -> None:
+    """The opening words lowered once, then cut per name: the same as lowering each cut."""
+    headings = ["KẾ HOẠCH THỰC HIỆN", "QUYẾT ĐỊNH", "LUẬT", "CHỈ THỊ SỐ 23/CT-TTg", "KẾ", "THÔNG TƯ LIÊN TỊCH X",
+                "İİ KẾ HOẠCH", "Kế Hoạch năm 2021", "PHƯƠNG ÁN"]
+    for heading in headings:
+        words = heading.split()
+        expected_first = 1
+        expected_out = [words[0].capitalize()]
+        for n, lowered in metadata._TYPE_NAME_WORDS:
+            if [w.lower() for w in words[: len(n)]] == lowered:
+                expected_out, expected_first = list(n), len(n)
+                break
+        cased = metadata.sentence_case(heading, "kế hoạch thực hiện năm")
+        assert cased.split()[: max(expected_first, 1)] == expected_out[: max(expected_first, 1)], heading
+
+
+# --- citations.numbers_mentioned: fragments that name nothing --------------------------------------
+
+
+def _plain_numbers_mentioned(fragment: str, citations: list[dict]) -> list[str]:
+    """Numbers of known citations in ``fragment``, by number or by a whole-word alias, first seen first."""
+    if not fragment or not citations:
+        return []
+    text = numbers.prepare_text(fragment)
+    known = {c.get("number") for c in citations}
+    found = [(nm.start, nm.canonical) for nm in _plain_find_numbers(text) if nm.canonical in known]
+    for c in citations:
+        for alias in c.get("aliases") or []:
+            if _plain_find_numbers(numbers.prepare_text(alias)):
+                continue
+            words = alias.split()
+            pattern = r"(?<![\w])" + r"\s+".join(re.escape(w) for w in words) + r"(?![\w])"
+            found.extend((m.start(), c["number"]) for m in re.finditer(pattern, text))
+    out: list[str] = []
+    for _, num in sorted(found):
+        if num not in out:
+            out.append(num)
+    return out
+
+
+def test_numbers_mentioned_matches_the_plain_form(seed_texts: list[str]) -> None:
+    rnd = random.Random(8)
+    for text in seed_texts:
+        citations = extract_citations(text, extract_metadata(text))
+        index = citation_index(citations)
+        fragments = ["", "không có số", "theo Kế hoạch", text[:200]]
+        for _ in range(300):
+            at = rnd.randrange(len(text))
+            fragments.append(text[at : at + rnd.randint(0, 250)])
+        for c in citations:
+            fragments += [f"thực hiện {c['number']} và {a}" for a in c.get("aliases") or []]
+        for fragment in fragments:
+            expected = _plain_numbers_mentioned(fragment, citations)
+            assert numbers_mentioned(fragment, citations, index=index) == expected, fragment
+            assert numbers_mentioned(fragment, citations) == expected, fragment

@@ -967,6 +967,8 @@ def numbers_mentioned(fragment: str, citations: list[dict], *, index: CitationIn
                 matcher = cached(alias) if len(alias) <= max_len else _alias_pattern(alias)
                 if matcher is not None and matcher[0] in text:  # (aliases with a number: found above)
                     found.extend((am.start(), c["number"]) for am in matcher[1].finditer(text))
+    if not found:  # (most fragments)
+        return []
     seen: set[str] = set()
     out: list[str] = []
     for _, num in sorted(found):

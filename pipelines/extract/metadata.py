@@ -375,6 +375,9 @@ _TYPE_NAME_WORDS = [(name.split(), [w.lower() for w in name.split()])
                     for name in sorted(set(_HEADING_TYPES.values()), key=len, reverse=True)]
 
 
+_TYPE_NAME_MAX_WORDS = max(len(n) for n, _ in _TYPE_NAME_WORDS)
+
+
 def sentence_case(heading: str, body: str) -> str:
     """Upper-case heading -> sentence case; other words take the casing the body gives them."""
     words = heading.split()
@@ -384,13 +387,15 @@ def sentence_case(heading: str, body: str) -> str:
     out = [words[0].capitalize()]
     # The type name opening the heading keeps its registry spelling ("QUYẾT ĐỊNH" -> "Quyết định").
     first = 1
+    opening = [w.lower() for w in words[:_TYPE_NAME_MAX_WORDS]]  # (lowered once for every name)
     for n, lowered in _TYPE_NAME_WORDS:
-        if [w.lower() for w in words[: len(n)]] == lowered:
+        if opening[: len(n)] == lowered:
             out, first = list(n), len(n)
             break
     for i in range(first, len(words)):
         w = words[i]
-        if any(c.isdigit() for c in w) or not any(c.isalpha() for c in w):
+        # An all-letter word has a letter and no digit (no character is both): the common case.
+        if not w.isalpha() and (any(c.isdigit() for c in w) or not any(c.isalpha() for c in w)):
             # Instrument numbers take their canonical letters ("27/CT-TTG" -> "27/CT-TTg").
             core = w.rstrip(",.;:")
             canon = canonical_number(core) if any(c.isalpha() for c in core) else None
