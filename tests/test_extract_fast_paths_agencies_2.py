@@ -196,3 +196,17 @@ def test_standard_gate_letter_is_in_every_match() -> None:
         plain = [m.span() for m in mentions._STANDARD.finditer(text)]
         got = [(c[0], c[1]) for c in mentions._candidates(text) if c[3] == "standard"]
         assert got == plain
+
+
+def test_title_words_through_the_cache_equal_the_plain_form() -> None:
+    citations: list[dict] = []
+    for path in SEEDS:
+        citations.extend(extract_record(read_source(path))["citations"])
+    citations += [{"title": "về việc ban hành  Kế hoạch\ncải cách hành chính, năm 2025"}, {"title": ""}, {},
+                  {"title": "Phê duyệt " + "Đề án phát triển " * 80}]
+    plain = [mentions._words(mentions._strip_title(c["title"])) if c.get("title") else [] for c in citations]
+    for _ in range(2):  # cold, then from the cache
+        got = mentions._title_words(citations)
+        assert got == plain and all(type(words) is list for words in got)
+        got[0].append("changed")  # a caller's list is its own
+    assert mentions._title_words(citations) == plain

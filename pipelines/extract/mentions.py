@@ -23,7 +23,7 @@ from bisect import bisect_left
 
 from pipelines.extract.citations import literal_led
 from pipelines.extract.numbers import fold, prepare_text
-from pipelines.extract.text import collapse
+from pipelines.extract.text import cache_short, collapse
 
 # Instrument head words (the general vocabulary of Vietnamese instrument types), by folded spelling.
 _HEADS = {
@@ -311,7 +311,14 @@ def _strip_title(title: str) -> str:
 
 def _title_words(citations: list[dict]) -> list[list[str]]:
     """Folded words of each citation's subject, leading "về"/"ban hành"/"phê duyệt" dropped ([] if none)."""
-    return [_words(_strip_title(c["title"])) if c.get("title") else [] for c in citations]
+    return [list(_title_key(c["title"])) if c.get("title") else [] for c in citations]
+
+
+@cache_short(4096, 1000)
+def _title_key(title: str) -> tuple[str, ...]:
+    """``_words(_strip_title(title))``, cached: the instruments a plan cites recur across plans
+    (a tuple, so that no caller can change the cached words; callers get a list)."""
+    return tuple(_words(_strip_title(title)))
 
 
 def _promulgates(title_words: list[list[str]], name: str) -> bool:
