@@ -317,3 +317,15 @@ def test_extract_tasks_equal_the_plain_form(texts: list[str]) -> None:
     assert delegated > 10
     rows = tasks.appendix_tasks(tables.find_tables(ADVERSARIAL[11])[0], {})
     assert rows and all("seq" not in t and next(iter(t)) == "kind" for t in rows)
+
+
+def test_target_heading_matches_equal_finditer(texts: list[str]) -> None:
+    from pipelines.extract import targets
+
+    rng = random.Random(9)
+    words = ["chỉ", "CHỈ", "Chỉ", "mục", "MỤC", "tiêu", "TIÊU", "tiÊu", "tiêU", "cụ", "thể", "CỤ THỂ", "ê", "êu", "Êu",
+             "u", " ", "\n", "  ", "\t", "x", "chỉtiêu", "mục  tiêu", "hiêu", "tiêuu"]
+    made = ["".join(rng.choice(words) for _ in range(rng.randint(0, 14))) for _ in range(4000)]
+    for text in [*texts, *made]:
+        fast = [m.span() for m in targets._target_heading_matches(text)]
+        assert fast == [m.span() for m in targets._TARGET_HEADING.finditer(text)], text[:80]
