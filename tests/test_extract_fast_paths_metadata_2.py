@@ -12,7 +12,7 @@ from pipelines.extract import metadata, numbers
 from pipelines.extract.citations import citation_index, extract_citations, numbers_mentioned
 from pipelines.extract.metadata import extract_metadata
 from pipelines.ingest.source import read_source
-from tests.test_extract_fast_paths_metadata import ADVERSARIAL_BODIES, _plain_case_lookup, _queries
+from tests.test_extract_fast_paths_metadata import ADVERSARIAL_BODIES, DB_HEADS, _plain_case_lookup, _queries
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 SEEDS = sorted(RAW.glob("*.txt"))
@@ -192,3 +192,28 @@ def test_numbers_mentioned_matches_the_plain_form(seed_texts: list[str]) -> None
             expected = _plain_numbers_mentioned(fragment, citations)
             assert numbers_mentioned(fragment, citations, index=index) == expected, fragment
             assert numbers_mentioned(fragment, citations) == expected, fragment
+
+
+# --- metadata._db_header: all label lines in one pass ------------------------------------------------
+
+DB_TEXTS = [
+    *DB_HEADS,
+    "Người ký: A\nSố hiệu: 1/KH\nNgày ban hành: 01/01/2021\nNgày có hiệu lực: 02/01/2021\nLoại văn bản: KH\n"
+    "Cơ quan ban hành: UBND\nNgười ký: B\nSố hiệu: 2/KH",
+    "\n\n\t Ngày có hiệu lực: x\n Ngày ban hành: y\nNgàyNgày ban hành: z",
+    "Cơ quan ban hành:\n\nCơ quan ban hành: \t\nCơ quan ban hành: thật",
+    "x" * 5990 + "\nSố hiệu: cắt ở cuối đầu trang",
+    "Số hiệu: đầu\r\nLoại văn bản: Kế hoạch\r\n\r\n  Người  ký :  C  ",
+]
+
+
+def test_db_header_is_the_search_of_each_label(seed_texts: list[str]) -> None:
+    for text in [*seed_texts, *DB_TEXTS]:
+        head = text[: metadata._HEADER_CHARS]
+        plain = {}
+        for key, rx in metadata._DB_RE.items():
+            m = rx.search(head)
+            if m:
+                plain[key] = m.group("v").strip()
+        fast = metadata._db_header(text)
+        assert fast == plain and list(fast) == list(plain), text[:80]

@@ -133,14 +133,30 @@ def _db_line(key: str, head: str) -> re.Match[str] | None:
     return None
 
 
+# (key, first word of its label), in the order of _DB_RE.
+_DB_FIRST_WORDS = [(k, words[0]) for k, words in _DB_WORDS.items()]
+# A line break, blanks, then the first word of some label: the lines _db_line tries, all at once.
+_DB_LINE_START = re.compile(r"\n[ \t]*(?=" + "|".join(sorted({re.escape(w) for _, w in _DB_FIRST_WORDS})) + ")")
+_BLANKS = re.compile(r"[ \t]*")
+
+
 def _db_header(text: str) -> dict[str, str]:
+    """Each label's first matching line (:func:`_db_line`), found in one pass over the lines.
+
+    The lines whose text (after blanks) opens with some label's first word come in order, the
+    first line of the head included; each label takes the first of its lines its pattern matches.
+    """
     head = text[:_HEADER_CHARS]
-    out: dict[str, str] = {}
-    for key in _DB_RE:
-        m = _db_line(key, head)
-        if m:
-            out[key] = m.group("v").strip()
-    return out
+    found: dict[str, re.Match[str]] = {}
+    starts = [(0, _BLANKS.match(head).end())]  # type: ignore[union-attr]
+    starts += [(m.start() + 1, m.end()) for m in _DB_LINE_START.finditer(head)]
+    for line, word_at in starts:
+        for key, first in _DB_FIRST_WORDS:
+            if key not in found and head.startswith(first, word_at):
+                m = _DB_RE[key].match(head, line)
+                if m:
+                    found[key] = m
+    return {key: found[key].group("v").strip() for key in _DB_RE if key in found}
 
 
 _LOCAL_UNIT = re.compile(
