@@ -217,3 +217,35 @@ def test_db_header_is_the_search_of_each_label(seed_texts: list[str]) -> None:
                 plain[key] = m.group("v").strip()
         fast = metadata._db_header(text)
         assert fast == plain and list(fast) == list(plain), text[:80]
+
+
+# --- metadata._heading: lines read one by one --------------------------------------------------------
+
+
+def _lines_read(text: str, start: int, stop: int) -> list[str]:
+    """The lines ``_heading`` reads from ``text[start:stop]`` (up to the empty match at the end)."""
+    out = []
+    for m in metadata._SPLITLINES.finditer(text, start, stop):
+        if not m.group():
+            break
+        out.append(m.group())
+    return out
+
+
+def test_splitlines_breaks_are_complete() -> None:
+    for code in range(0x110000):
+        c = chr(code)
+        assert (len(f"a{c}b".splitlines()) == 2) == (c in metadata._SPLITLINES_BREAKS), hex(code)
+
+
+def test_heading_lines_are_splitlines(seed_texts: list[str]) -> None:
+    rnd = random.Random(13)
+    pieces = ["a", "KẾ HOẠCH", " ", "\n", "\r", "\r\n", "\n\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85",
+              "\u2028", "\u2029", "\t", "", "|"]
+    texts = [*seed_texts, "", "\n", "\r\n", "a\r", "\r\n\r\n", "x" * 10]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40))) for _ in range(2000)]
+    for text in texts:
+        for _ in range(5):
+            start = rnd.randint(0, len(text))
+            stop = start + rnd.choice([0, 1, 2, 5, 17, metadata._HEADER_CHARS])
+            assert _lines_read(text, start, stop) == text[start:stop].splitlines(keepends=True), (text, start, stop)

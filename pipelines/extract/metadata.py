@@ -435,6 +435,11 @@ _SUBJECT_LINE = re.compile(r"^(?:về|v/v|v\.v)(?:\s|$)", re.IGNORECASE)
 _BODY_START = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Xét|Theo|Để|Nhằm|Triển\s+khai)\b")
 
 
+# One line of ``str.splitlines(keepends=True)``: its text and its line break ("\r\n" is one).
+_SPLITLINES_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_SPLITLINES = re.compile(f"[^{_SPLITLINES_BREAKS}]*(?:\r\n|[{_SPLITLINES_BREAKS}])?")
+
+
 def _heading(text: str, start: int) -> tuple[str | None, list[tuple[str, bool]], int]:
     """Type name, heading parts ``(text, upper-case?)`` and end offset of the type heading after ``start``.
 
@@ -442,12 +447,16 @@ def _heading(text: str, start: int) -> tuple[str | None, list[tuple[str, bool]],
     mixed case on the next lines ("Về việc ban hành ..."), followed by the upper-case authority line.
     """
     pos = start
-    lines = text[start : start + _HEADER_CHARS].splitlines(keepends=True)
     parts: list[tuple[str, bool]] = []
     doc_type = None
     end = start
     mixed_lines = 0
-    for ln in lines:
+    # The lines of ``text[start : start + _HEADER_CHARS].splitlines(keepends=True)``, read one
+    # by one (the loop mostly stops after a few lines; splitting the whole window cost more).
+    for lm in _SPLITLINES.finditer(text, start, start + _HEADER_CHARS):
+        ln = lm.group()
+        if not ln:  # (the empty match at the window's end)
+            break
         s = ln.strip().strip("|").strip()
         pos += len(ln)
         if not parts:
