@@ -249,3 +249,24 @@ def test_heading_lines_are_splitlines(seed_texts: list[str]) -> None:
             start = rnd.randint(0, len(text))
             stop = start + rnd.choice([0, 1, 2, 5, 17, metadata._HEADER_CHARS])
             assert _lines_read(text, start, stop) == text[start:stop].splitlines(keepends=True), (text, start, stop)
+
+
+# --- metadata._motto_hits: folded prefixes of 512 and 1,000 characters ---------------------------
+
+
+def test_motto_from_prefixes_is_the_motto_of_the_whole_header(seed_texts: list[str]) -> None:
+    mottos = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐẢNG CỘNG SẢN VIỆT NAM", "Cộng  hòa xã\nhội chủ nghĩa",
+              "ĐẢNG CỘNG SẢN"]
+    texts = list(seed_texts)
+    for offset in (0, 480, 490, 500, 505, 511, 512, 513, 980, 990, 999, 1000, 1001, 3000):
+        for a in mottos:
+            for b in mottos:
+                texts.append("x" * offset + a + "\n" + "y" * 7 + b + "\n")
+                texts.append("ĐẢNG " * 3 + "x" * offset + a + " " + b)
+    for text in texts:
+        head = text[: metadata._HEADER_CHARS]
+        folded = numbers.fold(head)
+        whole = [m for m in (rx.search(folded) for rx in metadata._MOTTOS) if m]
+        fast = metadata._motto_hits(head)
+        first = min(whole, key=lambda m: m.start()).span() if whole else None
+        assert (min(fast, key=lambda m: m.start()).span() if fast else None) == first, text[:40]

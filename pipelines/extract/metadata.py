@@ -186,19 +186,23 @@ def _letterhead_block(head: str, motto_start: int) -> str:
     return _collapse(" ".join(block))
 
 
-_MOTTO_PREFIX = 1000  # the motto tops the page (within 500 characters in every plan seen): fold this much first
+# The motto tops the page (within 500 characters in every plan seen): these prefixes are folded
+# first, in turn (folding costs about as much per character as the rest of the letterhead).
+_MOTTO_PREFIXES = (512, 1000)
 
 
 def _motto_hits(head: str) -> list[re.Match[str]]:
-    """Matches of each motto in ``fold(head)``, looking in a folded prefix first.
+    """Matches of each motto in ``fold(head)``, looking in folded prefixes first.
 
     ``fold`` maps one character to one, so a match inside ``fold(head[:n])`` is a match of
     ``fold(head)`` at the same offsets.  The earliest motto found there is the earliest of all:
     an earlier match running past the prefix would contain it, and the letters of one motto
     never hold the letters of a motto (the same one included) at another offset.
     """
-    if len(head) > _MOTTO_PREFIX:
-        folded = fold(head[:_MOTTO_PREFIX])
+    for prefix in _MOTTO_PREFIXES:
+        if len(head) <= prefix:
+            break
+        folded = fold(head[:prefix])
         hits = [m for m in (rx.search(folded) for rx in _MOTTOS) if m]
         if hits:
             return hits
