@@ -13,7 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from pipelines.extract.agencies import lead_cell_names, province_from_text, split_agencies
+from pipelines.extract.agencies import lead_cell_names, split_agencies
 from pipelines.extract.responsibilities import extract_responsibilities
 from pipelines.extract.tables import Table, find_tables, flat_cell, table_rows
 from pipelines.extract.text import collapse
@@ -210,9 +210,6 @@ def extract_tasks(text: str, document: dict, *, tables: list[Table] | None = Non
 
     ``tables`` is ``find_tables(text)`` when the caller has it already (read, never changed).
     """
-    document = dict(document or {})
-    if not document.get("province"):
-        document["province"] = province_from_text(text)
     tables = [t for t in (find_tables(text) if tables is None else tables) if is_task_table(t)]
     tasks: list[dict] = []
     for t in tables:
