@@ -242,11 +242,11 @@ def _plain_appendix_tasks(table: tables.Table, document: dict) -> list[dict]:
 
 def _plain_extract_tasks(text: str, document: dict) -> list[dict]:
     """extract_tasks as it read before the caption test came first and the keys were updated in."""
-    from pipelines.extract import tasks
+    from pipelines.extract import agencies, tasks
 
     document = dict(document or {})
     if not document.get("province"):
-        document["province"] = tasks.province_from_text(text)
+        document["province"] = agencies.province_from_text(text)
     found = [t for t in tables.find_tables(text) if tasks.is_task_table(t)]
     out_tasks: list[dict] = []
     for t in found:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import tables, tasks
+from pipelines.extract import agencies, tables, tasks
 from pipelines.extract.text import collapse
 from pipelines.ingest.source import read_source
 
@@ -294,7 +294,7 @@ def _plain_extract_tasks(text: str, document: dict) -> list[dict]:
     """extract_tasks in its plain form: the blanked prose read whole, every task re-keyed with its seq."""
     document = dict(document or {})
     if not document.get("province"):
-        document["province"] = tasks.province_from_text(text)
+        document["province"] = agencies.province_from_text(text)
     found = [t for t in tables.find_tables(text) if tasks.is_task_table(t)]
     out_tasks: list[dict] = []
     for t in found:
