@@ -328,10 +328,19 @@ def _case_lookup(body: str):
             lp = len(prev)
             start = find(prev)
             while start >= 0:
-                gap = ws_run(lowered, start + lp)
-                if gap is not None:
-                    end = gap.end() + size
-                    if lowered.startswith(target, gap.end()) and (
+                # ``ws_run`` at ``after``, read by hand in the common cases: ``target`` opens with no
+                # white space, so after one white space character either it starts there (the run
+                # ends there) or the run goes on (read by ``ws_run``) or nothing matches here.
+                after = start + lp
+                gap_end = -1
+                if after < n and lowered[after].isspace():
+                    if lowered.startswith(target, after + 1):
+                        gap_end = after + 1
+                    elif after + 1 < n and lowered[after + 1].isspace():
+                        gap_end = ws_run(lowered, after).end()
+                if gap_end >= 0:
+                    end = gap_end + size
+                    if lowered.startswith(target, gap_end) and (
                         end >= n or not (lowered[end].isalnum() or lowered[end] == "_")
                     ):
                         if start and lowered[start - 1].isalnum():

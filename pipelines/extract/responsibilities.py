@@ -43,6 +43,18 @@ _INTRO_CLAUSE = re.compile(
 _CLOSING = re.compile(
     r"^\s*(?:Trên\s+đây\s+là|Nơi\s+nhận\s*:|(?:KT|TM|TL|TUQ)\.\s|PHỤ\s+LỤC\b|Phụ\s+lục(?:\s+[IVX\d]+)?\s*$)"
 )
+# ``_ROMAN_HEADING`` and ``_CLOSING`` tried on every line of a whole text at once: each ``\s`` of
+# theirs reads ``[^\S\n]`` (white space within the line), ``$`` the line's end.  The patterns for the
+# lines after the first open with their line break: a literal first character lets the regex engine
+# skip ahead to the next line (a ``^`` under MULTILINE is tried at every character).
+_ROMAN_HEADING_REST = r"[^\S\n]*([IVXLC]+)[^\S\n]*\.[^\S\n]+(\S.*)$"
+_ROMAN_HEADING_FIRST = re.compile(_ROMAN_HEADING_REST, re.MULTILINE)
+_ROMAN_HEADING_NEXT = re.compile("\n" + _ROMAN_HEADING_REST, re.MULTILINE)
+_CLOSING_NEXT = re.compile(
+    r"\n[^\S\n]*(?:Trên[^\S\n]+đây[^\S\n]+là|Nơi[^\S\n]+nhận[^\S\n]*:|(?:KT|TM|TL|TUQ)\.[^\S\n]|PHỤ[^\S\n]+LỤC\b"
+    r"|Phụ[^\S\n]+lục(?:[^\S\n]+[IVX\d]+)?[^\S\n]*$)",
+    re.MULTILINE,
+)
 _ASSIGN_VERB = re.compile(r"^(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu)\s+", re.IGNORECASE)
 # Outside duty sections only an explicit assignment opens a duty ("Yêu cầu" there is a heading).
 _ASSIGN_ANYWHERE = re.compile(r"^(?:giao(?:\s+cho)?|đề\s+nghị)\s+", re.IGNORECASE)
@@ -111,36 +123,34 @@ def top_sections(text: str) -> list[tuple[str, int, int]]:
 
     The closing formula ("Trên đây là Kế hoạch ...") and "Nơi nhận" end the last section.
     """
-    lines = text.split("\n")
-    offsets, pos = [], 0
-    for ln in lines:
-        offsets.append(pos)
-        pos += len(ln) + 1
-    heads: list[tuple[int, str, int]] = []
-    i = 0
-    while i < len(lines):
-        m = _ROMAN_HEADING.match(lines[i])
-        if m and m.group(2).strip()[:1].isupper():
-            title = m.group(2).strip()
-            j = i + 1
-            # All-caps headings wrap onto following all-caps lines ("VI. TỔ CHỨC THỰC" / "HIỆN").
-            while j < len(lines) and title.isupper() and lines[j].strip() and lines[j].strip().isupper() \
-                    and not _marker(lines[j]) and not _ROMAN_HEADING.match(lines[j]):
-                title += " " + lines[j].strip()
-                j += 1
-            heads.append((i, f"{m.group(1)}. {_sentence_case(collapse(title))}", j))
-            i = j
+    n = len(text)
+    heads: list[tuple[int, str, int]] = []  # (heading line start, title, body start)
+    # Every line ``_ROMAN_HEADING`` matches, found in one scan (was: each line of ``text.split``
+    # matched in turn): a line continuing a heading never matches it, so no match is skipped.
+    first = _ROMAN_HEADING_FIRST.match(text)
+    for m in ([first] if first else []) + list(_ROMAN_HEADING_NEXT.finditer(text)):
+        if not m.group(2).strip()[:1].isupper():
             continue
-        i += 1
-    out = []
-    for n, (_, title, body_line) in enumerate(heads):
-        end_line = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
-        for k in range(body_line, end_line):
-            if _CLOSING.match(lines[k]):
-                end_line = k
+        line_start = m.start() if m is first else m.start() + 1
+        title = m.group(2).strip()
+        nxt = m.end() + 1  # start of the next line (past n when the heading is the last line)
+        # All-caps headings wrap onto following all-caps lines ("VI. TỔ CHỨC THỰC" / "HIỆN").
+        while nxt <= n and title.isupper():
+            stop = text.find("\n", nxt)
+            line = text[nxt : stop if stop >= 0 else n]
+            if not (line.strip() and line.strip().isupper() and not _marker(line)
+                    and not _ROMAN_HEADING.match(line)):
                 break
-        start = offsets[body_line] if body_line < len(lines) else len(text)
-        end = offsets[end_line] if end_line < len(lines) else len(text)
+            title += " " + line.strip()
+            nxt = stop + 1 if stop >= 0 else n + 1
+        heads.append((line_start, f"{m.group(1)}. {_sentence_case(collapse(title))}", min(nxt, n)))
+    out = []
+    for k, (_, title, start) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else n
+        # Every line from ``start`` on follows a line break at or after ``start - 1``.
+        closing = _CLOSING_NEXT.search(text, start - 1, end) if start < end else None
+        if closing is not None:
+            end = closing.start() + 1
         out.append((title, start, end))
     return out
 

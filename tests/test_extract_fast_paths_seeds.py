@@ -1,0 +1,121 @@
+"""Fast paths of the round on the real seeds, checked against the plain forms they replace."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import metadata, responsibilities
+from pipelines.extract.responsibilities import _CLOSING, _ROMAN_HEADING, _marker, _sentence_case
+from pipelines.extract.text import collapse
+from pipelines.ingest.source import read_source
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEEDS = sorted(RAW.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def seed_texts() -> list[str]:
+    return [read_source(p).text for p in SEEDS]
+
+
+def _top_sections_by_line(text: str) -> list[tuple[str, int, int]]:
+    """The plain form of ``top_sections``: every line of ``text.split`` matched in turn."""
+    lines = text.split("\n")
+    offsets, pos = [], 0
+    for ln in lines:
+        offsets.append(pos)
+        pos += len(ln) + 1
+    heads: list[tuple[int, str, int]] = []
+    i = 0
+    while i < len(lines):
+        m = _ROMAN_HEADING.match(lines[i])
+        if m and m.group(2).strip()[:1].isupper():
+            title = m.group(2).strip()
+            j = i + 1
+            while j < len(lines) and title.isupper() and lines[j].strip() and lines[j].strip().isupper() \
+                    and not _marker(lines[j]) and not _ROMAN_HEADING.match(lines[j]):
+                title += " " + lines[j].strip()
+                j += 1
+            heads.append((i, f"{m.group(1)}. {_sentence_case(collapse(title))}", j))
+            i = j
+            continue
+        i += 1
+    out = []
+    for n, (_, title, body_line) in enumerate(heads):
+        end_line = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
+        for k in range(body_line, end_line):
+            if _CLOSING.match(lines[k]):
+                end_line = k
+                break
+        start = offsets[body_line] if body_line < len(lines) else len(text)
+        end = offsets[end_line] if end_line < len(lines) else len(text)
+        out.append((title, start, end))
+    return out
+
+
+_PIECES = [
+    "I. MỤC ĐÍCH", "II. TỔ CHỨC THỰC", "HIỆN", "III.  Nhiệm vụ", "IV.\tTRÁCH NHIỆM", "V . Tổ chức", "VI.",
+    "VII. ", "  X. Trách nhiệm", "IV.\nTỔ CHỨC", "I.\r Tổ chức\r", "1. Sở Nội vụ", "a) Sở Y tế", "- PHỐI HỢP",
+    "Trên đây là Kế hoạch", "Trên\u00a0đây là", "Nơi nhận:", "Nơi nhận :", "KT. CHỦ TỊCH", "KT.", "TM.\tUBND",
+    "PHỤ LỤC", "PHỤ LỤCS", "Phụ lục", "Phụ lục II", "Phụ lục II ", "Phụ lục 2 kèm theo", "  Phụ  lục\r",
+    "TỔ CHỨC", "HIỆN NAY", "", " ", "\r", "\u2028", "\x0c", "nội dung thường", "2022 NĂM", "C. Cán bộ",
+]
+
+
+def test_top_sections_match_the_line_by_line_form(seed_texts: list[str]) -> None:
+    rng = random.Random(11)
+    texts = [*seed_texts, "", "\n", "I. TỔ CHỨC", "I. TỔ CHỨC\n", "I. TỔ CHỨC\nTHỰC HIỆN", "I. A\n\nII. B\n"]
+    for _ in range(3000):
+        texts.append("\n".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 12))))
+        texts.append(rng.choice(["", "\n"]) + "".join(rng.choice(_PIECES) + rng.choice(["\n", "\n\n", " "])
+                                                      for _ in range(rng.randint(1, 12))))
+    for text in texts:
+        assert responsibilities.top_sections(text) == _top_sections_by_line(text), repr(text)
+
+
+def test_line_patterns_keep_white_space_within_the_line() -> None:
+    # ``[^\S\n]`` is ``\s`` but the line break, and ``\s`` of ``re`` is ``str.isspace``: over every code point.
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert re.findall(r"\s", "".join(map(chr, range(sys.maxunicode + 1)))) == list(spaces)
+    assert re.findall(r"[^\S\n]", spaces) == [c for c in spaces if c != "\n"]
+
+
+def _pair_variant_plain(body: str, prev: str, target: str) -> str | None:
+    """The regex form of the pair lookup (what its first-sighting loop reproduces)."""
+    lowered = body.lower()
+    if len(lowered) != len(body):
+        lowered = body
+    size = len(target)
+    counts: dict[str, int] = {}
+    for m in re.finditer(re.escape(prev) + r"\s+" + re.escape(target) + r"(?![\w])", lowered):
+        start, end = m.span()
+        if start and lowered[start - 1].isalnum():
+            continue
+        word = body[end - size : end]
+        if not (word == target and "\n" not in lowered[start:end]):
+            line_from = body.rfind("\n", 0, start) + 1
+            line_to = body.find("\n", end)
+            if metadata._is_caps(body[line_from : line_to if line_to >= 0 else len(body)]):
+                continue
+        counts[word] = counts.get(word, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def test_pair_variant_first_sighting_matches_the_regex_scan(seed_texts: list[str]) -> None:
+    rng = random.Random(5)
+    gaps = [" ", "  ", "\n", " \n ", "\t", "\u00a0", "", "x", " x", "\u2028"]
+    words = ["kế", "hoạch", "Hoạch", "HOẠCH", "thực", "hiện", "Hiện", "kếhoạch", "hoạchx", "_", "ủy", "ban"]
+    bodies = list(seed_texts)
+    for _ in range(400):
+        bodies.append("".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randint(1, 30))))
+    pairs = [("kế", "hoạch"), ("thực", "hiện"), ("ủy", "ban"), ("hoạch", "hoạch"), ("ban", "nhân")]
+    for body in bodies:
+        for prev, target in pairs:
+            metadata._pair_sightings.cache_clear()  # every pair a first sighting: the str.find loop
+            fast = metadata._case_lookup(body)([prev, target], 1)
+            assert fast == _pair_variant_plain(body, prev, target), (body[:80], prev, target)
