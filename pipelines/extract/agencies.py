@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from pipelines.extract.text import cache_short, collapse, flat_document, nfc, nfc_document
@@ -649,6 +650,80 @@ def _may_end_a_name(token: str) -> bool:
     return not words or words[-1] in _key_last_words()
 
 
+# --- word pairs of the name keys -----------------------------------------------------------
+#
+# Tokens are runs of ``\w`` (what ``\b`` separates).  Every step of _key on a candidate maps its token
+# sequence by replacing runs of whole tokens (each rewrite is fenced by ``\b`` or ``$``, or replaces
+# only ``\W`` characters):
+#   "ủy ban nhân dân" -> "ubnd", "hội đồng nhân dân" -> "hđnd", "văn phòng" -> "vp", "vpubnd" ->
+#   "vp ubnd", "vp . ubnd" -> "vp ubnd" (same tokens), punctuation -> " " and whitespace joins (no
+#   token), "của" before "tỉnh"/"thành phố" dropped, a province name after "tỉnh"/"thành phố" dropped,
+#   a closing "tình"/"tinh" -> "tỉnh".
+# Every token such a step removes or changes is in _rewritten_tokens(), and no step puts a token
+# between two tokens it leaves alone.  Casefolding, NFC, tone placement and "&" -> " và " come first
+# and are done word by word here (none of them looks across whitespace: NFC composes nothing with
+# a space, casefold has no context, the tone pattern looks ahead only at a letter), and
+# collapsing or stripping the ends changes no token.  So two adjacent tokens of a candidate,
+# neither in that set, stay adjacent in its key, and a key lookup finds (itself, or with
+# " tỉnh" added) is a key of the index: the pair is a pair of adjacent tokens of an index key.
+# The one other step, strip_agency_prefix's opening ("Đề nghị", "Giao cho", case-insensitive: it
+# also takes "GIAO" or "gıao", whose folded tokens are not all in the set), drops tokens: the pair
+# test (and the vocabulary test) is skipped for a window where that opening may match.
+_TOKEN = re.compile(r"\w+")
+_OPENING_PREFIX = re.compile(r"[\s\-+•*.;:,]*" + _PREFIX.pattern.removeprefix("^"), _PREFIX.flags)
+
+
+def _key_tokens(word: str) -> tuple[str, ...]:
+    """Tokens of one printed word as _key folds it (before its rewrites)."""
+    return tuple(_TOKEN.findall(tone_normalise(nfc(word).casefold()).replace("&", " và ")))
+
+
+@lru_cache(maxsize=1)
+def _rewritten_tokens() -> frozenset[str]:
+    """Tokens a step of _key may remove or change (see above); province names included."""
+    words = {"ủy", "ban", "nhân", "dân", "hội", "đồng", "văn", "phòng", "vpubnd", "của", "tình", "tinh"}
+    for p in provinces():
+        for name in (p["name"], *p["variants"].split("|")):
+            words.update(_TOKEN.findall(name.casefold()))
+            words.update(_TOKEN.findall(tone_normalise(nfc(name).casefold())))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _key_pairs() -> frozenset[tuple[str, str]]:
+    """Adjacent token pairs of the index keys."""
+    pairs: set[tuple[str, str]] = set()
+    for k in _alias_index():
+        tokens = _TOKEN.findall(k)
+        pairs.update(pairwise(tokens))
+    return frozenset(pairs)
+
+
+@lru_cache(maxsize=16384)
+def _word_tokens(word: str) -> tuple[str, ...] | None:
+    """:func:`_key_tokens` of a printed word, or None when the word is not in the key vocabulary."""
+    return _key_tokens(word) if _in_key_vocabulary(word) else None
+
+
+def _word_bound(words: list[str]) -> int:
+    """How many of the opening ``words`` a name may hold: a candidate holding a word that no key
+    holds and _key does not drop, or a token pair that no key holds (the pair of two words, or
+    inside one), cannot be a name; candidates are word prefixes of the window, so the first such
+    word bounds them all (most windows are a name followed by prose).  Valid unless an opening
+    strip_agency_prefix drops is there (see _OPENING_PREFIX)."""
+    rewritten, pairs = _rewritten_tokens(), _key_pairs()
+    prev = ""
+    for t, word in enumerate(words):
+        tokens = _word_tokens(word)
+        if tokens is None:
+            return t
+        for token in tokens:
+            if prev and (prev, token) not in pairs and prev not in rewritten and token not in rewritten:
+                return t
+            prev = token
+    return len(words)
+
+
 @lru_cache(maxsize=16384)
 def _gazetteer_prefix_window(window: str) -> int:
     # Cached: one opening is probed several times (item start, phrase walk, prose and table passes).
@@ -656,14 +731,11 @@ def _gazetteer_prefix_window(window: str) -> int:
         return 0  # spares up to twelve cold lookups of an ordinary word
     # The first twelve words (str.split() splits exactly where _WORD's \S+ stops).
     words = window.split(None, 12)[:12]
-    longest = len(words)
-    # A candidate holding a word that no key holds and _key does not drop cannot be a name: every
-    # word that reaches its key is a word of that key.  Candidates are word prefixes of the window,
-    # so the first such word bounds them all (most windows are a name followed by prose).
-    for t in range(longest):
-        if not _in_key_vocabulary(words[t]):
-            longest = t
-            break
+    longest = _word_bound(words)
+    if longest < len(words) and _OPENING_PREFIX.match(window):
+        # strip_agency_prefix may drop the opening words, which case-insensitive matching lets be
+        # odd spellings ("gıao", "nhİệm") that neither the vocabulary nor the pairs know: no cut.
+        longest = len(words)
     ends: list[int] = []  # end offset of each word, found once a candidate needs one
     for k in range(longest, 0, -1):
         if not _may_end_a_name(words[k - 1]):
