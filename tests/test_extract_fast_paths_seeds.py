@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.extract import metadata, responsibilities
+from pipelines.extract.agencies import agency_phrase_end, split_agencies
 from pipelines.extract.responsibilities import _CLOSING, _ROMAN_HEADING, _marker, _sentence_case
 from pipelines.extract.text import collapse
 from pipelines.ingest.source import read_source
@@ -119,3 +120,43 @@ def test_pair_variant_first_sighting_matches_the_regex_scan(seed_texts: list[str
             metadata._pair_sightings.cache_clear()  # every pair a first sighting: the str.find loop
             fast = metadata._case_lookup(body)([prev, target], 1)
             assert fast == _pair_variant_plain(body, prev, target), (body[:80], prev, target)
+
+
+def _agency_heading_plain(lines: list[str]) -> tuple[list[str], str, list[str]] | None:
+    """The plain form of ``_agency_heading``: the agency phrase read for every prefix of lines."""
+    best = None
+    for k in range(1, len(lines) + 1):
+        cand = collapse(" ".join(lines[:k])).rstrip(":").strip()
+        body = responsibilities._HEADING_PREFIX.sub("", cand)
+        if not body or len(body.split()) > 40:
+            break
+        end = agency_phrase_end(body, 0)
+        if end is not None and end >= len(body.rstrip(" .:")):
+            rest = lines[k:]
+            if rest and not rest[0][:1].isupper():
+                continue
+            best = (split_agencies(body[:end]), cand, rest)
+    return best
+
+
+def _paragraphs(item: responsibilities._Item) -> list[list[str]]:
+    out = list(item.paragraphs)
+    for child in item.children:
+        out.extend(_paragraphs(child))
+    return out
+
+
+def test_agency_heading_matches_the_plain_form(seed_texts: list[str]) -> None:
+    paragraphs: list[list[str]] = []
+    for text in seed_texts:
+        for _, start, end in responsibilities.top_sections(text):
+            paragraphs.extend(_paragraphs(responsibilities._parse_items(text[start:end], start)))
+    assert len(paragraphs) > 50
+    rng = random.Random(3)
+    pieces = ["Sở Nội vụ", "Sở Y tế:", "theo dõi, đôn đốc", "UBND các huyện", "Giao Sở Tài chính", "và",
+              "Đề nghị Báo Lào Cai, Đài", "Phát thanh - Truyền hình tỉnh", "tổ chức thực hiện.", "", "Ban",
+              "trách nhiệm của Công an tỉnh:", "Văn phòng UBND tỉnh", "Các sở, ban, ngành", "chủ trì"]
+    for _ in range(600):
+        paragraphs.append([rng.choice(pieces) for _ in range(rng.randint(1, 5))])
+    for lines in paragraphs:
+        assert responsibilities._agency_heading(lines) == _agency_heading_plain(lines), lines

@@ -206,11 +206,13 @@ def _agency_heading(lines: list[str]) -> tuple[list[str], str, list[str]] | None
         body = _HEADING_PREFIX.sub("", cand)
         if not body or len(body.split()) > 40:
             break
+        rest = lines[k:]
+        if rest and not rest[0][:1].isupper():
+            # "2. Văn phòng UBND tỉnh" / "theo dõi, ...": a wrapped sentence, not a heading.  (Tested
+            # before the agency phrase is read: with or without one, the loop goes on.)
+            continue
         end = agency_phrase_end(body, 0)
         if end is not None and end >= len(body.rstrip(" .:")):
-            rest = lines[k:]
-            if rest and not rest[0][:1].isupper():
-                continue  # "2. Văn phòng UBND tỉnh" / "theo dõi, ...": a wrapped sentence, not a heading
             best = (split_agencies(body[:end]), cand, rest)
     return best
 
@@ -307,7 +309,7 @@ def _assignments(title: str, text: str, base: int, year: int | None) -> list[dic
     """"Giao Sở X ..." / "Đề nghị Y ..." paragraphs outside the duty sections."""
     out: list[dict] = []
     lines = text.split("\n")
-    width = _wrap_width(lines)
+    width = -1  # ``_wrap_width(lines)``, computed at the first assignment (most sections have none)
     pos = base
     i = 0
     while i < len(lines):
@@ -319,6 +321,8 @@ def _assignments(title: str, text: str, base: int, year: int | None) -> list[dic
         if not _ASSIGN_ANYWHERE.match(body.strip()):
             continue
         para = [body.strip()]
+        if width < 0:
+            width = _wrap_width(lines)
         while i < len(lines) and lines[i].strip() and not _marker(lines[i]) \
                 and not _new_paragraph(lines[i - 1], lines[i], width):
             para.append(lines[i].strip())
