@@ -160,3 +160,12 @@ def test_agency_heading_matches_the_plain_form(seed_texts: list[str]) -> None:
         paragraphs.append([rng.choice(pieces) for _ in range(rng.randint(1, 5))])
     for lines in paragraphs:
         assert responsibilities._agency_heading(lines) == _agency_heading_plain(lines), lines
+
+
+def test_caps_heading_without_a_slash_is_the_plain_test(seed_texts: list[str]) -> None:
+    lines = [ln.strip() for text in seed_texts for ln in text.splitlines()]
+    lines += ["", "/", "KẾ HOẠCH SỐ 23/KH-UBND", "CHỈ THỊ SỐ 23/CT-TTg", "Kế hoạch", "2022", "A1", "1/",
+              "NGHỊ QUYẾT 12/nq", "KẾ HOẠCH\tTHỰC HIỆN", "ß", "ǅ", "ÀÁ 5 /x", "/ab1 CD"]
+    for line in lines:
+        plain = metadata._is_caps(metadata._NUMBER_TOKEN.sub(" ", line))
+        assert metadata._is_caps_heading(line) == plain, line

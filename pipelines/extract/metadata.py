@@ -106,8 +106,12 @@ _NUMBER_TOKEN = re.compile(r"\S*\d\S*/\S*|\S*/\S*\d\S*")
 
 
 def _is_caps_heading(line: str) -> bool:
-    """Upper case once instrument numbers, whose issuer codes may be mixed case, are set aside."""
-    return _is_caps(_NUMBER_TOKEN.sub(" ", line))
+    """Upper case once instrument numbers, whose issuer codes may be mixed case, are set aside.
+
+    Every number token holds a "/": a line without one has none to set aside (and the pattern,
+    which opens with ``\\S*``, is tried at every character of the line).
+    """
+    return _is_caps(_NUMBER_TOKEN.sub(" ", line) if "/" in line else line)
 
 
 def _place_case(name: str) -> str:
