@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -65,7 +64,7 @@ def _plain_prefix(window: str) -> int:
     return 0
 
 
-def test_probe_with_the_pair_bound_equals_the_plain_search(windows: list[str]) -> None:
+def test_probe_with_the_kept_token_test_equals_the_plain_search(windows: list[str]) -> None:
     found = 0
     for window in windows:
         got = agencies._gazetteer_prefix_window.__wrapped__(window)
@@ -74,38 +73,75 @@ def test_probe_with_the_pair_bound_equals_the_plain_search(windows: list[str]) -
     assert found > 1000
 
 
-def test_pair_bound_keeps_every_candidate_lookup_finds(windows: list[str]) -> None:
-    # The premise itself: a candidate the gazetteer knows is never cut by the bound.
+def _candidates(window: str) -> list[str]:
+    ends = [m.end() for m in agencies._WORD.finditer(window)][:12]
+    return [window[:e].rstrip(",;.:()“”\"") for e in ends]
+
+
+def test_kept_prefixes_keep_every_candidate_lookup_finds(windows: list[str]) -> None:
+    keys = agencies._kept_sequences()[0]
     cut = 0
     for window in windows:
-        words = window.split(None, 12)[:12]
-        bound = agencies._word_bound(words)
-        if agencies._OPENING_PREFIX.match(window):
-            bound = len(words)
-        cut += bound < len(words)
-        ends = [m.end() for m in agencies._WORD.finditer(window)][:12]
-        for k in range(len(words), bound, -1):
-            assert not agencies.lookup(window[:ends[k - 1]].rstrip(",;.:()“”\"")), (window, k)
-    assert cut > len(windows) // 4  # the bound does cut
-
-
-def test_adjacent_kept_tokens_stay_adjacent_in_the_key(windows: list[str]) -> None:
-    # The premise of the pair bound: two adjacent tokens of a name, neither a rewritten one, are
-    # adjacent tokens of its key (the name read word by word, as the bound reads it).
-    rewritten = agencies._rewritten_tokens()
-    checked = 0
-    for window in windows[::7] + ADVERSARIAL:
         if agencies._OPENING_PREFIX.match(window):
             continue
-        words = window.split(None, 12)[:12]
-        raw = [t for w in words for t in agencies._key_tokens(w)]
-        key = re.findall(r"\w+", agencies._key(agencies.strip_agency_prefix(" ".join(words))))
-        key_pairs = set(pairwise(key))
-        for a, b in pairwise(raw):
-            if a not in rewritten and b not in rewritten:
-                assert (a, b) in key_pairs, (window, a, b)
-                checked += 1
-    assert checked > 10000
+        seqs = agencies._kept_prefixes(window.split(None, 12)[:12])
+        for k, cand in enumerate(_candidates(window), start=1):
+            if agencies.lookup(cand):
+                assert k <= len(seqs) and seqs[k - 1] in keys, (window, k)
+            else:
+                cut += k > len(seqs) or seqs[k - 1] not in keys
+    assert cut > len(windows)  # the test does rule candidates out
+
+
+def _is_made_token_deletion(raw: list[str], key: list[str]) -> bool:
+    i = 0
+    for t in key:
+        if i < len(raw) and raw[i] == t:
+            i += 1
+        elif t not in agencies._MADE_TOKENS:
+            return False
+    return i == len(raw)
+
+
+def test_kept_tokens_are_the_key_kept_tokens_less_made_ones(windows: list[str]) -> None:
+    # The premise itself, on every candidate: the kept tokens of its words, in order, are the kept
+    # tokens of its key with some made tokens ("ubnd", "hđnd", "vp", "tỉnh") left out.
+    rewritten = agencies._rewritten_tokens()
+    checked = 0
+    for window in windows[::3] + ADVERSARIAL:
+        if agencies._OPENING_PREFIX.match(window):
+            continue
+        for cand in _candidates(window):
+            raw = [t for w in cand.split() for t in agencies._key_tokens(w) if t not in rewritten]
+            key = agencies._key(agencies.strip_agency_prefix(cand))
+            kept = [t for t in re.findall(r"\w+", key) if t not in rewritten]
+            assert _is_made_token_deletion(raw, kept), (cand, raw, kept)
+            checked += 1
+    assert checked > 50000
+
+
+def _glued_plain(item: str) -> tuple[str, ...] | None:
+    if agencies.lookup(item):
+        return (item,)
+    words = item.split()
+    for k in range(1, len(words)):
+        left = " ".join(words[:k])
+        if agencies.lookup(left):
+            rest = _glued_plain(" ".join(words[k:]))
+            if rest:
+                return (left, *rest)
+    return None
+
+
+def test_glued_equals_the_plain_form(windows: list[str]) -> None:
+    items = [w for w in windows if len(w.split()) <= 16][::5] + ADVERSARIAL
+    items += ["Sở TT&TT VP.UBND tỉnh", "Sở Y tế Sở Tài chính", "UBND tỉnh HĐND tỉnh", "gıao Sở Y tế Sở Nội vụ", ""]
+    glued = 0
+    for item in items:
+        got = agencies._glued.__wrapped__(item)
+        assert got == _glued_plain(item), item
+        glued += got is not None and len(got) > 1
+    assert glued > 10
 
 
 def test_odd_case_openings_are_seen_by_the_opening_test() -> None:

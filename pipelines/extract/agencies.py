@@ -18,7 +18,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
 from pipelines.extract.text import cache_short, collapse, flat_document, nfc, nfc_document
@@ -432,12 +431,18 @@ def _restore_heads(items: list[str]) -> list[str]:
 @lru_cache(maxsize=4096)
 def _glued(item: str) -> tuple[str, ...] | None:
     """``item`` as a run of known bodies (one or more), or None."""
-    if lookup(item):
+    words = item.split()
+    # The item and its left parts are word prefixes of ``item``: the kept-token test of
+    # _gazetteer_prefix_window applies to them (unless an opening strip_agency_prefix drops is there).
+    seqs = None if not words or _OPENING_PREFIX.match(item) else _kept_prefixes(words)
+    keys = _kept_sequences()[0]
+    if (seqs is None or (len(seqs) == len(words) and seqs[-1] in keys)) and lookup(item):
         return (item,)
     if "" not in _alias_index() and not _may_open_a_name(item):
         return None  # no word prefix of the item opens a name either
-    words = item.split()
-    for k in range(1, len(words)):
+    for k in range(1, len(words) if seqs is None else min(len(words), len(seqs) + 1)):
+        if seqs is not None and seqs[k - 1] not in keys:
+            continue  # lookup(left) would say no: its kept tokens are no key's
         if not _may_end_a_name(words[k - 1]):
             continue  # lookup(left) would say no: its last word ends no name
         left = " ".join(words[:k])
@@ -650,32 +655,35 @@ def _may_end_a_name(token: str) -> bool:
     return not words or words[-1] in _key_last_words()
 
 
-# --- word pairs of the name keys -----------------------------------------------------------
+# --- kept tokens of the name keys ---------------------------------------------------------
 #
-# Tokens are runs of ``\w`` (what ``\b`` separates).  Every step of _key on a candidate maps its token
-# sequence by replacing runs of whole tokens (each rewrite is fenced by ``\b`` or ``$``, or replaces
-# only ``\W`` characters):
+# Tokens are runs of ``\w`` (what ``\b`` separates).  Every step of _key on a candidate maps its
+# token sequence by replacing a run of whole tokens (each rewrite is fenced by ``\b`` or ``$``, or
+# replaces only ``\W`` characters); each token it removes or changes is a "rewritten" token and
+# each token it puts in is a "made" token (_made_tokens, never rewritten):
 #   "ủy ban nhân dân" -> "ubnd", "hội đồng nhân dân" -> "hđnd", "văn phòng" -> "vp", "vpubnd" ->
-#   "vp ubnd", "vp . ubnd" -> "vp ubnd" (same tokens), punctuation -> " " and whitespace joins (no
-#   token), "của" before "tỉnh"/"thành phố" dropped, a province name after "tỉnh"/"thành phố" dropped,
-#   a closing "tình"/"tinh" -> "tỉnh".
-# Every token such a step removes or changes is in _rewritten_tokens(), and no step puts a token
-# between two tokens it leaves alone.  Casefolding, NFC, tone placement and "&" -> " và " come first
-# and are done word by word here (none of them looks across whitespace: NFC composes nothing with
-# a space, casefold has no context, the tone pattern looks ahead only at a letter), and
-# collapsing or stripping the ends changes no token.  So two adjacent tokens of a candidate,
-# neither in that set, stay adjacent in its key, and a key lookup finds (itself, or with
-# " tỉnh" added) is a key of the index: the pair is a pair of adjacent tokens of an index key.
-# The one other step, strip_agency_prefix's opening ("Đề nghị", "Giao cho", case-insensitive: it
-# also takes "GIAO" or "gıao", whose folded tokens are not all in the set), drops tokens: the pair
-# test (and the vocabulary test) is skipped for a window where that opening may match.
+#   "vp ubnd", "vp . ubnd" -> "vp ubnd" (the same tokens), punctuation -> " " and the whitespace
+#   join (no token), "của" before "tỉnh" / "thành phố" dropped, the province name after "tỉnh" /
+#   "thành phố" dropped, a closing "tình" / "tinh" -> "tỉnh".
+# Casefolding, NFC, tone placement and "&" -> " và " come first and are done word by word here
+# (none of them looks across whitespace: NFC composes nothing with a space, casefold has no
+# context, the tone pattern looks ahead only for a letter), and collapsing or stripping the ends
+# changes no token.  So the tokens of a candidate that are not rewritten ones ("kept" tokens) are,
+# in order, the kept tokens of its key with some made tokens left out.  A key lookup finds is a key
+# of the index, or one whose " tỉnh" form is ("tỉnh" is a made token): the kept sequence of a
+# candidate lookup finds is that of an index key with some made tokens left out, and every word
+# prefix of such a candidate has a kept sequence that opens one.  The one other step,
+# strip_agency_prefix's opening ("Đề nghị", "Giao cho", matched case-insensitively: also "GIAO"
+# or "gıao", whose folded tokens may be anything), drops tokens too: no candidate is ruled out in
+# a text where that opening may match (_OPENING_PREFIX; nor by the vocabulary test there).
 _TOKEN = re.compile(r"\w+")
 _OPENING_PREFIX = re.compile(r"[\s\-+•*.;:,]*" + _PREFIX.pattern.removeprefix("^"), _PREFIX.flags)
+_MADE_TOKENS = frozenset({"ubnd", "hđnd", "vp", "tỉnh"})
 
 
-def _key_tokens(word: str) -> tuple[str, ...]:
+def _key_tokens(word: str) -> list[str]:
     """Tokens of one printed word as _key folds it (before its rewrites)."""
-    return tuple(_TOKEN.findall(tone_normalise(nfc(word).casefold()).replace("&", " và ")))
+    return _TOKEN.findall(tone_normalise(nfc(word).casefold()).replace("&", " và "))
 
 
 @lru_cache(maxsize=1)
@@ -686,42 +694,55 @@ def _rewritten_tokens() -> frozenset[str]:
         for name in (p["name"], *p["variants"].split("|")):
             words.update(_TOKEN.findall(name.casefold()))
             words.update(_TOKEN.findall(tone_normalise(nfc(name).casefold())))
-    return frozenset(words)
+    return frozenset(words - _MADE_TOKENS)
 
 
 @lru_cache(maxsize=1)
-def _key_pairs() -> frozenset[tuple[str, str]]:
-    """Adjacent token pairs of the index keys."""
-    pairs: set[tuple[str, str]] = set()
+def _kept_sequences() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
+    """(kept sequences of the index keys with any of their made tokens left out, every opening of one)."""
+    rewritten = _rewritten_tokens()
+    keys: set[tuple[str, ...]] = set()
     for k in _alias_index():
-        tokens = _TOKEN.findall(k)
-        pairs.update(pairwise(tokens))
-    return frozenset(pairs)
+        variants: list[tuple[str, ...]] = [()]
+        for t in _TOKEN.findall(k):
+            if t in rewritten:
+                continue
+            grown = [(*v, t) for v in variants]
+            variants = grown + variants if t in _MADE_TOKENS else grown
+        keys.update(variants)
+    openings = {seq[:i] for seq in keys for i in range(len(seq) + 1)}
+    return frozenset(keys), frozenset(openings)
 
 
 @lru_cache(maxsize=16384)
-def _word_tokens(word: str) -> tuple[str, ...] | None:
-    """:func:`_key_tokens` of a printed word, or None when the word is not in the key vocabulary."""
-    return _key_tokens(word) if _in_key_vocabulary(word) else None
+def _kept_tokens(word: str) -> tuple[str, ...] | None:
+    """Kept tokens of a printed word, or None when the word is not in the key vocabulary."""
+    if not _in_key_vocabulary(word):
+        return None
+    rewritten = _rewritten_tokens()
+    return tuple(t for t in _key_tokens(word) if t not in rewritten)
 
 
-def _word_bound(words: list[str]) -> int:
-    """How many of the opening ``words`` a name may hold: a candidate holding a word that no key
-    holds and _key does not drop, or a token pair that no key holds (the pair of two words, or
-    inside one), cannot be a name; candidates are word prefixes of the window, so the first such
-    word bounds them all (most windows are a name followed by prose).  Valid unless an opening
-    strip_agency_prefix drops is there (see _OPENING_PREFIX)."""
-    rewritten, pairs = _rewritten_tokens(), _key_pairs()
-    prev = ""
-    for t, word in enumerate(words):
-        tokens = _word_tokens(word)
-        if tokens is None:
-            return t
-        for token in tokens:
-            if prev and (prev, token) not in pairs and prev not in rewritten and token not in rewritten:
-                return t
-            prev = token
-    return len(words)
+def _kept_prefixes(words: list[str]) -> list[tuple[str, ...]]:
+    """Kept sequence of each word prefix ``words[:k]`` (k = 1, 2, ...) while one may open a name.
+
+    It stops at the first word prefix holding a word that no key holds and _key does not drop
+    (see _in_key_vocabulary), or whose kept sequence opens no key's: every longer one holds it
+    too.  Valid where no opening strip_agency_prefix drops may match (see above).
+    """
+    openings = _kept_sequences()[1]
+    out: list[tuple[str, ...]] = []
+    seq: tuple[str, ...] = ()
+    for word in words:
+        kept = _kept_tokens(word)
+        if kept is None:
+            break
+        if kept:
+            seq += kept
+            if seq not in openings:
+                break
+        out.append(seq)
+    return out
 
 
 @lru_cache(maxsize=16384)
@@ -731,13 +752,17 @@ def _gazetteer_prefix_window(window: str) -> int:
         return 0  # spares up to twelve cold lookups of an ordinary word
     # The first twelve words (str.split() splits exactly where _WORD's \S+ stops).
     words = window.split(None, 12)[:12]
-    longest = _word_bound(words)
-    if longest < len(words) and _OPENING_PREFIX.match(window):
-        # strip_agency_prefix may drop the opening words, which case-insensitive matching lets be
-        # odd spellings ("gıao", "nhİệm") that neither the vocabulary nor the pairs know: no cut.
+    if _OPENING_PREFIX.match(window):
+        seqs = None  # every candidate is looked up
         longest = len(words)
+    else:
+        seqs = _kept_prefixes(words)  # candidates of more words hold no name
+        longest = len(seqs)
+    keys = _kept_sequences()[0]
     ends: list[int] = []  # end offset of each word, found once a candidate needs one
     for k in range(longest, 0, -1):
+        if seqs is not None and seqs[k - 1] not in keys:
+            continue  # spares the lookup of a candidate whose kept tokens are no key's
         if not _may_end_a_name(words[k - 1]):
             continue  # spares the lookup of a candidate whose last word ends no name
         if not ends:
