@@ -59,6 +59,14 @@ _ASSIGN_VERB = re.compile(r"^(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu)\s+"
 # Outside duty sections only an explicit assignment opens a duty ("Yêu cầu" there is a heading).
 _ASSIGN_ANYWHERE = re.compile(r"^(?:giao(?:\s+cho)?|đề\s+nghị)\s+", re.IGNORECASE)
 
+# What a line ``_assignments`` reads must open with (white space, a marker, white space, the verb):
+# a section with no such line has no assignment.  Case-blind as ``_ASSIGN_ANYWHERE`` (the marker
+# letters too: only more lines pass); led by the line break so the engine skips ahead to each line.
+_ASSIGN_LINE_REST = (r"[^\S\n]*(?:(?:\d{1,2}[^\S\n]*[.)]|[a-zđ][^\S\n]*\)|[-–]|[+•*])[^\S\n]*)?"
+                     r"(?:giao|đề[^\S\n]+nghị)")
+_ASSIGN_LINE_FIRST = re.compile(_ASSIGN_LINE_REST, re.IGNORECASE)
+_ASSIGN_LINE_NEXT = re.compile("\n" + _ASSIGN_LINE_REST, re.IGNORECASE)
+
 
 @dataclass
 class _Item:
@@ -308,6 +316,8 @@ def _walk(item: _Item, path: list[str], lead: list[str], index_base: str, out: l
 def _assignments(title: str, text: str, base: int, year: int | None) -> list[dict]:
     """"Giao Sở X ..." / "Đề nghị Y ..." paragraphs outside the duty sections."""
     out: list[dict] = []
+    if _ASSIGN_LINE_FIRST.match(text) is None and _ASSIGN_LINE_NEXT.search(text) is None:
+        return out
     lines = text.split("\n")
     width = -1  # ``_wrap_width(lines)``, computed at the first assignment (most sections have none)
     pos = base
