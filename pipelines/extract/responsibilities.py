@@ -209,8 +209,10 @@ def _parse_items(section_text: str, base: int) -> _Item:
 def _agency_heading(lines: list[str]) -> tuple[list[str], str, list[str]] | None:
     """(agencies, heading text, remaining lines) when a paragraph opens with an agency heading."""
     best = None
+    words: list[str] = []  # the words of lines[:k] (``collapse`` of their join: each line split once)
     for k in range(1, len(lines) + 1):
-        cand = collapse(" ".join(lines[:k])).rstrip(":").strip()
+        words += lines[k - 1].split()
+        cand = " ".join(words).rstrip(":").strip()
         body = _HEADING_PREFIX.sub("", cand)
         if not body or len(body.split()) > 40:
             break
