@@ -203,3 +203,16 @@ def test_assignment_pretest_passes_every_section_with_an_assignment_line(seed_te
             section = text[start:end]
             found = responsibilities._assignments(title, section, start, 2022)
             assert found == [] or _has_assignment_line(section)
+
+
+def test_province_in_text_is_the_look_behind_led_pattern(seed_texts: list[str]) -> None:
+    plain = re.compile(r"(?<![\w])tỉnh\s+([A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,2})")
+    rng = random.Random(17)
+    pieces = ["tỉnh", "tỉnh ", "xtỉnh ", "_tỉnh ", "1tỉnh ", "(tỉnh ", "ti\u0309nh ", "Lào Cai", "Đắk Lắk",
+              " ", "\n", "tỉnhtỉnh ", "Hà", "Nam1", "a", ",", "Tỉnh "]
+    texts = [*seed_texts, "tỉnh Hà Nam", ""]
+    for _ in range(3000):
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))))
+    for text in texts:
+        got = [(m.span(), m.group(1)) for m in metadata._PROVINCE_IN_TEXT.finditer(text)]
+        assert got == [(m.span(), m.group(1)) for m in plain.finditer(text)], repr(text)

@@ -673,9 +673,14 @@ def parse_number_in(s: str) -> bool:
     return bool(re.search(r"\d+\s*[/-]\s*[A-ZĐ]", s))
 
 
+# ``(?<![\w])tỉnh\s+(<name>)`` written literal-led: the look-behind after "tỉnh" spans it and the
+# character before (a pattern opening with a look-behind is tried at every position of the text).
+_PROVINCE_IN_TEXT = re.compile(r"tỉnh(?<![\w][\s\S]{4})\s+([A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,2})")
+
+
 def _province_from_text(text: str) -> str | None:
     counts: Counter[str] = Counter()
-    for m in re.finditer(r"(?<![\w])tỉnh\s+([A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,2})", text):
+    for m in _PROVINCE_IN_TEXT.finditer(text):
         counts[_collapse(m.group(1))] += 1
     return counts.most_common(1)[0][0] if counts else None
 
