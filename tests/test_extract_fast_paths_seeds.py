@@ -216,3 +216,21 @@ def test_province_in_text_is_the_look_behind_led_pattern(seed_texts: list[str]) 
     for text in texts:
         got = [(m.span(), m.group(1)) for m in metadata._PROVINCE_IN_TEXT.finditer(text)]
         assert got == [(m.span(), m.group(1)) for m in plain.finditer(text)], repr(text)
+
+
+def test_appendix_tasks_test_searches_the_sentences_of_each_phu_luc(seed_texts: list[str]) -> None:
+    from pipelines.extract import tasks
+
+    rng = random.Random(21)
+    pieces = ["nhiệm vụ", "Nhiệm  vụ", "NHIỆM VỤ", "Phụ lục", "phụ\nlục", "PHỤ LỤC", " II", " 2", ")", " đính kèm",
+              " kèm theo", " kèm theo Quyết định số", " kèm theo Kế hoạch này", ".", ";", " ", "x" * 70, "a" * 150,
+              ", các", " (", "Phụ lụcc", "số"]
+    texts = [*seed_texts, *(collapse(t) for t in seed_texts), "", "phụ lục", "nhiệm vụ tại phụ lục đính kèm"]
+    for _ in range(6000):
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))))
+    hits = 0
+    for text in texts:
+        plain = tasks._TASKS_IN_APPENDIX.search(text) is not None
+        assert tasks._mentions_appendix_tasks(text) == plain, repr(text)
+        hits += plain
+    assert hits > 300

@@ -147,19 +147,30 @@ def tasks_delegated_to_appendix(body: str, tables: list[Table]) -> bool:
 _APPENDIX_WORD = re.compile(r"[pP][hH][ụỤ]\s+[lL][ụỤ][cC]")
 
 
-def _mentions_appendix_tasks(flat_body: str) -> bool:
-    """``bool(_TASKS_IN_APPENDIX.search(flat_body))``, searched from the sentence of the first "phụ lục".
+_SENTENCE_SEP = re.compile(r"[.;]")
 
-    Every match holds a "phụ lục" and reaches back from it over no "." or ";" (the words before it
-    are "nhiệm vụ" and ``[^.;]``), so no match starts before the last "." or ";" ahead of the first
-    "phụ lục"; the pattern has no lookbehind, so a search from there finds the same matches.
+
+def _mentions_appendix_tasks(flat_body: str) -> bool:
+    """``bool(_TASKS_IN_APPENDIX.search(flat_body))``, searched only in the sentences holding a "phụ lục".
+
+    Every match holds a "phụ lục" and, from its start to its end, no "." or ";" (its words, white
+    space and ``[^.;]`` runs hold none), so it lies in the run between the "." or ";" before that
+    "phụ lục" and the next one.  Searched with that run's bounds, the pattern finds the same
+    matches there: it has no look-behind, and its one look-ahead reads words and white space, which
+    stop at that "." or ";" as they stop at the end of the run.
     """
-    first = _APPENDIX_WORD.search(flat_body)
-    if first is None:
-        return False
-    p0 = first.start()
-    start = max(flat_body.rfind(".", 0, p0), flat_body.rfind(";", 0, p0)) + 1
-    return _TASKS_IN_APPENDIX.search(flat_body, start) is not None
+    searched_to = 0
+    for word in _APPENDIX_WORD.finditer(flat_body):
+        p0 = word.start()
+        if p0 < searched_to:
+            continue  # (in the run searched last)
+        start = max(flat_body.rfind(".", 0, p0), flat_body.rfind(";", 0, p0)) + 1
+        sep = _SENTENCE_SEP.search(flat_body, p0)
+        end = sep.start() if sep is not None else len(flat_body)
+        if _TASKS_IN_APPENDIX.search(flat_body, start, end) is not None:
+            return True
+        searched_to = end
+    return False
 
 
 _TASKS_WORD = re.compile(r"nhiệm\s+vụ", re.IGNORECASE)
