@@ -9,6 +9,7 @@ import pytest
 
 from pipelines.extract import agencies
 from pipelines.extract.record import extract_record
+from pipelines.extract.regex_source import top_level_alternatives
 from pipelines.extract.text import collapse, flat_document, nfc
 from pipelines.ingest.source import read_source
 
@@ -73,7 +74,8 @@ def test_item_scan_sees_whitespace_only_through_classes() -> None:
 
 
 def test_alternatives_split_at_the_top_level_only() -> None:
-    assert agencies._alternatives(r"a|b(?:c|d)|[|]e|f\|g") == ["a", "b(?:c|d)", "[|]e", r"f\|g"]
+    assert top_level_alternatives(r"a|b(?:c|d)|[|]e|f\|g") == ["a", "b(?:c|d)", "[|]e", r"f\|g"]
+    assert "|".join(top_level_alternatives(agencies._HEAD_WORDS)) == agencies._HEAD_WORDS
     assert agencies._by_opening_letter(["Sở", "Ban", "Bộ", "Báo"]) == "Sở|B(?:an|ộ|áo)"
     with pytest.raises(ValueError):
         agencies._by_opening_letter(["(?:x)"])

@@ -16,6 +16,7 @@ import pytest
 from pipelines.extract import citations, mentions, numbers
 from pipelines.extract.metadata import extract_metadata
 from pipelines.extract.numbers import find_numbers, fold, prepare_text
+from pipelines.extract.regex_source import top_level_alternatives
 from pipelines.ingest.source import read_source
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -59,7 +60,7 @@ def test_number_scan_regex_finds_what_the_number_regex_finds(seed_texts: list[st
 
 
 def test_top_level_alternatives_respect_groups_and_classes() -> None:
-    assert numbers._top_level_alternatives(r"a|(?:b|c)|[|]|\||d") == ["a", "(?:b|c)", "[|]", r"\|", "d"]
+    assert top_level_alternatives(r"a|(?:b|c)|[|]|\||d") == ["a", "(?:b|c)", "[|]", r"\|", "d"]
 
 
 # --- citations: literal-led look-behinds ----------------------------------------------------------

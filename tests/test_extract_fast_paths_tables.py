@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.extract import tables
+from pipelines.extract.regex_source import top_level_alternatives
 from pipelines.extract.text import collapse
 from pipelines.ingest.source import read_source
 
@@ -157,9 +158,9 @@ def test_appendix_task_search_starts_at_the_first_appendix_sentence(texts: list[
 
 def test_role_gate_by_first_letter_is_the_plain_union(texts: list[str]) -> None:
     for _, pattern in tables._ROLE_PATTERNS_PLAIN:
-        assert "|".join(tables._top_alternatives(pattern.pattern)) == pattern.pattern
-    assert tables._top_alternatives(r"a[|(]b|c\|d|(e|f)g") == ["a[|(]b", r"c\|d", "(e|f)g"]
-    assert tables._top_alternatives("[]|]x|y") == ["[]|]x", "y"]
+        assert "|".join(top_level_alternatives(pattern.pattern)) == pattern.pattern
+    assert top_level_alternatives(r"a[|(]b|c\|d|(e|f)g") == ["a[|(]b", r"c\|d", "(e|f)g"]
+    assert top_level_alternatives("[]|]x|y") == ["[]|]x", "y"]
     with pytest.raises(ValueError):
         tables._by_first_letter(["a+b"])
     with pytest.raises(ValueError):

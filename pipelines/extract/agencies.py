@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipelines.extract.regex_source import top_level_alternatives
 from pipelines.extract.text import cache_short, collapse, flat_document, nfc, nfc_document
 from pipelines.ingest.encodings import VIETNAMESE_LETTERS
 
@@ -303,27 +304,6 @@ _ITEM_START = re.compile(
 )
 
 
-def _alternatives(alternation: str) -> list[str]:
-    """The top-level alternatives of a regex alternation (``"Sở|Ban(?!\\s+hành)"`` -> ``["Sở", "Ban(?!\\s+hành)"]``)."""
-    out: list[str] = []
-    depth = start = i = 0
-    while i < len(alternation):
-        c = alternation[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c in "([":
-            depth += 1
-        elif c in ")]":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(alternation[start:i])
-            start = i + 1
-        i += 1
-    out.append(alternation[start:])
-    return out
-
-
 def _by_opening_letter(alternatives: list[str]) -> str:
     """The alternation of ``alternatives`` with those that open with the same letter grouped
     (``Sở|Ban|Bộ`` -> ``Sở|B(?:an|ộ)``), each group's alternatives kept in their order.
@@ -343,7 +323,7 @@ def _by_opening_letter(alternatives: list[str]) -> str:
 
 # ``_ITEM_START`` with its alternatives grouped by opening letter: the same matches, found faster.
 _ITEM_SCAN = re.compile(_by_opening_letter(
-    [alt + r"(?=[\s.,;]|$)" for alt in _alternatives(_HEAD_WORDS)]
+    [alt + r"(?=[\s.,;]|$)" for alt in top_level_alternatives(_HEAD_WORDS)]
     + [opener + r"\s+(?:" + _COLLECTIVE_NOUNS + r")\b" for opener in ("Các", "các", "Những", "những")]
 ))
 _TIER = re.compile(r"^(UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+cấp\s+\w+$", re.IGNORECASE)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from pipelines.extract.regex_source import top_level_alternatives
 from pipelines.extract.text import cache_short
 
 REFERENCE_DIR = Path(os.environ.get("VANBAN_REFERENCE_DIR", Path(__file__).resolve().parents[2] / "data" / "reference"))
@@ -384,34 +385,10 @@ def _number_scan_regex() -> re.Pattern[str]:
     head = r"\d(?<![\w/.,]\d)\d{0,4}"
     tails = pattern[len(head) :]
     if not pattern.startswith(head) or not all(
-        t.startswith(("(?:[ \\t]*/+", "(?:[ \\t]*-")) for t in _top_level_alternatives(tails[3:-1])
+        t.startswith(("(?:[ \\t]*/+", "(?:[ \\t]*-")) for t in top_level_alternatives(tails[3:-1])
     ):
         return _number_regex()
     return re.compile(head + r"+(?=[ \t]*[/-])" + tails)
-
-
-def _top_level_alternatives(pattern: str) -> list[str]:
-    """Split ``pattern`` at the ``|`` outside any group or class (escapes respected)."""
-    out, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    out.append(pattern[start:])
-    return out
 
 
 _SEGMENT = re.compile(r"\d+|[^\W\d_]+\d*")

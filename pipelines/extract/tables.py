@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import repeat
 
+from pipelines.extract.regex_source import top_level_alternatives
 from pipelines.extract.text import cache_short, collapse
 
 # Column roles, tried in order: the first role whose pattern matches a header cell wins.
@@ -144,39 +145,12 @@ _ANY_ROLE = _any_of(_ROLE_PATTERNS)
 _ANY_ROLE_PLAIN = _any_of(_ROLE_PATTERNS_PLAIN)
 
 
-def _top_alternatives(pattern: str) -> list[str]:
-    """The top-level ``|`` alternatives of a regex source (escapes, groups and classes kept whole)."""
-    out: list[str] = []
-    depth, start, i, in_class = 0, 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1  # "[]...]": a leading "]" is a member
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    out.append(pattern[start:])
-    return out
-
-
 def _by_first_letter(patterns: list[str]) -> re.Pattern[str]:
     """``patterns`` joined by ``|``, with the alternatives that open with the same letter sharing one
     branch: the same language, but the regex engine compares each position with one letter per
     branch (and skips positions no branch can open at) instead of trying every alternative."""
     groups: dict[str, list[str]] = {}
-    for alt in (a for p in patterns for a in _top_alternatives(p)):
+    for alt in (a for p in patterns for a in top_level_alternatives(p)):
         if not alt[:1].isalpha() or alt[1:2] in ("*", "+", "?", "{"):
             raise ValueError(f"alternative {alt!r} does not open with a single letter")
         groups.setdefault(alt[0], []).append(alt[1:])
