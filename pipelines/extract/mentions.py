@@ -186,48 +186,6 @@ def _name_end(text: str, pos: int, limit: int) -> tuple[int, bool]:
     return end, n <= limit
 
 
-def _name_end_plain(text: str, pos: int, limit: int) -> tuple[int, bool]:
-    """:func:`_name_end` reading the words with the regex (kept for the tests)."""
-    end = pos
-    it = _WORD.finditer(text, pos, min(len(text), pos + 260))
-    cur = next(it, None)
-    after_year = False
-    i = 0
-    while cur is not None and i < limit:
-        nxt_m = next(it, None)
-        w = cur.group()
-        start = cur.start()
-        nxt = nxt_m.group() if nxt_m is not None else ""
-        core = w.rstrip(",.;:)")
-        if w[:1] in "(;:|“”\"" or not core:
-            if w.startswith("(sửa") and after_year:
-                close = text.find(")", start, start + 80)
-                if close != -1:
-                    return close + 1, True
-            return end, True
-        if core in _STOP_WORDS or (core in _STOP_PAIR_FIRSTS and (core, nxt.rstrip(",.;:")) in _STOP_PAIRS):
-            return end, False
-        if core == "và" and nxt.rstrip(",.;") in _STOP_AFTER_AND:
-            return end, False
-        is_year = _is_year(core)
-        if after_year and not is_year and core.lower() not in _AFTER_YEAR:
-            return end, False
-        if i and core in _HEAD_FIRSTS and _head_key(text[start : start + 80].split()[:5]):
-            return end, False
-        if core not in _CONNECTORS:
-            end = start + len(core)
-        after_year = is_year and not core.endswith("-")
-        if w.endswith((";", ":", ")", ".")):
-            return end, True
-        if w.endswith(",") and (
-            not nxt or _is_upper_start(nxt) or nxt[:1].isdigit() or nxt in _CONTINUE_AFTER_COMMA_NO
-        ):
-            return end, True
-        cur = nxt_m
-        i += 1
-    return end, cur is None
-
-
 def _subject_ok(doc_type: str, subject: list[str], at_punct: bool) -> bool:
     """Does the subject single one instrument out?"""
     if not subject:
