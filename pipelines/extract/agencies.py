@@ -933,8 +933,6 @@ _SEGMENT_BREAK = re.compile(r"\n[ \t]*\|[ \t]*\n|[ \t]\|[ \t]|\n[ \t]*(?:[-+•]
 # goes on with a character other than a space or a tab, so the greedy run must take all of them
 # either way, and the same break is found.)
 _LINE_BREAKS = re.compile(r"\n[ \t]*(?:\|[ \t]*\n|(?:[-+•]|\d{1,2}\.|[a-zđ]\))[ \t]+|\n)")
-# The breaks as first written (kept for the tests).
-_LINE_BREAKS_PLAIN = re.compile(r"\n(?:[ \t]*\|[ \t]*\n|[ \t]*(?:[-+•]|\d{1,2}\.|[a-zđ]\))[ \t]+|[ \t]*\n)")
 _BAR_BREAK = re.compile(r"[ \t]\|[ \t]")
 
 
