@@ -77,7 +77,6 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
     # Optional columns ("Sản phẩm", "Ghi chú") are kept when the table has them.
     extra_roles = [r for r in ("output", "note") if r in table.roles]
     pos = table.start
-    memo = table.flat_cache  # collapse() of the table's cells (see tables.flat_cell)
     # due_of(timeframe, year) per distinct time frame of the table: rows repeat them ("Năm 2025"),
     # and each task gets its own copy (the values are str, None or bool).
     dues: dict[str | None, dict] = {}
@@ -92,21 +91,9 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
             coords = [*extra, *(c for c in coords if c not in extra)]
         # (An absent or empty cell collapses to "": no call for it.)
         approver = cells.get("approver")
-        if approver:
-            flat = memo.get(approver)
-            if flat is None:
-                flat = memo[approver] = collapse(approver)
-            approver = flat or None
-        else:
-            approver = None
+        approver = (flat_cell(table, approver) or None) if approver else None
         timeframe = cells.get("timeframe")
-        if timeframe:
-            flat = memo.get(timeframe)
-            if flat is None:
-                flat = memo[timeframe] = collapse(timeframe)
-            timeframe = flat or None
-        else:
-            timeframe = None
+        timeframe = (flat_cell(table, timeframe) or None) if timeframe else None
         due = dues.get(timeframe)
         if due is None:
             due = dues[timeframe] = due_of(timeframe, year)
