@@ -11,6 +11,7 @@ import pytest
 from pipelines.extract import agencies
 from pipelines.extract.text import collapse, nfc
 from pipelines.ingest.source import read_source
+from tests.test_extract_fast_paths_agencies import _glued_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
@@ -118,19 +119,6 @@ def test_kept_tokens_are_the_key_kept_tokens_less_made_ones(windows: list[str]) 
             assert _is_made_token_deletion(raw, kept), (cand, raw, kept)
             checked += 1
     assert checked > 50000
-
-
-def _glued_plain(item: str) -> tuple[str, ...] | None:
-    if agencies.lookup(item):
-        return (item,)
-    words = item.split()
-    for k in range(1, len(words)):
-        left = " ".join(words[:k])
-        if agencies.lookup(left):
-            rest = _glued_plain(" ".join(words[k:]))
-            if rest:
-                return (left, *rest)
-    return None
 
 
 def test_glued_equals_the_plain_form(windows: list[str]) -> None:

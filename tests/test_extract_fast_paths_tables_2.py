@@ -12,6 +12,7 @@ import pytest
 from pipelines.extract import agencies, tables, tasks
 from pipelines.extract.text import collapse
 from pipelines.ingest.source import read_source
+from tests.test_extract_fast_paths_tables import _plain_is_band
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "data" / "raw").glob("*.txt")) + sorted((ROOT / "tests" / "fixtures").rglob("*.txt"))
@@ -117,21 +118,6 @@ def _plain_header_at(blocks: list[tuple[str, int, int]], i: int) -> tuple[str, l
         return None
     roles = tables.header_roles(cells)
     return (caption, cells, roles, j) if roles else None
-
-
-def _plain_is_band(row: list[str], roles: list[str]) -> bool:
-    cells = [collapse(c) for c in row]
-    filled = [c for c in cells if c]
-    if not filled:
-        return False
-    uniq = list(dict.fromkeys(filled))
-    if len(uniq) == 1:
-        return len(filled) > 1 or (bool(tables._SECTION.match(uniq[0])) and not tables._LEADING_INDEX.match(uniq[0]))
-    if "index" not in roles:
-        return False
-    index = cells[roles.index("index")]
-    duty = [cells[k] for k, r in enumerate(roles) if r in ("lead", "coordinators", "timeframe", "approver")]
-    return bool(tables._ROMAN_ONLY.match(index) or re.fullmatch(r"[A-Z]\.?", index)) and not any(duty)
 
 
 def _plain_tables_from_cell_blocks(text: str) -> list[tables.Table]:
