@@ -143,3 +143,32 @@ def test_only_triples_the_shapes_can_read_are_dropped() -> None:
     assert paths <= wanted
     assert {str(rdflib.RDF.type), str(rdflib.RDFS.subClassOf), VN + "sourceFile"} <= wanted
     assert "http://www.w3.org/2004/02/skos/core#inScheme" not in wanted
+
+
+def test_memory_fill_is_exact_on_this_rdflib() -> None:
+    # The fast fill is in use (a newer rdflib that keeps its state elsewhere would turn it off).
+    assert shacl._memory_fill_is_exact()
+
+
+@pytest.mark.parametrize("edit", [None, _blank_value, _typed_twice], ids=["as built", "blank value", "typed twice"])
+def test_filled_graph_is_the_graph_one_add_per_triple_makes(edit, seeds: list[dict]) -> None:
+    for item in seeds if edit is None else seeds[:1]:  # (seeds[0] has every kind of node the edits need)
+        data = _graph_bytes(item, edit)
+        exact = b"_:" in data
+        mem = shacl._load_memory(data, "nquads")
+        identifier = rdflib.URIRef("urn:vanban:test")
+        plain = rdflib.Graph(identifier=identifier)
+        for triple in shacl._core_triples(mem, exact):
+            plain.store.add(triple, plain)
+        filled = rdflib.Graph(identifier=identifier)
+        shacl._fill_memory(filled, shacl._core_triples(mem, exact))
+        assert len(filled) == len(plain) > 100
+        assert shacl._memory_state(filled) == shacl._memory_state(plain)
+        assert shacl._validate_core(filled) == shacl._validate_core(plain)
+
+
+def test_fill_refuses_a_graph_that_holds_triples() -> None:
+    graph = rdflib.Graph()
+    graph.add((rdflib.URIRef("urn:a"), rdflib.RDF.type, rdflib.URIRef("urn:C")))
+    with pytest.raises(ValueError, match="empty Memory store"):
+        shacl._fill_memory(graph, iter(()))
