@@ -18,9 +18,10 @@ A published store is validated one document graph at a time.  A graph's verdict 
 its N-Quads bytes and on the shapes/ontology files, so verdicts are cached by content hash
 (:func:`validate_store` with ``cache_path``) and only new or changed graphs are validated, across a
 process pool.  A cold check of 1,000 generated plans (about 2,500 triples a graph) costs about
-29 CPU-ms a graph here: pyshacl 13, rdflib graph building 8.5 (14 before :func:`_fill_memory`), Oxigraph
-load 4, SPARQL constraints and undescribed IRIs 3 (``benchmarks/bench_checks.py --cold-only`` on a quiet
-machine; 75-82 CPU-ms before the lifted shapes and the triple filter).  Validating graphs in batches would save about 5 CPU-ms a graph
+34 CPU-ms a graph (``benchmarks/bench_checks.py --cold-only``; 40-42 before :func:`_fill_memory`,
+75-82 before the lifted shapes and the triple filter); timed apart in one process: pyshacl 13,
+rdflib graph building 8.5 (14 before the fill), Oxigraph load 4, SPARQL constraints and undescribed
+IRIs 3, the rest reading, hashing and the pool.  Validating graphs in batches would save about 5 CPU-ms a graph
 (per-call target search and setup) but shared agency and instrument IRIs make a batch's union
 differ from its graphs, so graphs are not batched.
 """
