@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 DEFAULT_BASE = "https://w3id.org/vanban/"
@@ -51,8 +52,10 @@ def sparql_prefixes() -> str:
     return "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 
+@lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     """ASCII slug: diacritics dropped (đ → d), lower case, runs of other characters → '-'."""
+    # Cached: the same agency, province and code names are slugged for every task of every plan.
     text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
