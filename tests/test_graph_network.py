@@ -112,3 +112,16 @@ def test_exports(tmp_path: Path) -> None:
     assert sonv.loc["Tiền Giang", "tasksLed"] == "18" and sonv.loc["Bến Tre", "tasksLed"] == "16"
     # No temporary files left behind by the atomic writes.
     assert not list(outputs.glob(".*.tmp"))
+
+
+def test_graphml_text_escaping_is_saxutils_escape_with_invalid_characters_dropped() -> None:
+    import re
+    from xml.sax.saxutils import escape
+
+    from graph.network import _xml
+
+    invalid = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+    every_char = "".join(map(chr, range(0x3000))) + "\ufffd\ufffe\uffff\U0001f600"
+    samples = [every_char, "", "a & b < c > d", "&amp;", "&&<<>>", "Sở Y tế\x00\x1f\t\n\r", "\ufffeĐ&\uffff"]
+    for text in samples:
+        assert _xml(text) == escape(invalid.sub("", text))
