@@ -54,6 +54,11 @@ _STANDARD = re.compile(
     r"([Tt]iêu\s+chuẩn(?:\s+quốc\s+gia)?)\s+((?:TCVN\s+)?ISO(?:/IEC)?\s+(\d{3,5})(?::\d{4})?"
     r"|TCVN\s+(\d{3,5})(?::\d{4})?)(?![\w:])"
 )
+# ``_STANDARD`` led by the literal "iêu", its "[Tt]" checked by a look-behind: the engine scans for
+# a literal where a leading class is tried at every character.  A match starts one character before
+# ``_STANDARD``'s (its group 1 lacks the "T"; groups 2 to 4 are the same).  None is lost to overlap:
+# a ``_STANDARD`` match ends with a digit, never with the "[Tt]" of the next one.
+_STANDARD_FROM_IEU = re.compile("iêu(?<=[Tt]iêu)(" + _STANDARD.pattern[len("([Tt]iêu"):])
 _ISSUER = (
     r"(?:Ủy|Uỷ)\s+ban\s+Thường\s+vụ\s+Quốc\s+hội|Quốc\s+hội|Thủ\s+tướng\s+Chính\s+phủ|Chính\s+phủ|"
     r"Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư|Ban\s+Chấp\s+hành\s+Trung\s+ương(?:\s+Đảng)?|Ban\s+Thường\s+vụ\s+Tỉnh\s+ủy|"
@@ -415,10 +420,11 @@ def _candidates(text: str) -> list[tuple[int, int, str, str, str | None]]:
     # Every match holds "chuẩn", so its "ẩ" (one character, found far faster than a word), and
     # "ISO" or "TCVN".
     if "ẩ" in text and ("ISO" in text or "TCVN" in text):
-        for m in _STANDARD.finditer(text):
-            if _word_start(text, m.start()):
+        for m in _STANDARD_FROM_IEU.finditer(text):
+            start = m.start() - 1
+            if _word_start(text, start):
                 doc_type = "Tiêu chuẩn quốc gia" if "quốc" in m.group(1) else "Tiêu chuẩn"
-                out.append((m.start(), m.end(), doc_type, "standard", m.group(3) or m.group(4)))
+                out.append((start, m.end(), doc_type, "standard", m.group(3) or m.group(4)))
     out.sort(key=lambda c: c[0])
     return out
 

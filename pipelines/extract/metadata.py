@@ -105,13 +105,31 @@ def _is_caps(line: str) -> bool:
 _NUMBER_TOKEN = re.compile(r"\S*\d\S*/\S*|\S*/\S*\d\S*")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _is_caps_heading(line: str) -> bool:
     """Upper case once instrument numbers, whose issuer codes may be mixed case, are set aside.
 
-    Every number token holds a "/": a line without one has none to set aside (and the pattern,
-    which opens with ``\\S*``, is tried at every character of the line).
+    That is ``_is_caps(_NUMBER_TOKEN.sub(" ", line))``, read by words.  The pattern replaces whole
+    words (``\\S`` runs, which ``str.split`` gives) holding both a "/" and a digit: in a word
+    without both, no part holds both either.  ``_is_caps`` asks whether no character changes when
+    upper-cased and one does when lower-cased, a question of characters, which white space never
+    answers: it may read the kept words alone.  The words before the first one holding a "/" are
+    all kept; a lower-case letter among them settles it (most long lines: prose).  Tried at every
+    character, the pattern cost as much as all the rest of the heading search.
     """
-    return _is_caps(_NUMBER_TOKEN.sub(" ", line) if "/" in line else line)
+    slash = line.find("/")
+    if slash < 0:
+        return _is_caps(line)
+    # Up to the start of the word holding the first "/" (white space as str.split sees it).
+    cut = slash
+    while cut and not line[cut - 1].isspace():
+        cut -= 1
+    head = line[:cut]
+    if head != head.upper():
+        return False
+    return _is_caps(" ".join([w for w in line.split() if "/" not in w or _DIGIT.search(w) is None]))
 
 
 def _place_case(name: str) -> str:

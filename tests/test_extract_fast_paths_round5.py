@@ -1,0 +1,105 @@
+"""Fast paths of round 5 (cold per-document cost of the real seeds) against the plain forms they replace."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import mentions, metadata, tasks
+from pipelines.extract.numbers import prepare_text
+from pipelines.extract.text import collapse
+from pipelines.ingest.source import read_source
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEEDS = sorted(RAW.glob("*.txt"))
+ALL_CHARS = [chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp < 0xE000]
+
+
+@pytest.fixture(scope="module")
+def seed_texts() -> list[str]:
+    return [prepare_text(read_source(p).text) for p in SEEDS]
+
+
+def _random_texts(alphabet: list[str], n: int, seed: int, max_len: int = 14) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, max_len))) for _ in range(n)]
+
+
+def test_white_space_is_what_str_split_splits_on_and_has_no_case() -> None:
+    # Premise of the word-wise forms below: ``\s`` is ``str.isspace`` and case mapping leaves it alone.
+    space = re.compile(r"\s")
+    for c in ALL_CHARS:
+        assert (space.match(c) is not None) == c.isspace(), hex(ord(c))
+        if c.isspace():
+            assert c.upper() == c == c.lower(), hex(ord(c))
+
+
+# --- mentions: the standard pattern led by "iêu" -----------------------------------------------------
+
+def _standards_plain(text: str) -> list[tuple]:
+    return [(m.start(), m.end(), "quốc" in m.group(1), m.group(3), m.group(4))
+            for m in mentions._STANDARD.finditer(text)]
+
+
+def _standards_fast(text: str) -> list[tuple]:
+    return [(m.start() - 1, m.end(), "quốc" in m.group(1), m.group(3), m.group(4))
+            for m in mentions._STANDARD_FROM_IEU.finditer(text)]
+
+
+def test_standard_led_by_ieu_finds_the_plain_matches(seed_texts: list[str]) -> None:
+    edges = ["Tiêu chuẩn ISO 9001:2015", "tiêu chuẩn quốc gia TCVN 5603:2008", "Tiêu\nchuẩn\tTCVN ISO 9001",
+             "iêu chuẩn ISO 9001", "Tiêu chuẩn ISO 9001Tiêu chuẩn ISO 9002",
+             "xTiêu chuẩn TCVN 123 tiêu chuẩn TCVN 4567",
+             "TTiêu chuẩn ISO 9001:2015:", "Tiêu chuẩn ISO 9001:2015a tiêu chuẩn ISO 14001"]
+    rng = random.Random(5)
+    parts = [["", "x", "T", "t", "1", " ", "\n", ":"], ["Tiêu", "tiêu", "iêu", "TTiêu", "Tiê"],
+             [" ", "\n", "  ", ""], ["chuẩn", "chuẩn quốc gia", "chuẩn quốc\ngia", "chuân"], [" ", "\t", ""],
+             ["ISO ", "TCVN ", "TCVN ISO ", "ISO/IEC ", "ISO/IEC", "TCVN"], ["9001", "12", "123", "14001", "123456"],
+             ["", ":2015", ":20", ":"], ["", " ", "a", ":", ".", "Tiêu chuẩn ISO 9001"]]
+    made = ["".join(rng.choice(p) for p in parts) * rng.randint(1, 2) for _ in range(20000)]
+    texts = [*seed_texts, *edges, *made]
+    hits = 0
+    for text in texts:
+        plain = _standards_plain(text)
+        assert _standards_fast(text) == plain, text
+        hits += len(plain)
+    assert hits > 3000
+    # And the candidates the extractor reads from it.
+    for text in edges:
+        got = [(c[0], c[1]) for c in mentions._candidates(text) if c[3] == "standard"]
+        assert got == [(m.start(), m.end()) for m in mentions._STANDARD.finditer(text)
+                       if mentions._word_start(text, m.start())]
+
+
+# --- metadata: the caps-heading test read by words -----------------------------------------------------
+
+def _is_caps_heading_plain(line: str) -> bool:
+    return metadata._is_caps(metadata._NUMBER_TOKEN.sub(" ", line))
+
+
+def test_caps_heading_by_words_equals_the_pattern_form(seed_texts: list[str]) -> None:
+    lines = [ln for text in seed_texts for ln in text.split("\n")]
+    edges = ["", "/", " / ", "KẾ HOẠCH SỐ 12/KH-UBnd", "Số 12/KH-UBND", "SỐ 12/KH-UBND ngày", "x/1", "X/1 Y",
+             "CHỈ THỊ SỐ 23/CT-TTg VỀ", "A/B", "A/b", "a/B 1", "THỰC HIỆN 131/NQ-CP\u00a0NGÀY 06/10/2022",
+             "ABC\u2003d/1 E", "ß/1 X", "ǅ 1/2", "1/2", "١/٢ x", "١/ X", "Ǆ/Ǆ", "ǅ/ǅ", "Ω/1 ω"]
+    alphabet = ["A", "a", "Đ", "đ", "ß", "ǅ", "Ǆ", "İ", "1", "٣", "/", " ", "\t", "\u00a0", "-", "x", "X", "Ố", "ố"]
+    checked = 0
+    for line in [*lines, *edges, *_random_texts(alphabet, 40000, 11)]:
+        assert metadata._is_caps_heading(line) == _is_caps_heading_plain(line), line
+        checked += "/" in line
+    assert checked > 10000
+
+
+# --- tasks: "phụ lục" found from its "ụ" ---------------------------------------------------------------
+
+def test_appendix_word_starts_equal_the_plain_scan(seed_texts: list[str]) -> None:
+    edges = ["phụ lục", "PHỤ LỤC", "Phụ\nlục", "pHỤ  lỤc", "ụ lục", "hụ lục", "phụlục", "phụ lụcphụ lục",
+             "Phụ lục Phụ lục", "phụ lụC", "ph\u1ee5 lục", "phu\u0323 lục", "xphụ lục.PHỤ LỤC;Phụ Lục"]
+    alphabet = ["p", "P", "h", "H", "ụ", "Ụ", "u", " ", "\n", "l", "L", "c", "C", "x", "."]
+    for text in [*seed_texts, *map(collapse, seed_texts), *edges, *_random_texts(alphabet, 40000, 13)]:
+        plain = [m.start() for m in tasks._APPENDIX_WORD.finditer(text)]
+        assert tasks._appendix_word_starts(text) == plain, text
