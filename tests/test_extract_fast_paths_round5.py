@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import mentions, metadata, tasks
+from pipelines.extract import mentions, metadata, numbers, tasks
 from pipelines.extract.numbers import prepare_text
 from pipelines.extract.text import collapse
 from pipelines.ingest.source import read_source
@@ -103,3 +103,48 @@ def test_appendix_word_starts_equal_the_plain_scan(seed_texts: list[str]) -> Non
     for text in [*seed_texts, *map(collapse, seed_texts), *edges, *_random_texts(alphabet, 40000, 13)]:
         plain = [m.start() for m in tasks._APPENDIX_WORD.finditer(text)]
         assert tasks._appendix_word_starts(text) == plain, text
+
+
+# --- numbers: a document's numbers found from their separators ----------------------------------------
+
+_SCAN_HEAD = r"\d(?<![\w/.,]\d)\d{0,4}+(?=[ \t]*[/-])"
+
+
+def _plain_find_numbers(text: str) -> list:
+    """The scanning pattern run over the whole text (the form ``find_numbers`` keeps for short texts)."""
+    scan = numbers._number_scan_regex_ascii() if numbers.ascii_digits_only(text) else numbers._number_scan_regex()
+    out = []
+    for m in scan.finditer(text):
+        parsed = numbers._parse_cached(m.group(0))
+        if parsed is not None:
+            out.append(numbers._moved(parsed, m.start()))
+    return out
+
+
+def _number_texts(seed_texts: list[str]) -> list[str]:
+    rng = random.Random(17)
+    pieces = ["12", "123456", "1", "2021", "١٢", "/", "//", "-", " / ", " - ", "\t", " ", "\n", "KH", "UBND", "QĐ",
+              "NQ", "TU", "CP", "đ", "x", ".", ",", "_", "Số ", "ngày ", "2023/ND-CP", "15/2021/NĐ-CP"]
+    made = ["".join(rng.choice(pieces) for _ in range(rng.randint(500, 900))) for _ in range(300)]
+    # (with and without digits other than 0-9: the scans for texts with 0-9 only differ)
+    return [*seed_texts, *made, *(t.replace("١٢", "34") * 3 for t in made), *(t.replace("/", "\u2215") for t in seed_texts)]
+
+
+def test_serial_starts_are_where_the_scan_head_matches(seed_texts: list[str]) -> None:
+    assert numbers._scan_needs_separator()
+    assert numbers._number_scan_regex().pattern.startswith(_SCAN_HEAD)
+    head = re.compile(_SCAN_HEAD)
+    for text in _number_texts(seed_texts):
+        text = prepare_text(text)
+        assert numbers._serial_starts(text) == [i for i in range(len(text)) if head.match(text, i)]
+
+
+def test_find_numbers_from_separators_equals_the_whole_scan(seed_texts: list[str]) -> None:
+    found = 0
+    for text in _number_texts(seed_texts):
+        text = prepare_text(text)
+        assert len(text) >= numbers._SEPARATOR_LED_FROM
+        fast = numbers.find_numbers(text)
+        assert fast == _plain_find_numbers(text)
+        found += len(fast)
+    assert found > 1000

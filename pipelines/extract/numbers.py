@@ -523,6 +523,26 @@ def _scan_needs_separator() -> bool:
     return _number_scan_regex() is not _number_regex()
 
 
+# Where a match of :func:`_number_scan_regex` can start, read on the reversed text from the separator
+# its look-ahead asks for: the separator, blanks, then the serial's digits backwards, a whole run of
+# at most five (``\\d{1,5}+`` then no digit) with none of ``[\\w/.,]`` before it in the text.  Led by
+# a literal, each scan skips through the text where the scanning pattern, led by a digit class,
+# tries every character.  A match spans one separator (its first character), so none is lost to
+# overlap.
+_SERIAL_BEFORE_SEPARATOR_REVERSED = tuple(re.compile(sep + r"[ \t]*\d{1,5}+(?![\w/.,])") for sep in "/-")
+# Below this length one scan of the text costs less than reversing it and two scans.
+_SEPARATOR_LED_FROM = 1000
+
+
+def _serial_starts(text: str) -> list[int]:
+    """Every offset where the head of :func:`_number_scan_regex` (serial and look-ahead) matches, in order."""
+    rev = text[::-1]
+    n = len(text)
+    starts = [n - m.end() for pattern in _SERIAL_BEFORE_SEPARATOR_REVERSED for m in pattern.finditer(rev)]
+    starts.sort()
+    return starts
+
+
 def find_numbers(text: str) -> list[NumberMatch]:
     """Every instrument number in ``text`` (already prepared), in order."""
     out: list[NumberMatch] = []
@@ -530,6 +550,21 @@ def find_numbers(text: str) -> list[NumberMatch]:
     if "/" not in text and "-" not in text and _scan_needs_separator():
         return out
     scan = _number_scan_regex_ascii() if ascii_digits_only(text) else _number_scan_regex()
+    if len(text) >= _SEPARATOR_LED_FROM and _scan_needs_separator():
+        # What ``finditer`` does: the leftmost match from where the last one ended, tried only
+        # where one can start (every match starts where its head does).
+        match = scan.match
+        resume = 0
+        for start in _serial_starts(text):
+            if start < resume:
+                continue
+            m = match(text, start)
+            if m is not None:
+                resume = m.end()
+                parsed = _parse_cached(m.group(0))
+                if parsed is not None:
+                    out.append(_moved(parsed, start))
+        return out
     for m in scan.finditer(text):
         parsed = _parse_cached(m.group(0))
         if parsed is not None:
