@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import mentions, metadata, numbers, tasks
+from pipelines.extract import mentions, metadata, numbers, targets, tasks
 from pipelines.extract.numbers import prepare_text
 from pipelines.extract.text import collapse
 from pipelines.ingest.source import read_source
@@ -127,7 +127,8 @@ def _number_texts(seed_texts: list[str]) -> list[str]:
               "NQ", "TU", "CP", "đ", "x", ".", ",", "_", "Số ", "ngày ", "2023/ND-CP", "15/2021/NĐ-CP"]
     made = ["".join(rng.choice(pieces) for _ in range(rng.randint(500, 900))) for _ in range(300)]
     # (with and without digits other than 0-9: the scans for texts with 0-9 only differ)
-    return [*seed_texts, *made, *(t.replace("١٢", "34") * 3 for t in made), *(t.replace("/", "\u2215") for t in seed_texts)]
+    return [*seed_texts, *made, *(t.replace("١٢", "34") * 3 for t in made),
+            *(t.replace("/", "\u2215") for t in seed_texts)]
 
 
 def test_serial_starts_are_where_the_scan_head_matches(seed_texts: list[str]) -> None:
@@ -148,3 +149,34 @@ def test_find_numbers_from_separators_equals_the_whole_scan(seed_texts: list[str
         assert fast == _plain_find_numbers(text)
         found += len(fast)
     assert found > 1000
+
+
+# --- targets: percentages and years by class-led patterns ---------------------------------------------
+
+def test_year_words_open_with_six_characters_under_ignorecase() -> None:
+    for letter, cases in (("n", "nN"), ("đ", "đĐ"), ("g", "gG")):
+        pattern = re.compile(letter, re.IGNORECASE)
+        assert [c for c in ALL_CHARS if pattern.fullmatch(c)] == sorted(cases), letter
+
+
+def _target_texts(seed_texts: list[str]) -> list[str]:
+    rng = random.Random(23)
+    pieces = ["năm", "NĂM", "Năm", "nam", "đến", "ĐẾN", "Đến", "giai đoạn", "GIAI\nĐOẠN", "Giai  đoạn", "giai",
+              " ", "\n", "2020", "1999", "2025", "2101", "12", "-", "–", " - ", "%", " %", "5.5", "7,25", ",", ".",
+              "x", "A", "_", "đ", "n", "g", "ăm", "ến", "iai đoạn", "İ", "top 10", "năm 2021", "ĐẾN\n2030",
+              "giai đoạn 2021 - 2025", "Giai đoạn 2020–2021", "xnăm 2020", "năm 20211", " 2022-", "-2023"]
+    made = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(30000)]
+    lines = [ln for text in seed_texts for ln in text.split("\n")]
+    return [*seed_texts, *lines, *made]
+
+
+def test_percent_and_year_scans_find_the_plain_matches(seed_texts: list[str]) -> None:
+    percents = years = 0
+    for text in _target_texts(seed_texts):
+        plain = [(m.span(), m.group(1)) for m in targets._PERCENT.finditer(text)]
+        assert [(m.span(), m.group(1)) for m in targets._PERCENT_SCAN.finditer(text)] == plain, text
+        plain_years = [(m.span(), m.groups()) for m in targets._YEAR.finditer(text)]
+        assert [(m.span(), m.groups()) for m in targets._YEAR_SCAN.finditer(text)] == plain_years, text
+        percents += len(plain)
+        years += len(plain_years)
+    assert percents > 1500 and years > 1500

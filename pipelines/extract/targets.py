@@ -25,6 +25,17 @@ _ROMAN = re.compile(r"^\s*([IVXLC]+)\s*\.\s+(\S.*)$")
 _PERCENT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*%")
 _RANK = re.compile(r"\btop\s+\d+\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:năm|đến|giai\s+đoạn)\s+((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?", re.IGNORECASE)
+# The same matches, found sooner: a pattern opening with a look-behind (``(?<![\d.,])``) or ``\b`` is
+# tried at every position, one opening with a class only where the class matches.  ``_PERCENT``:
+# its first digit is consumed, then the look-behind spans it and the character before.  ``_YEAR``:
+# its first letter is one of the six characters that equal "n", "đ" or "g" under IGNORECASE
+# (checked over all of Unicode in the tests), consumed by a case-sensitive class; "\b" before a
+# letter is "no word character before it"; the word's other letters follow the one consumed
+# (each alternative checks, case-blind, which it was), all of the rest case-blind as before.
+_PERCENT_SCAN = re.compile(r"(\d(?<![\d.,]\d)\d*(?:[.,]\d+)?)\s*%")
+_YEAR_SCAN = re.compile(
+    r"[nNđĐgG](?<![\w].)(?i:(?<=n)ăm|(?<=đ)ến|(?<=g)iai\s+đoạn)(?i:\s+((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?)"
+)
 
 
 # Every _RANK match holds "top" in some case: under IGNORECASE "t", "o" and "p" match only their
@@ -36,7 +47,7 @@ _RANK_WORD = re.compile(r"[tT][oO][pP]")
 def target_values(text: str) -> list[str]:
     """Printed percentages and ranks in order, repeats kept ("100 %" -> "100%")."""
     # A percentage holds "%" and a rank "top" (see _RANK_WORD): without them, no scan.
-    found: list[tuple[int, str]] = [(m.start(), f"{m.group(1)}%") for m in _PERCENT.finditer(text)] \
+    found: list[tuple[int, str]] = [(m.start(), f"{m.group(1)}%") for m in _PERCENT_SCAN.finditer(text)] \
         if "%" in text else []
     if _RANK_WORD.search(text):
         found += [(m.start(), m.group(0)) for m in _RANK.finditer(text)]
@@ -45,7 +56,7 @@ def target_values(text: str) -> list[str]:
 
 def target_years(text: str) -> list[int]:
     years: list[int] = []
-    for m in _YEAR.finditer(text):
+    for m in _YEAR_SCAN.finditer(text):
         for g in m.groups():
             if g and int(g) not in years:
                 years.append(int(g))
