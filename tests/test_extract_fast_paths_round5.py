@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.extract import mentions, metadata, numbers, targets, tasks
 from pipelines.extract.numbers import prepare_text
+from pipelines.extract.tables import find_tables
 from pipelines.extract.text import collapse
 from pipelines.ingest.source import read_source
 
@@ -180,3 +181,40 @@ def test_percent_and_year_scans_find_the_plain_matches(seed_texts: list[str]) ->
         percents += len(plain)
         years += len(plain_years)
     assert percents > 1500 and years > 1500
+
+
+# --- tasks: the words outside the task tables ---------------------------------------------------------
+
+def _flat_outside_plain(text: str, spans: list[tuple[int, int]]) -> str | None:
+    words: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        if start < 0 or start > end:
+            return None
+        if start == end:
+            continue
+        if start > pos:
+            words.extend(text[pos:start].split())
+        pos = max(pos, end)
+    words.extend(text[pos:].split())
+    return " ".join(words)
+
+
+class _Span:
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
+
+
+def test_flat_outside_equals_the_word_by_word_form(seed_texts: list[str]) -> None:
+    rng = random.Random(29)
+    raw = [read_source(p).text for p in SEEDS]
+    texts = [*raw, *seed_texts, "", " \n ", "a\u0301 b\u00a0c\td", "x" * 3000 + "\u2028y  z\n", "Cafe\u0301 ở  đây"]
+    for text in texts:
+        found = [(t.start, t.end) for t in find_tables(text)]
+        n = len(text)
+        cuts = [[], [(0, 0)], [(0, n)], [(n, n)], [(5, 3)], [(-1, 4)], found]
+        for _ in range(30):
+            cuts.append([tuple(sorted((rng.randint(0, n), rng.randint(0, n)))) for _ in range(rng.randint(1, 4))])
+        for spans in cuts:
+            got = tasks._flat_outside(text, [_Span(a, b) for a, b in spans])
+            assert got == _flat_outside_plain(text, spans), (text[:40], spans)

@@ -16,7 +16,7 @@ from pathlib import Path
 from pipelines.extract.agencies import lead_cell_names, split_agencies
 from pipelines.extract.responsibilities import extract_responsibilities
 from pipelines.extract.tables import Table, find_tables, flat_cell, table_rows
-from pipelines.extract.text import collapse
+from pipelines.extract.text import collapse, collapse_long, flat_document, nfc_document
 from pipelines.extract.timeframes import due_of
 
 # The plan says its task list lives in an appendix ("Các nội dung nhiệm vụ cụ thể ... tại Phụ lục",
@@ -185,8 +185,14 @@ def _captions_name_tasks(tables: list[Table]) -> bool:
 def _flat_outside(text: str, tables: list[Table]) -> str | None:
     """``collapse`` of ``text`` with the tables blanked: the words outside them, joined by one space
     (a blanked table is whitespace, so it only separates words).  None for a table span that the
-    blanking would not keep in place (start after end)."""
-    words: list[str] = []
+    blanking would not keep in place (start after end).
+
+    The pieces outside the tables, joined by a space (which keeps words of two pieces apart), are
+    collapsed by ``collapse_long``, which equals ``collapse`` and is faster on a document.  With no
+    table to blank that is the flat text of the whole document, which ``flat_document`` computes
+    once for every extractor that reads it (when the text is NFC already, as decoded sources are).
+    """
+    pieces: list[str] = []
     pos = 0
     for start, end in sorted((t.start, t.end) for t in tables):
         if start < 0 or start > end:
@@ -194,10 +200,12 @@ def _flat_outside(text: str, tables: list[Table]) -> str | None:
         if start == end:
             continue  # blanks nothing, so splits no word
         if start > pos:
-            words.extend(text[pos:start].split())
+            pieces.append(text[pos:start])
         pos = max(pos, end)
-    words.extend(text[pos:].split())
-    return " ".join(words)
+    if pos == 0:  # (nothing blanked)
+        return flat_document(text) if nfc_document(text) == text else collapse_long(text)
+    pieces.append(text[pos:])
+    return collapse_long(" ".join(pieces))
 
 
 def _blank_tables(text: str, tables: list[Table]) -> str:
