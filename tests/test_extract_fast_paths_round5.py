@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import mentions, metadata, numbers, targets, tasks
+from pipelines.extract import mentions, metadata, numbers, responsibilities, targets, tasks
+from pipelines.extract.agencies import agency_phrase_end, split_agencies
 from pipelines.extract.numbers import prepare_text
 from pipelines.extract.tables import find_tables
 from pipelines.extract.text import collapse
@@ -218,3 +219,68 @@ def test_flat_outside_equals_the_word_by_word_form(seed_texts: list[str]) -> Non
         for spans in cuts:
             got = tasks._flat_outside(text, [_Span(a, b) for a, b in spans])
             assert got == _flat_outside_plain(text, spans), (text[:40], spans)
+
+
+# --- metadata: the number line led by "S" -------------------------------------------------------------
+
+def test_number_line_led_by_s_equals_the_plain_search(seed_texts: list[str]) -> None:
+    def spans(m: re.Match[str] | None) -> tuple | None:
+        return m and (m.span(), m.group("v"))
+
+    rng = random.Random(31)
+    pieces = ["Số", "số", "SỐ", "xSố", "_Số", "1Số", " ", "\n", ":", " : ", "12/KH-UBND", "|", "S", "ố", "\t",
+              "Sốx", "(Số", "ĐSố", "Số 12", "Số: 7", "Số\n 3"]
+    made = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    hits = 0
+    for text in [*seed_texts, *made]:
+        plain = metadata._NUMBER_LINE.search(text[: metadata._HEADER_CHARS])
+        assert spans(metadata._NUMBER_LINE_SCAN.search(text, 0, metadata._HEADER_CHARS)) == spans(plain), text
+        hits += plain is not None
+    assert hits > 3000
+
+
+# --- responsibilities: the agency heading's word count --------------------------------------------------
+
+def _agency_heading_plain(lines: list[str]) -> tuple | None:
+    best = None
+    words: list[str] = []
+    for k in range(1, len(lines) + 1):
+        words += lines[k - 1].split()
+        cand = " ".join(words).rstrip(":").strip()
+        body = responsibilities._HEADING_PREFIX.sub("", cand)
+        if not body or len(body.split()) > 40:
+            break
+        rest = lines[k:]
+        if rest and not rest[0][:1].isupper():
+            continue
+        end = agency_phrase_end(body, 0)
+        if end is not None and end >= len(body.rstrip(" .:")):
+            best = (split_agencies(body[:end]), cand, rest)
+    return best
+
+
+def _paragraphs(item: responsibilities._Item) -> list[list[str]]:
+    out = list(item.paragraphs)
+    for child in item.children:
+        out.extend(_paragraphs(child))
+    return out
+
+
+def test_agency_heading_counts_words_only_past_forty(seed_texts: list[str]) -> None:
+    paragraphs: list[list[str]] = []
+    for text in seed_texts:
+        for _title, start, end in responsibilities.top_sections(text):
+            paragraphs.extend(_paragraphs(responsibilities._parse_items(text[start:end], start)))
+    long_line = " ".join(["Sở Nội vụ"] * 14)
+    paragraphs += [[":"], [": :"], ["Giao"], ["Giao Sở Nội vụ"], ["Trách nhiệm của", "Sở Y tế:"],
+                   ["Đề nghị", ":"], [long_line], [long_line, "Sở Tài chính"], ["Sở Nội vụ " * 13 + ":", "Sở Y tế"],
+                   ["Yêu cầu " + "Sở Y tế, " * 13, "Sở Tư pháp"], ["Giao cho " + "Sở Y tế " * 13 + "và", "Sở Tư pháp"]]
+    rng = random.Random(37)
+    words = ["Sở", "Nội", "vụ", "Y", "tế", "Giao", "giao", "cho", "Đề", "nghị", "Trách", "nhiệm", "của", ":", ",",
+             "và", "các", "thực", "hiện", "UBND", "tỉnh"]
+    for _ in range(3000):
+        paragraphs.append([" ".join(rng.choice(words) for _ in range(rng.randint(0, 18)))
+                           for _ in range(rng.randint(1, 5))])
+    assert len(paragraphs) > 3000
+    for lines in paragraphs:
+        assert responsibilities._agency_heading(lines) == _agency_heading_plain(lines), lines

@@ -30,6 +30,9 @@ _DB_FIELDS = {
 _DB_RE = {k: re.compile(rf"(?m)^[ \t]*{v}[ \t]*:?[ \t]+(?P<v>[^\n]+?)[ \t]*$") for k, v in _DB_FIELDS.items()}
 _DB_WORDS = {k: tuple(re.split(r"\\s\+", v)) for k, v in _DB_FIELDS.items()}  # literal words of each label
 _NUMBER_LINE = re.compile(r"(?<![\w])Số\s*(?::\s*|\s(?=\s*\d))(?P<v>[^\n|]{1,60})")
+# The same matches led by the literal "S" (the look-behind moved after it, spanning it and the
+# character before): a pattern opening with a look-behind is tried at every character.
+_NUMBER_LINE_SCAN = re.compile(r"S(?<![\w]S)ố" + _NUMBER_LINE.pattern.removeprefix(r"(?<![\w])Số"))
 _PLACE_DATE = re.compile(
     r"(?P<place>[^\n|,]{2,40}),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
     r"|(?P<place2>[^\n|,]{2,40}),\s*ngày\s+(?P<d2>\d{1,2})\s*/\s*(?P<m2>\d{1,2})\s*/\s*(?P<y2>\d{4})"
@@ -716,7 +719,7 @@ def extract_metadata(text: str) -> dict:
     issuer, province, _level, letter_end = _letterhead(text)
 
     number = None
-    nm = _NUMBER_LINE.search(text[:_HEADER_CHARS])
+    nm = _NUMBER_LINE_SCAN.search(text, 0, _HEADER_CHARS)
     raw_number = nm.group("v") if nm else db.get("number")
     parsed = parse_number(raw_number) if raw_number else None
     if parsed is None and db.get("number"):

@@ -214,7 +214,9 @@ def _agency_heading(lines: list[str]) -> tuple[list[str], str, list[str]] | None
         words += lines[k - 1].split()
         cand = " ".join(words).rstrip(":").strip()
         body = _HEADING_PREFIX.sub("", cand)
-        if not body or len(body.split()) > 40:
+        # ``body``'s words are the last ones of ``cand``'s, which are at most ``words``: only more
+        # than 40 of those can make more than 40 of ``body``'s.
+        if not body or (len(words) > 40 and len(body.split()) > 40):
             break
         rest = lines[k:]
         if rest and not rest[0][:1].isupper():
