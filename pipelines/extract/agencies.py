@@ -598,12 +598,6 @@ def _key_vocabulary() -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=16384)
-def _in_key_vocabulary(token: str) -> bool:
-    vocabulary = _key_vocabulary()
-    return all(w in vocabulary for w in _vocab_words(token))
-
-
 @lru_cache(maxsize=1)
 def _key_last_words() -> frozenset[str]:
     """Every word a name key can end with, and every word _key may drop on the way to one.
@@ -623,7 +617,6 @@ def _key_last_words() -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=16384)
 def _may_end_a_name(token: str) -> bool:
     """False only when no candidate ending with ``token`` can be a name.
 
@@ -631,8 +624,7 @@ def _may_end_a_name(token: str) -> bool:
     strip_agency_prefix drops or rewrites it (those words are all kept in the set, as are the
     province names).  A token of punctuation alone leaves the last word to the token before: True.
     """
-    words = _vocab_words(token)
-    return not words or words[-1] in _key_last_words()
+    return _word_facts(token)[1]
 
 
 # --- kept tokens of the name keys ---------------------------------------------------------
@@ -694,20 +686,34 @@ def _kept_sequences() -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, 
     return frozenset(keys), frozenset(openings)
 
 
-@lru_cache(maxsize=16384)
 def _kept_tokens(word: str) -> tuple[str, ...] | None:
     """Kept tokens of a printed word, or None when the word is not in the key vocabulary."""
-    if not _in_key_vocabulary(word):
-        return None
+    return _word_facts(word)[0]
+
+
+@lru_cache(maxsize=16384)
+def _word_facts(word: str) -> tuple[tuple[str, ...] | None, bool]:
+    """(:func:`_kept_tokens`, :func:`_may_end_a_name`) of a printed word, from one fold of it
+    (words recur: cached).
+
+    The kept tokens are None when a word of it (as _vocab_words splits it) is in no key and no
+    step of _key drops it, else its _key_tokens that are not rewritten ones.
+    """
+    s = tone_normalise(nfc(word).casefold()).replace("&", " và ")
+    words = [w for w in _VOCAB_SPLIT.split(s) if w]  # = _vocab_words(word)
+    ends = not words or words[-1] in _key_last_words()
+    vocabulary = _key_vocabulary()
+    if not all(w in vocabulary for w in words):
+        return None, ends
     rewritten = _rewritten_tokens()
-    return tuple(t for t in _key_tokens(word) if t not in rewritten)
+    return tuple(t for t in _TOKEN.findall(s) if t not in rewritten), ends  # _TOKEN.findall(s) = _key_tokens(word)
 
 
 def _kept_prefixes(words: list[str]) -> list[tuple[str, ...]]:
     """Kept sequence of each word prefix ``words[:k]`` (k = 1, 2, ...) while one may open a name.
 
     It stops at the first word prefix holding a word that no key holds and _key does not drop
-    (see _in_key_vocabulary), or whose kept sequence opens no key's: every longer one holds it
+    (see _word_facts), or whose kept sequence opens no key's: every longer one holds it
     too.  Valid where no opening strip_agency_prefix drops may match (see above).
     """
     openings = _kept_sequences()[1]
@@ -733,24 +739,33 @@ def _gazetteer_prefix_window(window: str) -> int:
     # The first twelve words (str.split() splits exactly where _WORD's \S+ stops).
     words = window.split(None, 12)[:12]
     if _OPENING_PREFIX.match(window):
-        seqs = None  # every candidate is looked up
-        longest = len(words)
+        worth = [k for k in range(1, len(words) + 1) if _word_facts(words[k - 1])[1]]  # every candidate
     else:
-        seqs = _kept_prefixes(words)  # candidates of more words hold no name
-        longest = len(seqs)
-    keys = _kept_sequences()[0]
-    ends: list[int] = []  # end offset of each word, found once a candidate needs one
-    for k in range(longest, 0, -1):
-        if seqs is not None and seqs[k - 1] not in keys:
-            continue  # spares the lookup of a candidate whose kept tokens are no key's
-        if not _may_end_a_name(words[k - 1]):
-            continue  # spares the lookup of a candidate whose last word ends no name
-        if not ends:
-            at = 0
-            for word in words[:k]:
-                at = window.index(word, at) + len(word)  # only spaces lie between two words
-                ends.append(at)
-        cand = window[:ends[k - 1]].rstrip(",;.:()“”\"")
+        # The word prefixes of _kept_prefixes(words) (candidates of more words hold no name) whose
+        # kept tokens are a key's and whose last word may end a name (_may_end_a_name): the others
+        # would not be found by lookup.
+        keys, openings = _kept_sequences()
+        worth = []
+        seq: tuple[str, ...] = ()
+        for k, word in enumerate(words, start=1):
+            kept, ends = _word_facts(word)
+            if kept is None:
+                break
+            if kept:
+                seq += kept
+                if seq not in openings:
+                    break
+            if ends and seq in keys:
+                worth.append(k)
+    if not worth:
+        return 0
+    ends_at: list[int] = []  # end offset of each word
+    at = 0
+    for word in words[:worth[-1]]:
+        at = window.index(word, at) + len(word)  # only spaces lie between two words
+        ends_at.append(at)
+    for k in reversed(worth):
+        cand = window[:ends_at[k - 1]].rstrip(",;.:()“”\"")
         if lookup(cand):
             return len(cand)
     return 0
@@ -1035,11 +1050,32 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
         end = _phrase_end(flat, start, None)  # = agency_phrase_end: _ITEM_SCAN matches here
         if end is None:
             continue
-        for name in _split_agencies(flat[start:end]):
+        pos = end
+        phrase = flat[start:end]
+        name = _one_known_name(phrase)  # most phrases are one name: spares splitting them
+        if name is not None:
+            out.append(name)  # (lookup(name) is true: kept)
+            continue
+        for name in _split_agencies(phrase):
             if lookup(name) or _named_unit(_UNIT_ITEM, name) or _is_named_body(name):
                 out.append(name)
-        pos = end
     return tuple(out)
+
+
+def _one_known_name(phrase: str) -> str | None:
+    """The one name ``_split_agencies(phrase)`` gives when ``phrase`` holds no separator it splits
+    on and the gazetteer knows the whole of it, else None (the phrase must then be split).
+
+    ``phrase`` is a flat (collapsed) text opening with a letter, as a phrase of _segment_mentions is.
+    Then, with no ";" (nor a line break: flat), _split_top gives the one piece ``phrase.strip(" .,;:")``
+    (no bullet opens it); with no "," nor " và " (the only whitespace of a flat text is one space)
+    _split_list finds no joiner; _restore_heads keeps a lone item; and _glued gives the item itself
+    when lookup knows it (its kept-token test passes for every name lookup finds).
+    """
+    if ";" in phrase or "," in phrase or " và " in phrase:
+        return None
+    name = phrase.strip(" .,;:")
+    return name if name and lookup(name) else None
 
 
 def _is_named_body(name: str) -> bool:
