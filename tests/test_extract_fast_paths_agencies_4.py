@@ -11,6 +11,7 @@ import pytest
 from pipelines.extract import agencies
 from pipelines.extract.text import collapse, nfc
 from pipelines.ingest.source import read_source
+from tests.test_extract_fast_paths_agencies import _key_plain
 from tests.test_extract_fast_paths_agencies_3 import ADVERSARIAL, _plain_prefix
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,26 @@ def test_word_facts_are_the_plain_folds(words: list[str]) -> None:
         assert agencies._may_end_a_name(word) == _may_end_a_name_plain(word)
         kept += agencies._kept_tokens(word) is not None
     assert 100 < kept < len(words)  # both answers occur
+
+
+# --- name keys --------------------------------------------------------------------------
+
+
+def test_key_with_skipped_rewrites_equals_the_plain_form(words: list[str], seed_texts: list[str]) -> None:
+    # Every rewrite, alone and together, at the ends and glued to punctuation; "&" making runs of
+    # spaces; "tỉnh" / "thành phố" before a province name, at the end, before another word.
+    names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
+    provinces = [p["name"] for p in agencies.provinces()]
+    parts = ["Ủy ban nhân dân", "uỷ  ban\nnhân dân", "Hội đồng nhân dân", "Văn phòng", "VP", "vp.", "VP . UBND",
+             "VPUBND", "vpubnd", "UBND", "&", " & ", "của", "của tỉnh", "tỉnh", "tỉnh " + provinces[0],
+             "thành phố " + provinces[-1], "thành phố", "tinh", "tình", "-", "–", "/", "(x)", "2025", "Sở", "Y tế",
+             ",", ";", ":", ".", "“", "\u00a0", "\u2003", "x_y", "½", "Σ", "ß"]
+    rng = random.Random(11)
+    texts = names + ADVERSARIAL + words + [f"{h} {p}" for p in provinces for h in ("UBND tỉnh", "Thành phố")]
+    texts += [" ".join(rng.choice(parts) for _ in range(rng.randint(1, 7))) for _ in range(6000)]
+    texts += [line for text in seed_texts for line in text.splitlines()[:300]]
+    for text in texts:
+        assert agencies._key.__wrapped__(text) == _key_plain(text), text
 
 
 # --- the gazetteer probe -----------------------------------------------------------------

@@ -53,17 +53,20 @@ def slugify(text: str) -> str:
     return _NON_SLUG.sub("-", s.lower()).strip("-")
 
 
-# (a literal every match contains, pattern, replacement): the literal test skips most patterns.
-_KEY_REWRITES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
-    (literal, re.compile(pattern), replacement)
-    for literal, pattern, replacement in (
-        ("ủy", r"\bủy\s+ban\s+nhân\s+dân\b", "ubnd"),
-        ("hội", r"\bhội\s+đồng\s+nhân\s+dân\b", "hđnd"),
-        ("văn", r"\bvăn\s+phòng\b", "vp"),
-        ("vp", r"\bvp\s*\.?\s*ubnd\b", "vp ubnd"),
-        ("vpubnd", r"\bvpubnd\b", "vp ubnd"),
-        ("", r"[.,;:()\-–—/]+", " "),
-    )
+_KEY_UBND = re.compile(r"\bủy\s+ban\s+nhân\s+dân\b")
+_KEY_HDND = re.compile(r"\bhội\s+đồng\s+nhân\s+dân\b")
+_KEY_VP = re.compile(r"\bvăn\s+phòng\b")
+_KEY_VP_UBND = re.compile(r"\bvp\s*\.?\s*ubnd\b")
+_KEY_VPUBND = re.compile(r"\bvpubnd\b")
+_KEY_PUNCTUATION = re.compile(r"[.,;:()\-–—/]+")
+# (a literal every match contains, pattern, replacement), in the order _key applies them.
+_KEY_REWRITES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("ủy", _KEY_UBND, "ubnd"),
+    ("hội", _KEY_HDND, "hđnd"),
+    ("văn", _KEY_VP, "vp"),
+    ("vp", _KEY_VP_UBND, "vp ubnd"),
+    ("vpubnd", _KEY_VPUBND, "vp ubnd"),
+    ("", _KEY_PUNCTUATION, " "),
 )
 _KEY_OF_PROVINCE = re.compile(r"\bcủa\s+(tỉnh|thành phố)\b")
 _KEY_TINH_TYPO = re.compile(r"\b(?:tình|tinh)$")
@@ -72,15 +75,32 @@ _KEY_TINH_TYPO = re.compile(r"\b(?:tình|tinh)$")
 @lru_cache(maxsize=65536)
 def _key(name: str) -> str:
     """A comparison key: case, tone placement, abbreviations, punctuation and province names folded."""
+    # The _KEY_REWRITES in order, each skipped where its literal is missing.  The text is collapsed
+    # on the way in, and only "&" and the punctuation rewrite may leave runs of spaces (the others
+    # put a word or "vp ubnd" where a match opened and closed with a letter): it is collapsed again
+    # only after those.  A text with letters and digits only, spaces aside, holds no punctuation.
     s = tone_normalise(collapse(nfc(name)).casefold())
-    s = s.replace("&", " và ")
-    for literal, pattern, replacement in _KEY_REWRITES:
-        if literal in s:
-            s = pattern.sub(replacement, s)
-    s = " ".join(s.split())  # = re.sub(r"\s+", " ", s).strip(): str.split() splits where \s matches
+    spaced = "&" in s
+    if spaced:
+        s = s.replace("&", " và ")
+    if "ủy" in s:
+        s = _KEY_UBND.sub("ubnd", s)
+    if "hội" in s:
+        s = _KEY_HDND.sub("hđnd", s)
+    if "văn" in s:
+        s = _KEY_VP.sub("vp", s)
+    if "vp" in s:
+        s = _KEY_VP_UBND.sub("vp ubnd", s)
+        if "vpubnd" in s:
+            s = _KEY_VPUBND.sub("vp ubnd", s)
+    if not s.replace(" ", "").isalnum():
+        s = _KEY_PUNCTUATION.sub(" ", s)
+        spaced = True
+    if spaced:
+        s = " ".join(s.split())  # = re.sub(r"\s+", " ", s).strip(): str.split() splits where \s matches
     if "của" in s:
         s = _KEY_OF_PROVINCE.sub(r"\1", s)
-    if "tỉnh" in s or "thành phố" in s:
+    if "tỉnh " in s or "thành phố " in s:  # (the province pattern's \s+ is one space in a collapsed text)
         s = _province_suffix_re().sub(lambda m: m.group(1) or m.group(2), s)
     if s.endswith(("tình", "tinh")):
         # Printed typos of "tỉnh" at the end of a name ("Sở, ngành tinh", "Các sở, ban, ngành tình").
@@ -699,7 +719,15 @@ def _word_facts(word: str) -> tuple[tuple[str, ...] | None, bool]:
     The kept tokens are None when a word of it (as _vocab_words splits it) is in no key and no
     step of _key drops it, else its _key_tokens that are not rewritten ones.
     """
-    s = tone_normalise(nfc(word).casefold()).replace("&", " và ")
+    s = tone_normalise(nfc(word).casefold())
+    if s.isalpha():
+        # Letters only (most words): one vocabulary word and one token, the word itself (no letter
+        # is a separator of _VOCAB_SPLIT, every letter is a \w of _TOKEN).
+        ends = s in _key_last_words()
+        if s not in _key_vocabulary():
+            return None, ends
+        return ((s,) if s not in _rewritten_tokens() else ()), ends
+    s = s.replace("&", " và ")
     words = [w for w in _VOCAB_SPLIT.split(s) if w]  # = _vocab_words(word)
     ends = not words or words[-1] in _key_last_words()
     vocabulary = _key_vocabulary()
