@@ -99,6 +99,9 @@ def windows(seed_texts: list[str]) -> list[str]:
     tails = ["", " chủ trì", ", Sở Nội vụ", " tinh", ";", " (phối hợp)", " & Sở Y tế", "  \n  Sở Tư pháp"]
     out = [o + n + t for n in names[::2] for o in ["", *openings] for t in tails[:3]]
     out += [n + t for n in names for t in tails]
+    # Windows that are not flat: white space before the words, runs and line breaks between them.
+    out += [v for n in names[1::2] for v in (" " + n, "\t" + n + " chủ trì", n.replace(" ", "  ", 1),
+                                             n.replace(" ", "\n", 1) + ", Sở Y tế", n.replace(" ", " \u00a0", 1))]
     out += [*ADVERSARIAL, "", " ", "  \n", "-", "- - -", ", Sở Y tế", "…", "x" * 300, "Sở " * 80]
     for text in seed_texts:
         flat = collapse(nfc(text))

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipelines.extract.regex_source import top_level_alternatives
-from pipelines.extract.text import cache_short, collapse, flat_document, nfc, nfc_document
+from pipelines.extract.text import cache_short, collapse, collapse_long, flat_document, nfc, nfc_document
 from pipelines.ingest.encodings import VIETNAMESE_LETTERS
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
@@ -787,6 +787,15 @@ def _gazetteer_prefix_window(window: str) -> int:
                 worth.append(k)
     if not worth:
         return 0
+    joined = " ".join(words[:worth[-1]])
+    if window.startswith(joined):
+        # One space between the words and none before them (a flat window): a candidate is the
+        # join of its words.
+        for k in reversed(worth):
+            cand = " ".join(words[:k]).rstrip(",;.:()“”\"")
+            if lookup(cand):
+                return len(cand)
+        return 0
     ends_at: list[int] = []  # end offset of each word
     at = 0
     for word in words[:worth[-1]]:
@@ -1065,7 +1074,7 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
     # own words, and a head word opens none of them with "các"'s tail), except for the character
     # before the first match, kept apart ("" at the segment's start, " " after a run).
     at = first.start()
-    flat = collapse(segment[at:])
+    flat = collapse_long(segment[at:])  # = collapse, faster on a paragraph
     before = "" if at == 0 or segment[:at].isspace() else " " if segment[at - 1].isspace() else segment[at - 1]
     out: list[str] = []
     pos = 0
