@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.extract import agencies
+from pipelines.extract import text as text_module
 from pipelines.extract.text import collapse, nfc
 from pipelines.ingest.source import read_source
 from tests.test_extract_fast_paths_agencies import _key_plain
@@ -40,6 +41,23 @@ def words(seed_texts: list[str]) -> list[str]:
     for text in [*seed_texts, *ADVERSARIAL]:
         out.update(nfc(text).split())
     return sorted(out)
+
+
+# --- collapsing by replacements -----------------------------------------------------------
+
+
+def test_collapse_equals_the_join_of_the_words(seed_texts: list[str]) -> None:
+    every_space = [chr(i) for i in range(0x110000) if chr(i).isspace()]
+    assert set(every_space) == {" ", "\n", *text_module._RARE_SPACES}
+    unprintable = ["\u00ad", "\u200b", "\ufeff", "\x00", "\x07", "\u2066", "\ue000"]
+    alphabet = ["a", "Sở", "ô", " ", "  ", "   ", "\n", "\r\n", "\n\n", " \n ", *every_space, *unprintable]
+    rng = random.Random(3)
+    texts = ["", " ", "\n", "x", " x ", "x" + " " * 1000 + "y", "\n".join(every_space) + "z"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
+    for text in seed_texts:
+        texts += [text, *text.splitlines(), *text.split("\n\n")]
+    for text in texts:
+        assert collapse(text) == " ".join(text.split()), repr(text[:80])
 
 
 # --- one fold per word -------------------------------------------------------------------
