@@ -11,6 +11,7 @@ import pytest
 from pipelines.extract import agencies
 from pipelines.extract import text as text_module
 from pipelines.extract.text import collapse, nfc
+from pipelines.ingest.encodings import VIETNAMESE_LETTERS
 from pipelines.ingest.source import read_source
 from tests.test_extract_fast_paths_agencies import _key_plain
 from tests.test_extract_fast_paths_agencies_3 import ADVERSARIAL, _plain_prefix
@@ -76,14 +77,27 @@ def _may_end_a_name_plain(token: str) -> bool:
     return not words or words[-1] in agencies._key_last_words()
 
 
+def _may_open_with_plain(first: str) -> bool:
+    if not first:
+        return True
+    first = nfc(first)
+    if not all(c in VIETNAMESE_LETTERS for c in first):
+        return True
+    word = agencies.tone_normalise(first.casefold())
+    return word in agencies._REWRITTEN_OPENINGS or word in agencies._key_first_words()
+
+
 def test_word_facts_are_the_plain_folds(words: list[str]) -> None:
-    kept = 0
+    kept = opens = 0
     for word in words:
-        assert agencies._word_facts.__wrapped__(word) == (_kept_tokens_plain(word), _may_end_a_name_plain(word)), word
-        assert agencies._kept_tokens(word) == _kept_tokens_plain(word)
-        assert agencies._may_end_a_name(word) == _may_end_a_name_plain(word)
-        kept += agencies._kept_tokens(word) is not None
-    assert 100 < kept < len(words)  # both answers occur
+        plain = (_kept_tokens_plain(word), _may_end_a_name_plain(word), _may_open_with_plain(word))
+        assert agencies._word_facts.__wrapped__(word) == plain, word
+        assert agencies._kept_tokens(word) == plain[0]
+        assert agencies._may_end_a_name(word) == plain[1]
+        assert agencies._may_open_with(word) == plain[2]
+        kept += plain[0] is not None
+        opens += plain[2]
+    assert 100 < kept < len(words) and 100 < opens < len(words)  # both answers occur
 
 
 # --- name keys --------------------------------------------------------------------------
@@ -121,6 +135,8 @@ def windows(seed_texts: list[str]) -> list[str]:
     out += [v for n in names[1::2] for v in (" " + n, "\t" + n + " chủ trì", n.replace(" ", "  ", 1),
                                              n.replace(" ", "\n", 1) + ", Sở Y tế", n.replace(" ", " \u00a0", 1))]
     out += [*ADVERSARIAL, "", " ", "  \n", "-", "- - -", ", Sở Y tế", "…", "x" * 300, "Sở " * 80]
+    # Bullets and punctuation before the first word (the opening-word test looks past them).
+    out += [m + g + n for n in names[::7] for m in "-+•*.;:,…(“" for g in ("", " ", m)]
     for text in seed_texts:
         flat = collapse(nfc(text))
         out += [flat[m.start(): m.start() + agencies._PREFIX_WINDOW] for m in re.finditer(r"\S+", flat)]

@@ -578,16 +578,9 @@ def _may_open_a_name(window: str) -> bool:
     return _may_open_with(_FIRST_WORD.match(window).group(1))
 
 
-@lru_cache(maxsize=16384)
 def _may_open_with(first: str) -> bool:
-    """:func:`_may_open_a_name` of a window opening with the word ``first`` (opening words recur)."""
-    if not first:
-        return True
-    first = nfc(first)
-    if not all(c in VIETNAMESE_LETTERS for c in first):
-        return True
-    word = tone_normalise(first.casefold())
-    return word in _REWRITTEN_OPENINGS or word in _key_first_words()
+    """:func:`_may_open_a_name` of a window opening with the word ``first``."""
+    return _word_facts(first)[2]
 
 
 # Word separators of the vocabulary test below: _key's punctuation, whitespace, and the characters
@@ -712,29 +705,35 @@ def _kept_tokens(word: str) -> tuple[str, ...] | None:
 
 
 @lru_cache(maxsize=16384)
-def _word_facts(word: str) -> tuple[tuple[str, ...] | None, bool]:
-    """(:func:`_kept_tokens`, :func:`_may_end_a_name`) of a printed word, from one fold of it
-    (words recur: cached).
+def _word_facts(word: str) -> tuple[tuple[str, ...] | None, bool, bool]:
+    """(:func:`_kept_tokens`, :func:`_may_end_a_name`, :func:`_may_open_with`) of a printed word,
+    from one fold of it (words recur: cached).
 
     The kept tokens are None when a word of it (as _vocab_words splits it) is in no key and no
-    step of _key drops it, else its _key_tokens that are not rewritten ones.
+    step of _key drops it, else its _key_tokens that are not rewritten ones.  It may open a name
+    unless it is made of Vietnamese letters only and, folded, is neither a key's first word nor
+    one _key or strip_agency_prefix may rewrite or drop (see _may_open_a_name).
     """
-    s = tone_normalise(nfc(word).casefold())
+    composed = nfc(word)
+    s = tone_normalise(composed.casefold())
+    opens = not composed or not VIETNAMESE_LETTERS.issuperset(composed) or s in _REWRITTEN_OPENINGS \
+        or s in _key_first_words()
     if s.isalpha():
         # Letters only (most words): one vocabulary word and one token, the word itself (no letter
         # is a separator of _VOCAB_SPLIT, every letter is a \w of _TOKEN).
         ends = s in _key_last_words()
         if s not in _key_vocabulary():
-            return None, ends
-        return ((s,) if s not in _rewritten_tokens() else ()), ends
+            return None, ends, opens
+        return ((s,) if s not in _rewritten_tokens() else ()), ends, opens
     s = s.replace("&", " và ")
     words = [w for w in _VOCAB_SPLIT.split(s) if w]  # = _vocab_words(word)
     ends = not words or words[-1] in _key_last_words()
     vocabulary = _key_vocabulary()
     if not all(w in vocabulary for w in words):
-        return None, ends
+        return None, ends, opens
     rewritten = _rewritten_tokens()
-    return tuple(t for t in _TOKEN.findall(s) if t not in rewritten), ends  # _TOKEN.findall(s) = _key_tokens(word)
+    kept = tuple(t for t in _TOKEN.findall(s) if t not in rewritten)  # _TOKEN.findall(s) = _key_tokens(word)
+    return kept, ends, opens
 
 
 def _kept_prefixes(words: list[str]) -> list[tuple[str, ...]]:
@@ -762,10 +761,15 @@ def _kept_prefixes(words: list[str]) -> list[tuple[str, ...]]:
 @lru_cache(maxsize=16384)
 def _gazetteer_prefix_window(window: str) -> int:
     # Cached: one opening is probed several times (item start, phrase walk, prose and table passes).
-    if "" not in _alias_index() and not _may_open_a_name(window):
-        return 0  # spares up to twelve cold lookups of an ordinary word
     # The first twelve words (str.split() splits exactly where _WORD's \S+ stops).
-    words = window.split(None, 12)[:12]
+    words = window.split(None, 12)
+    if not words:
+        return 0
+    # The opening-word test of _may_open_a_name on the first word: where bullets or punctuation open
+    # it, that word is not made of letters and the test says True (no shortcut), as it may.
+    if not _word_facts(words[0])[2] and "" not in _alias_index():
+        return 0  # spares up to twelve cold lookups of an ordinary word
+    del words[12:]
     if _OPENING_PREFIX.match(window):
         worth = [k for k in range(1, len(words) + 1) if _word_facts(words[k - 1])[1]]  # every candidate
     else:
@@ -776,7 +780,7 @@ def _gazetteer_prefix_window(window: str) -> int:
         worth = []
         seq: tuple[str, ...] = ()
         for k, word in enumerate(words, start=1):
-            kept, ends = _word_facts(word)
+            kept, ends, _ = _word_facts(word)
             if kept is None:
                 break
             if kept:
