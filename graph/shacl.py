@@ -622,6 +622,17 @@ def warm_cache(files: list[tuple[str, str, str]], cache_path: Path, *, workers: 
     return len(fresh)
 
 
+def _warm_cache_in_background(files: list[tuple[str, str, str]], cache_path: Path, **kwargs) -> None:
+    """:func:`warm_cache` at a lower CPU priority (its pool inherits it): the store load beside it
+    is the longer task and is never slowed by it, while the validation takes every cycle the load
+    leaves (the load alone keeps about one core busy)."""
+    import os
+
+    with contextlib.suppress(OSError, AttributeError):  # no os.nice on some systems: plain priority
+        os.nice(10)
+    warm_cache(files, cache_path, **kwargs)
+
+
 @contextlib.contextmanager
 def prevalidate(files: list[tuple[str, str, str]], cache_path: Path, *, workers: int | None = None,
                 iri_prefix: str | None = None, minimum: int = 16) -> Iterator[None]:
@@ -636,8 +647,8 @@ def prevalidate(files: list[tuple[str, str, str]], cache_path: Path, *, workers:
         yield
         return
     worker = multiprocessing.get_context("spawn").Process(
-        target=warm_cache, args=(files, Path(cache_path)), kwargs={"workers": workers, "iri_prefix": iri_prefix},
-        name="vanban-shacl-warm")
+        target=_warm_cache_in_background, args=(files, Path(cache_path)),
+        kwargs={"workers": workers, "iri_prefix": iri_prefix}, name="vanban-shacl-warm")
     try:
         worker.start()
     except (OSError, RuntimeError):  # e.g. a caller's script without a __main__ guard: the check does it
