@@ -31,6 +31,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -378,16 +379,40 @@ EXPORTS: dict[str, Callable[[ox.Store, Path], Path]] = {
 }
 
 
-def _write_child_files(outputs_dir: Path) -> dict[str, Path]:
-    """The child's half: graph.trig, then graph.ttl and graph.jsonld read back from it, then agencies.csv."""
-    store = open_store(outputs_dir, read_only=True)
-    return {name: EXPORTS[name](store, outputs_dir) for name in CHILD_FILES}
+def _claim_path(outputs_dir: Path, name: str, export_id: str) -> Path:
+    return outputs_dir / f".{name}.{export_id}.claim"
 
 
-# The two halves of a parallel export, about equally long: at 1,000 plans the RDF files took 12.8 s
-# and the tables 15.1 s side by side, so agencies.csv (1 s) moved to the RDF files' process.
-CHILD_FILES = ("graph.trig", "graph.ttl", "graph.jsonld", "agencies.csv")
+def _claim(outputs_dir: Path, name: str, export_id: str) -> bool:
+    """Whether this process is the first of the export ``export_id`` to ask for ``name`` (an exclusive create)."""
+    try:
+        os.close(os.open(_claim_path(outputs_dir, name, export_id), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _write_half(store: ox.Store, outputs_dir: Path, own: tuple[str, ...], export_id: str) -> dict[str, Path]:
+    """One process's half of a parallel export: its own files, then each file of EITHER_FILES the
+    other process has not claimed yet (whichever half ends first writes it)."""
+    written = {name: EXPORTS[name](store, outputs_dir) for name in own}
+    for name in EITHER_FILES:
+        if _claim(outputs_dir, name, export_id):
+            written[name] = EXPORTS[name](store, outputs_dir)
+    return written
+
+
+def _write_child_files(outputs_dir: Path, export_id: str) -> dict[str, Path]:
+    """The child's half: graph.trig, then graph.ttl and graph.jsonld read back from it."""
+    return _write_half(open_store(outputs_dir, read_only=True), outputs_dir, CHILD_FILES, export_id)
+
+
+# The two halves of a parallel export.  Which one is longer depends on the corpus (at 1,000 plans the
+# tables, 15.1 s against 12.8 s side by side; at 10,000 the RDF files), so agencies.csv, a short
+# one, goes to whichever half ends first.
+CHILD_FILES = ("graph.trig", "graph.ttl", "graph.jsonld")
 PARENT_FILES = ("graph.graphml", "tasks.csv", "citations.csv")
+EITHER_FILES = ("agencies.csv",)
 # Below this many quads a second process costs more (about a second to start) than it saves.
 PARALLEL_MIN_QUADS = 200_000
 
@@ -397,9 +422,10 @@ def write_exports(outputs_dir: Path, *, parallel: bool | None = None, store: ox.
     agencies.csv from the published store into ``outputs_dir``; returns name -> path.
 
     With ``parallel`` (default: stores of at least PARALLEL_MIN_QUADS quads) the three RDF files
-    and agencies.csv are written by a child Python (``python -m graph.export``, which opens the
-    store read-only too) while this process writes the other tables: the halves take about as
-    long and each is bound to one core (the RDF files by Oxigraph's decoding, the tables by the GIL).  A fresh
+    are written by a child Python (``python -m graph.export``, which opens the store read-only
+    too) while this process writes graph.graphml, tasks.csv and citations.csv, and agencies.csv
+    goes to the half that ends first: the halves take about as long and each is bound to one core
+    (the RDF files by Oxigraph's decoding, the tables by the GIL).  A fresh
     interpreter, not a fork: the parent holds RocksDB's threads and may be any caller's script."""
     outputs_dir = Path(outputs_dir)
     if store is not None:  # a graph read from elsewhere (a SPARQL server's snapshot): one process
@@ -412,22 +438,25 @@ def write_exports(outputs_dir: Path, *, parallel: bool | None = None, store: ox.
         parallel = int(read_manifest(outputs_dir).get("triples") or 0) >= PARALLEL_MIN_QUADS
     if not parallel:
         return {name: writer(store, outputs_dir) for name, writer in EXPORTS.items()}
+    export_id = uuid.uuid4().hex  # names this export's claims: another export may run beside it
     with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen([sys.executable, "-m", "graph.export", str(outputs_dir.resolve())],
+        child = subprocess.Popen([sys.executable, "-m", "graph.export", str(outputs_dir.resolve()), export_id],
                                  stdout=subprocess.DEVNULL, stderr=errors)
         try:
-            written = {name: EXPORTS[name](store, outputs_dir) for name in PARENT_FILES}
+            written = _write_half(store, outputs_dir, PARENT_FILES, export_id)
         finally:
             code = child.wait()
+            for name in EITHER_FILES:
+                _claim_path(outputs_dir, name, export_id).unlink(missing_ok=True)
         if code != 0:
             errors.seek(0)
             detail = errors.read().decode("utf-8", "replace").strip().splitlines()
-            raise RuntimeError(f"{outputs_dir}: writing {', '.join(CHILD_FILES)} failed "
+            raise RuntimeError(f"{outputs_dir}: the export process writing {', '.join(CHILD_FILES)} failed "
                                f"(exit {code}): {detail[-1] if detail else 'no message'}")
-    written.update({name: outputs_dir / name for name in CHILD_FILES})
+    written.update({name: outputs_dir / name for name in (*CHILD_FILES, *EITHER_FILES) if name not in written})
     return {name: written[name] for name in EXPORTS}
 
 
 if __name__ == "__main__":
-    # The child of write_exports: python -m graph.export OUTPUTS_DIR
-    _write_child_files(Path(sys.argv[1]))
+    # The child of write_exports: python -m graph.export OUTPUTS_DIR EXPORT_ID
+    _write_child_files(Path(sys.argv[1]), sys.argv[2])

@@ -110,6 +110,23 @@ def test_parallel_exports_write_the_same_files(exported: tuple[Path, dict[str, P
     assert set(again) == set(written)
     assert {name: path.read_bytes() for name, path in again.items()} == before
     assert not list(outputs.glob(".*.tmp"))
+    assert not list(outputs.glob(".*.claim"))
+
+
+def test_the_half_that_ends_first_writes_the_shared_files(exported: tuple[Path, dict[str, Path]],
+                                                          monkeypatch) -> None:
+    from graph import export
+
+    outputs, _ = exported
+    calls: list[str] = []
+    monkeypatch.setattr(export, "EXPORTS", {**export.EXPORTS, "agencies.csv": lambda store, out: calls.append("w")})
+    store = open_store(outputs)
+    first = export._write_half(store, outputs, (), "test-id")
+    second = export._write_half(store, outputs, (), "test-id")
+    assert set(first) == {"agencies.csv"} and second == {} and calls == ["w"]
+    assert export._write_half(store, outputs, (), "another-id") and calls == ["w", "w"]
+    for path in outputs.glob(".agencies.csv.*.claim"):
+        path.unlink()
 
 
 def test_tasks_csv_in_chunks_is_the_frame_as_csv(exported: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
