@@ -15,6 +15,8 @@ from pipelines.extract.numbers import prepare_text
 from pipelines.extract.tables import find_tables
 from pipelines.extract.text import collapse
 from pipelines.ingest.source import read_source
+from tests.test_extract_fast_paths_metadata_2 import _plain_find_numbers
+from tests.test_extract_fast_paths_seeds import _paragraphs
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 SEEDS = sorted(RAW.glob("*.txt"))
@@ -110,17 +112,6 @@ def test_appendix_word_starts_equal_the_plain_scan(seed_texts: list[str]) -> Non
 # --- numbers: a document's numbers found from their separators ----------------------------------------
 
 _SCAN_HEAD = r"\d(?<![\w/.,]\d)\d{0,4}+(?=[ \t]*[/-])"
-
-
-def _plain_find_numbers(text: str) -> list:
-    """The scanning pattern run over the whole text (the form ``find_numbers`` keeps for short texts)."""
-    scan = numbers._number_scan_regex_ascii() if numbers.ascii_digits_only(text) else numbers._number_scan_regex()
-    out = []
-    for m in scan.finditer(text):
-        parsed = numbers._parse_cached(m.group(0))
-        if parsed is not None:
-            out.append(numbers._moved(parsed, m.start()))
-    return out
 
 
 def _number_texts(seed_texts: list[str]) -> list[str]:
@@ -257,13 +248,6 @@ def _agency_heading_plain(lines: list[str]) -> tuple | None:
         if end is not None and end >= len(body.rstrip(" .:")):
             best = (split_agencies(body[:end]), cand, rest)
     return best
-
-
-def _paragraphs(item: responsibilities._Item) -> list[list[str]]:
-    out = list(item.paragraphs)
-    for child in item.children:
-        out.extend(_paragraphs(child))
-    return out
 
 
 def test_agency_heading_counts_words_only_past_forty(seed_texts: list[str]) -> None:
