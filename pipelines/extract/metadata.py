@@ -302,6 +302,7 @@ def _pair_sightings(prev: str, word: str) -> list[int]:
 
 
 _WS_RUN = re.compile(r"\s+")
+_TWO_SPACES = re.compile("  ")  # (a regex finds it sooner than ``in`` in a long text)
 
 
 def _case_lookup(body: str):
@@ -313,6 +314,17 @@ def _case_lookup(body: str):
         lowered, body = body, body
     n = len(lowered)
     find, printed_as, ws_run = lowered.find, body.startswith, _WS_RUN.match
+    spaced_views: list[str | None] = []  # [``lowered`` with line breaks as spaces, or None]: see below
+
+    def spaced() -> str | None:
+        """``lowered`` with its line breaks as spaces when every white space run of it is one
+        space or one line break (no two white space characters in a row, none but those two);
+        None otherwise.  Computed once, at the first pair never seen before."""
+        if not spaced_views:
+            flat = lowered.replace("\n", " ")
+            # Every other white space character is unprintable (text._RARE_SPACES, tested).
+            spaced_views.append(flat if flat.isprintable() and not _TWO_SPACES.search(flat) else None)
+        return spaced_views[0]
 
     def caps_at(start: int, end: int) -> bool:
         """Whether the line of a match is upper case (computed once per line start)."""
@@ -346,6 +358,31 @@ def _case_lookup(body: str):
                 elif not caps_at(start, end):
                     word = body[end - size : end]
                     counts[word] = counts.get(word, 0) + 1
+        elif (flat := spaced()) is not None:
+            sightings[0] = 1
+            # Every white space run is one character: a match is ``prev``, one space or line break
+            # and ``target`` (no word holds white space), i.e. an occurrence of ``needle`` in
+            # ``flat`` (same offsets) that no word character follows.  Taken as ``finditer``
+            # does: the leftmost from where the last match ended.  Only the line break can put a
+            # match on two lines.
+            lp, needle = len(prev), f"{prev} {target}"
+            start = flat.find(needle)
+            while start >= 0:
+                end = start + len(needle)
+                if end < n and (flat[end].isalnum() or flat[end] == "_"):
+                    start = flat.find(needle, start + 1)
+                    continue
+                if start and lowered[start - 1].isalnum():
+                    pass
+                elif printed_as(target, end - size) and lowered[start + lp] == " ":
+                    if plain or target in counts:
+                        plain += 1
+                    else:
+                        counts[target] = 1
+                elif not caps_at(start, end):
+                    word = body[end - size : end]
+                    counts[word] = counts.get(word, 0) + 1
+                start = flat.find(needle, end)
         else:
             sightings[0] = 1
             # What ``finditer`` does: the leftmost match from where the last one ended, tried at

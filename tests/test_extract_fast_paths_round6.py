@@ -1,0 +1,104 @@
+"""Fast paths of round 6 checked against the plain forms they replace."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import metadata
+from pipelines.ingest.source import read_source
+from tests.test_extract_fast_paths_metadata import _plain_case_lookup, _queries
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEEDS = sorted(RAW.glob("*.txt"))
+
+# Bodies whose white space runs are all one space or one line break (the pair search reads them
+# by one string search), with pairs that overlap themselves, words inside words, underscores,
+# pairs over a line break, upper-case lines and a letter whose lower case is longer.
+REGULAR_BODIES = [
+    "",
+    "a a a a",
+    "an toàn toàn an an an toàn\nAN TOÀN an Toàn",
+    "xan an an an_an an an",
+    "năm năm năm\nNĂM NĂM năm\nnăm năm",
+    "aa aa aa aaa aa\naa\naa AA aa",
+    "thực\nhiện THỰC HIỆN\nthực hiện\nTHỰC\nhiện thực hiện thực hiện",
+    "_thực hiện 1thực hiện đthực hiện (thực hiện) thực hiện_ thực hiệnx thực hiện, thực hiện.",
+    "KẾ HOẠCH THỰC HIỆN\nthực Hiện\nKẾ HOẠCH thực\nHiện kế hoạch thực hiện",
+    "a-b a-b-a-b a-b a b-a",
+    "İi ii İİ ii İi",
+    "|\nKẾ HOẠCH\n|\nkế hoạch Kế Hoạch\nx | Kế hoạch",
+]
+PAIR_QUERIES = [
+    (["AN", "TOÀN"], 1), (["TOÀN", "AN"], 1), (["AN", "AN"], 1), (["NĂM", "NĂM"], 1), (["AA", "AA"], 1),
+    (["AA", "AAA"], 1), (["THỰC", "HIỆN"], 1), (["HOẠCH", "THỰC"], 1), (["KẾ", "HOẠCH"], 1),
+    (["A-B", "A-B"], 1), (["B-A", "A-B"], 1), (["A", "B-A"], 1), (["(THỰC", "HIỆN)"], 1), (["İI", "İİ"], 1),
+    (["II", "İI"], 1), (["THỰC", "HIỆN,"], 1), (["XAN", "AN"], 1), (["AN", "AN_AN"], 1), (["|", "KẾ"], 1),
+    (["|"], 0), (["KẾ"], 0), (["kế", "hoạch"], 0),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_texts() -> list[str]:
+    return [read_source(p).text for p in SEEDS]
+
+
+def _check(body: str, queries: list[tuple[list[str], int]]) -> None:
+    """Every pair asked for the first time (the string search when the body is regular), in the
+    given order, against the plain form; the per-line answers are shared as the plain form shares them."""
+    metadata._pair_sightings.cache_clear()
+    fast, plain = metadata._case_lookup(body), _plain_case_lookup(body)
+    for words, idx in queries:
+        assert fast(words, idx) == plain(words, idx), (words, idx, body[:80])
+    metadata._pair_sightings.cache_clear()
+
+
+def _is_regular(body: str) -> bool:
+    flat = body.replace("\n", " ")
+    return all(c == " " for c in flat if c.isspace()) and "  " not in flat
+
+
+def test_pair_search_on_seeds(seed_texts: list[str]) -> None:
+    assert any(_is_regular(t) for t in seed_texts)  # the string search is exercised
+    for body in seed_texts:
+        _check(body, [*_queries(body)[:900], *PAIR_QUERIES])
+
+
+def test_pair_search_on_regular_bodies() -> None:
+    for body in REGULAR_BODIES:
+        assert _is_regular(body)
+        _check(body, [*_queries(body), *PAIR_QUERIES])
+
+
+def test_pair_search_on_random_regular_bodies_and_orders() -> None:
+    """Pairs printed in every casing across line breaks, asked in random orders, single-word and
+    following-word queries mixed in (all share the per-line answers)."""
+    rnd = random.Random(61)
+    vocab = ["an", "AN", "An", "toàn", "TOÀN", "xan", "an_", "_an", "aa", "AA", "aaa", "thực", "Thực", "THỰC",
+             "hiện", "HIỆN", "hIện", "(thực", "hiện,", "1", "-", "a-b", "A-B", "b-a", "İ", "ǅa", "|", "kế", "KẾ"]
+    for _ in range(400):
+        body = "".join(rnd.choice(vocab) + rnd.choice([" ", " ", "\n", ""]) for _ in range(rnd.randint(1, 40)))
+        if not _is_regular(body):
+            continue
+        queries = [*rnd.sample(PAIR_QUERIES, len(PAIR_QUERIES)), ([rnd.choice(vocab), rnd.choice(vocab)], 1)]
+        _check(body, queries)
+
+
+def test_irregular_bodies_take_the_general_search() -> None:
+    """Runs of two white space characters or a rare space: the plain form still answers the same."""
+    for body in ["kế  hoạch", "kế\n\nhoạch Kế hoạch", "kế \nhoạch", "kế\thoạch", "kế\u00a0hoạch KẾ HOẠCH"]:
+        assert not _is_regular(body)
+        _check(body, [*_queries(body), *PAIR_QUERIES])
+
+
+def test_unicode_facts_of_the_pair_search() -> None:
+    """White space but the space and the line break is unprintable (one ``isprintable`` call rules
+    it out), and no character lowers to a string holding white space unless it is white space."""
+    for code in range(0x110000):
+        c = chr(code)
+        if c.isspace() and c not in " \n":
+            assert not c.isprintable(), hex(code)
+        if not c.isspace():
+            assert not any(x.isspace() for x in c.lower()), hex(code)
