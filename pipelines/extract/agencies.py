@@ -374,6 +374,9 @@ def _split_top(cell: str) -> list[str]:
     huyện") keeps them inline, so a cell that opens with a bullet also splits on " - ".
     """
     text = cell.strip()
+    if not _has_bullet(text):
+        # (Most cells and phrases.)  No bullet pattern can match, nor a leading bullet be dropped.
+        return [p for p in (collapse(p).strip(" .,;:") for p in text.split(";")) if p]
     pattern = _BULLETS_INLINE if _BULLET_OPENS.match(text) else _BULLETS
     parts: list[str] = []
     for line_group in pattern.split(text):
@@ -463,7 +466,20 @@ def _split_glued(item: str) -> list[str]:
 
 def split_agencies(cell: str) -> list[str]:
     """Printed agency names of one cell or list, split per the gold conventions (NOTES §10)."""
+    if "\n" in cell and not _has_bullet(cell):
+        cell = collapse(cell)  # the same split (see _has_bullet), cached with the one-line form
     return list(_split_agencies(cell))
+
+
+def _has_bullet(cell: str) -> bool:
+    """Whether ``cell`` holds a character a bullet pattern of _split_top needs.
+
+    Without one, _split_top splits ``cell`` on ";" alone and collapses each piece, as it does
+    ``collapse(cell)`` (";" is no whitespace): both split the same.  A name printed over two lines
+    (a table cell, a wrapped duty) then shares the cache entry of the same name printed on one
+    line (the phrase of the prose scan).
+    """
+    return "-" in cell or "+" in cell or "•" in cell or "*" in cell
 
 
 @cache_short(16384, 1000)
@@ -505,7 +521,7 @@ def lead_cell_names(cell: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if text.endswith(".") or len(text.split()) > 14:
         # A sentence in the lead cell ("Cơ quan ... tự đánh giá ..."): keep the agency part.
         return _split_agencies(_SENTENCE_TAIL.sub("", text)), ()
-    return _split_agencies(cell), ()
+    return _split_agencies(cell if _has_bullet(cell) else text), ()  # (see _has_bullet)
 
 
 # --- agency phrases in prose -------------------------------------------------------------

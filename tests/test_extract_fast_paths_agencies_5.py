@@ -1,0 +1,113 @@
+"""Fast paths of the agency extraction (round 6) checked against the plain forms they replace."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import agencies
+from pipelines.extract.text import collapse, nfc
+from pipelines.ingest.source import read_source
+from tests.test_extract_fast_paths_agencies import ADVERSARIAL as PROSE
+from tests.test_extract_fast_paths_agencies_3 import ADVERSARIAL as NAMES
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
+
+# Cells that turn every branch of _split_top: bullets opening a line or the cell, inline bullets,
+# bullet characters inside names ("Vụ CCHC - Bộ Nội vụ", "2021 - 2026"), ";" and "," lists over
+# line breaks, odd whitespace, empty pieces and punctuation only.
+CELLS = [
+    "", " ", ";", " ; ;\n", "-", "- ", "•", "*", "+ Sở Y tế", "Sở\nTài chính", "Sở Kế\nhoạch và Đầu tư",
+    "- Các sở, ban, ngành tỉnh;\n- UBND cấp huyện;\n- UBND cấp xã.", "- Sở A; - UBND cấp huyện",
+    "Sở Nội vụ;\n+ Sở Y tế\n• Công an tỉnh\n* Báo Ấp Bắc", "Vụ CCHC - Bộ Nội vụ", "Vụ CCHC -\nBộ Nội vụ",
+    "UBND\ncấp huyện; cấp xã", "Sở,\nngành tinh, UBND cấp huyện, cấp xã", "Các\ncơ quan, đơn vị có liên quan",
+    "Sở\u00a0Nội\tvụ;\u2003Sở Y tế", "  Sở Tư pháp  ;  ;  UBND tỉnh  ", ".;:, Sở Y tế ,.;:", "Sở Y tế\n-\nSở Tài chính",
+    "Sở Nội vụ\n- chủ trì", "UBND tỉnh,\nUBND cấp huyện", "Hội đồng nhân dân các cấp nhiệm kỳ 2021 - 2026",
+    "Sở Y tế*", "Sở Y tế +", "Sở GD&ĐT; Sở KH&CN\n", "Sở Nội vụ chủ trì,\nphối hợp với Sở Tài chính",
+    "Sở Nội vụ chủ\ntrì", "Các cơ quan ... tự đánh giá\nkết quả.",
+]
+
+
+@pytest.fixture(scope="module")
+def cells() -> list[str]:
+    out = list(CELLS) + list(NAMES) + list(PROSE)
+    for path in SEEDS:
+        text = nfc(read_source(path).text)
+        lines = text.splitlines()
+        # Runs of one to three printed lines: cells and wrapped names as tables and duties give them.
+        for n in (1, 2, 3):
+            out += ["\n".join(lines[k:k + n]) for k in range(0, len(lines), n) if len("\n".join(lines[k:k + n])) < 400]
+        out += [piece for piece in text.split("|") if len(piece) < 400]
+    rng = random.Random(6)
+    words = ["Sở", "Y", "tế", "UBND", "tỉnh", "và", "các", "sở", "ban", "ngành", "cấp", "huyện", "xã", "-", "+", "•",
+             "*", ";", ",", "Nội", "vụ", "Công", "an", "chủ", "trì", "phối", "hợp", "với", "2021", "Văn", "phòng"]
+    seps = [" ", " ", " ", "\n", "\n ", "  ", "\t", "\u00a0"]
+    for _ in range(3000):
+        out.append("".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 12))))
+    return out
+
+
+# --- _split_top without bullets ------------------------------------------------------------
+
+
+def _split_top_plain(cell: str) -> list[str]:
+    text = cell.strip()
+    pattern = agencies._BULLETS_INLINE if agencies._BULLET_OPENS.match(text) else agencies._BULLETS
+    parts: list[str] = []
+    for line_group in pattern.split(text):
+        for p in line_group.split(";"):
+            p = agencies._LEADING_BULLET.sub("", collapse(p).strip(" .,;:")).strip(" .,;:")
+            if p:
+                parts.append(p)
+    return parts
+
+
+def test_split_top_equals_the_plain_form(cells: list[str]) -> None:
+    fast = 0
+    for cell in cells:
+        assert agencies._split_top(cell) == _split_top_plain(cell), cell
+        fast += not agencies._has_bullet(cell)
+    assert fast > 1000
+
+
+def test_bullet_test_sees_every_character_a_bullet_pattern_needs() -> None:
+    # Each pattern of _split_top matches only where one of the characters _has_bullet looks for is.
+    for pattern in (agencies._BULLETS, agencies._BULLETS_INLINE, agencies._LEADING_BULLET, agencies._BULLET_OPENS):
+        for cp in range(0x110000):
+            c = chr(cp)
+            if pattern.search(c) or pattern.search(c + " ") or pattern.search("\n" + c + " "):
+                assert agencies._has_bullet(c), (pattern.pattern, c)
+
+
+# --- one cache entry for a name printed over several lines ----------------------------------
+
+
+def test_cells_split_as_their_collapsed_form_where_no_bullet_is(cells: list[str]) -> None:
+    plain = agencies._split_agencies.__wrapped__
+    shared = 0
+    for cell in cells:
+        assert agencies.split_agencies(cell) == list(plain(cell)), cell
+        if not agencies._has_bullet(cell):
+            assert plain(collapse(cell)) == plain(cell), cell
+            shared += "\n" in cell
+    assert shared > 500
+
+
+def _lead_cell_names_plain(cell: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    split = agencies._split_agencies.__wrapped__
+    text = collapse(cell)
+    m = agencies._LEAD_WITH_COORD.search(text)
+    if m:
+        extra = split(m.group("coord")) if m.group("coord") else ()
+        return split(text[: m.start()]), extra
+    if text.endswith(".") or len(text.split()) > 14:
+        return split(agencies._SENTENCE_TAIL.sub("", text)), ()
+    return split(cell), ()
+
+
+def test_lead_cell_names_equal_the_plain_form(cells: list[str]) -> None:
+    for cell in cells:
+        assert agencies.lead_cell_names.__wrapped__(cell) == _lead_cell_names_plain(cell), cell
