@@ -102,3 +102,63 @@ def test_unicode_facts_of_the_pair_search() -> None:
             assert not c.isprintable(), hex(code)
         if not c.isspace():
             assert not any(x.isspace() for x in c.lower()), hex(code)
+
+
+def _plain_table_targets(text: str, document: dict, tables: list) -> list[dict]:
+    """The form ``targets._table_targets`` replaced: the caption's title read again for every row."""
+    import re
+
+    from pipelines.extract.tables import table_rows
+    from pipelines.extract.targets import _TARGET_HEADING, target_values, target_years
+    from pipelines.extract.tasks import appendix_title
+    from pipelines.extract.text import collapse
+    from pipelines.extract.timeframes import parse_timeframe
+
+    year = None
+    m = re.match(r"(\d{4})", str((document or {}).get("date") or ""))
+    if m:
+        year = int(m.group(1))
+    out: list[dict] = []
+    for table in tables:
+        header = " ".join(table.header)
+        if "content" not in table.roles or not (
+            _TARGET_HEADING.search(table.caption) or _TARGET_HEADING.search(header)
+        ):
+            continue
+        for row in table_rows(table):
+            body = row.cells["content"]
+            deadline = collapse(row.cells.get("timeframe", "")) or None
+            parsed = parse_timeframe(deadline, year) if deadline else None
+            years = target_years(body)
+            if parsed and parsed.get("end"):
+                y = int(parsed["end"][:4])
+                if y not in years:
+                    years.append(y)
+            rec = {"section": row.section or appendix_title(table.caption), "index": row.index, "text": body,
+                   "values": target_values(body), "years": years}
+            if deadline:
+                rec["deadline"] = deadline
+            out.append(rec)
+    return out
+
+
+def test_table_targets_read_the_caption_once(seed_texts: list[str]) -> None:
+    from pipelines.extract.tables import Table, find_tables
+    from pipelines.extract.targets import _table_targets
+
+    document = {"date": "2022-01-05"}
+    synthetic = [
+        Table(header=["STT", "Chỉ tiêu", "Thời gian"], roles=["index", "content", "timeframe"],
+              rows=[["1", "Tỷ lệ 100%", "Năm 2023"], ["Nhóm A", "\x00section"], ["2", "Đạt 90%", "2024"],
+                    ["", "\x00section"], ["3", "Top 10", ""]],
+              caption="PHỤ LỤC I\nMỤC TIÊU CỤ THỂ NĂM 2023"),
+        Table(header=["Mục tiêu", "Thời hạn"], roles=["content", "timeframe"],
+              rows=[["Giảm 20%", "Quý II/2023"], ["Tăng 5%", ""]], caption=""),
+        Table(header=["Nội dung"], roles=["content"], rows=[["Chỉ tiêu 1"]], caption="Các chỉ tiêu chủ yếu"),
+    ]
+    found = 0
+    for text, tables in [*((t, find_tables(t)) for t in seed_texts), ("", synthetic)]:
+        want = _plain_table_targets(text, document, tables)
+        assert _table_targets(text, document, tables) == want
+        found += len(want)
+    assert found > 5  # rows with and without a section of their own were read

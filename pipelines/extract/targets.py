@@ -269,7 +269,13 @@ def _table_targets(text: str, document: dict, tables: list[Table] | None = None)
             _TARGET_HEADING.search(table.caption) or _TARGET_HEADING.search(header)
         ):
             continue
+        default_section: str | None = None  # appendix_title(table.caption), read at the first row without a section
         for row in table_rows(table):
+            section = row.section
+            if not section:
+                if default_section is None:
+                    default_section = appendix_title(table.caption)
+                section = default_section
             body = row.cells["content"]
             deadline = collapse(row.cells.get("timeframe", "")) or None
             parsed = parse_timeframe(deadline, year) if deadline else None
@@ -278,7 +284,7 @@ def _table_targets(text: str, document: dict, tables: list[Table] | None = None)
                 y = int(parsed["end"][:4])
                 if y not in years:
                     years.append(y)
-            rec = {"section": row.section or appendix_title(table.caption), "index": row.index, "text": body,
+            rec = {"section": section, "index": row.index, "text": body,
                    "values": target_values(body), "years": years}
             if deadline:
                 rec["deadline"] = deadline
