@@ -76,7 +76,7 @@ def test_split_top_equals_the_plain_form(cells: list[str]) -> None:
 def test_bullet_test_sees_every_character_a_bullet_pattern_needs() -> None:
     # Each pattern of _split_top matches only where one of the characters _has_bullet looks for is.
     for pattern in (agencies._BULLETS, agencies._BULLETS_INLINE, agencies._LEADING_BULLET, agencies._BULLET_OPENS):
-        for cp in range(0x110000):
+        for cp in range(0x10000):  # (the classes of the patterns are literal characters of the BMP)
             c = chr(cp)
             if pattern.search(c) or pattern.search(c + " ") or pattern.search("\n" + c + " "):
                 assert agencies._has_bullet(c), (pattern.pattern, c)
@@ -111,3 +111,25 @@ def _lead_cell_names_plain(cell: str) -> tuple[tuple[str, ...], tuple[str, ...]]
 def test_lead_cell_names_equal_the_plain_form(cells: list[str]) -> None:
     for cell in cells:
         assert agencies.lead_cell_names.__wrapped__(cell) == _lead_cell_names_plain(cell), cell
+
+
+# --- slugs by one translation ----------------------------------------------------------------
+
+
+def test_slugify_by_the_table_equals_the_plain_form(cells: list[str]) -> None:
+    fast = agencies.slugify.__wrapped__
+    translated = 0
+    # Every character the table may hold (and the marks, controls, punctuation and letters around
+    # them) alone and between letters (marks of a neighbour, decomposed input), a sample of the
+    # others (they leave the text out of ASCII: plain form), then names and printed text.
+    rng = random.Random(7)
+    for cp in [*range(0x3000), *range(0x1E00, 0x2100), *rng.sample(range(0x3000, 0x110000), 5000)]:
+        c = chr(cp)
+        for text in (c, f"Sở {c}x", c + "\u0301", "A" + c, "ơ\u0323" + c):
+            assert fast(text) == agencies._slugify_plain(nfc(text)), (cp, text)
+    names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
+    for text in [*names, *cells]:
+        assert fast(text) == agencies._slugify_plain(nfc(text)), text
+        translated += nfc(text).translate(agencies._slug_table()).isascii()
+    assert translated > 1000
+    assert all(cp < 0x3000 or 0x1E00 <= cp < 0x2100 for cp in agencies._slug_table())  # all tested above

@@ -47,10 +47,45 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 @cache_short(16384, 500)
 def slugify(text: str) -> str:
-    s = nfc(text).replace("Đ", "D").replace("đ", "d")
+    s = nfc(text)
+    # One C pass where every character is ASCII or a Latin letter with marks (see _slug_table).
+    t = s.translate(_slug_table())
+    if t.isascii():
+        return "-".join(t.split())
+    return _slugify_plain(s)
+
+
+def _slugify_plain(text: str) -> str:
+    return _NON_SLUG.sub("-", _without_marks(text).lower()).strip("-")
+
+
+def _without_marks(text: str) -> str:
+    s = text.replace("Đ", "D").replace("đ", "d")
     s = unicodedata.normalize("NFD", s)
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
-    return _NON_SLUG.sub("-", s.lower()).strip("-")
+    return "".join(c for c in s if unicodedata.category(c) != "Mn")
+
+
+@lru_cache(maxsize=1)
+def _slug_table() -> dict[int, str]:
+    """:func:`_slugify_plain` character by character, for ASCII and the precomposed Latin letters:
+    a letter with marks -> its base letter, lower case; other ASCII but [a-z0-9] -> a space.
+
+    Exact on a text made of those characters only (the translated text is then ASCII): each
+    decomposes on its own (a base letter, then marks that NFD keeps in place, as the next character
+    opens with a base letter), the marks dropped are all of category Mn, lower-casing ASCII goes
+    letter by letter, and joining the words by "-" is _NON_SLUG's replacement of every run of
+    separators, with none left at the ends.  Any other character stays out of ASCII: plain form.
+    """
+    table: dict[int, str] = {}
+    for cp in range(0x80):
+        c = chr(cp)
+        if not ("a" <= c <= "z" or "0" <= c <= "9"):
+            table[cp] = c.lower() if "A" <= c <= "Z" else " "
+    for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = _without_marks(chr(cp)).lower()
+        if len(base) == 1 and ("a" <= base <= "z" or "0" <= base <= "9"):
+            table[cp] = base
+    return table
 
 
 _KEY_UBND = re.compile(r"\bủy\s+ban\s+nhân\s+dân\b")
