@@ -14,8 +14,8 @@ from tests.test_extract_fast_paths_metadata import _plain_case_lookup, _queries
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 SEEDS = sorted(RAW.glob("*.txt"))
 
-# Bodies whose white space runs are all one space or one line break (the pair search reads them
-# by one string search), with pairs that overlap themselves, words inside words, underscores,
+# Bodies whose white space runs are all one space or one line break (the pair search needs no
+# offset map there), with pairs that overlap themselves, words inside words, underscores,
 # pairs over a line break, upper-case lines and a letter whose lower case is longer.
 REGULAR_BODIES = [
     "",
@@ -46,8 +46,8 @@ def seed_texts() -> list[str]:
 
 
 def _check(body: str, queries: list[tuple[list[str], int]]) -> None:
-    """Every pair asked for the first time (the string search when the body is regular), in the
-    given order, against the plain form; the per-line answers are shared as the plain form shares them."""
+    """Every pair asked for the first time (the string search), in the given order, against the
+    plain form; the per-line answers are shared as the plain form shares them."""
     metadata._pair_sightings.cache_clear()
     fast, plain = metadata._case_lookup(body), _plain_case_lookup(body)
     for words, idx in queries:
@@ -86,11 +86,30 @@ def test_pair_search_on_random_regular_bodies_and_orders() -> None:
         _check(body, queries)
 
 
-def test_irregular_bodies_take_the_general_search() -> None:
-    """Runs of two white space characters or a rare space: the plain form still answers the same."""
-    for body in ["kế  hoạch", "kế\n\nhoạch Kế hoạch", "kế \nhoạch", "kế\thoạch", "kế\u00a0hoạch KẾ HOẠCH"]:
+def test_pair_search_on_bodies_with_longer_runs() -> None:
+    """Runs of two white space characters or more, rare spaces: the runs are shrunk to one space
+    and the matches mapped back to the body's offsets."""
+    bodies = ["kế  hoạch", "kế\n\nhoạch Kế hoạch", "kế \nhoạch", "kế\thoạch", "kế\u00a0hoạch KẾ HOẠCH",
+              "  kế   hoạch  ", "\n\n|\n\nKẾ HOẠCH\n \nkế hoạch\n\n", "an  an an \n an\u2028an  an_an",
+              "x  (thực  hiện)\n\n thực\t\thiện, THỰC \n\n HIỆN thực hiện", "İi  ii\n\nİİ ii   İi"]
+    for body in bodies:
         assert not _is_regular(body)
         _check(body, [*_queries(body), *PAIR_QUERIES])
+    # A line read as upper case by a one-line match is read so for a match that runs on past it
+    # (the per-line answer is the first one asked): a pair over a run holding a line break.
+    for body in ["KẾ HOẠCH THỰC \n\nhiện x", "KẾ HOẠCH THỰC  \nhiện x", "KẾ HOẠCH THỰC \n hiện x"]:
+        _check(body, [(["KẾ", "HOẠCH"], 1), (["THỰC", "HIỆN"], 1)])
+
+
+def test_pair_search_on_random_bodies_and_orders() -> None:
+    rnd = random.Random(67)
+    vocab = ["an", "AN", "toàn", "TOÀN", "xan", "an_", "aa", "AA", "thực", "Thực", "THỰC", "hiện", "HIỆN",
+             "(thực", "hiện,", "1", "-", "a-b", "İ", "ǅa", "|", "kế", "KẾ"]
+    seps = [" ", " ", "\n", "  ", "\n\n", " \n ", "\t", "\u00a0", "\u2028", "   ", ""]
+    for _ in range(400):
+        body = "".join(rnd.choice(vocab) + rnd.choice(seps) for _ in range(rnd.randint(1, 40)))
+        queries = [*rnd.sample(PAIR_QUERIES, len(PAIR_QUERIES)), ([rnd.choice(vocab), rnd.choice(vocab)], 1)]
+        _check(body, queries)
 
 
 def test_unicode_facts_of_the_pair_search() -> None:

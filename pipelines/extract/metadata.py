@@ -9,12 +9,14 @@ news pages (no number, no heading), from the headline and its date line.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
+from itertools import accumulate
 
 from pipelines.extract.dates import DATE_RE, date_from_match, iso_date
 from pipelines.extract.numbers import canonical_number, fold, issuer_codes, parse_number, prepare_text
-from pipelines.extract.text import collapse
+from pipelines.extract.text import _RARE_SPACES, collapse
 
 _HEADER_CHARS = 6000
 _CASE_BODY_CHARS = 200_000  # enough body to learn how words are capitalised
@@ -301,8 +303,8 @@ def _pair_sightings(prev: str, word: str) -> list[int]:
     return [0]
 
 
-_WS_RUN = re.compile(r"\s+")
 _TWO_SPACES = re.compile("  ")  # (a regex finds it sooner than ``in`` in a long text)
+_SPACE_RUNS = re.compile("(  +)")
 
 
 def _case_lookup(body: str):
@@ -312,18 +314,31 @@ def _case_lookup(body: str):
     lowered = body.lower()
     if len(lowered) != len(body):  # a rare letter changed length when lowered: keep offsets honest
         lowered, body = body, body
-    n = len(lowered)
-    find, printed_as, ws_run = lowered.find, body.startswith, _WS_RUN.match
-    spaced_views: list[str | None] = []  # [``lowered`` with line breaks as spaces, or None]: see below
+    find, printed_as = lowered.find, body.startswith
+    spaced_views: list[tuple[str, list[int], list[int]]] = []  # built at the first pair never seen
 
-    def spaced() -> str | None:
-        """``lowered`` with its line breaks as spaces when every white space run of it is one
-        space or one line break (no two white space characters in a row, none but those two);
-        None otherwise.  Computed once, at the first pair never seen before."""
+    def spaced() -> tuple[str, list[int], list[int]]:
+        """``lowered`` with every white space run one space (``flat``), and where its pieces start
+        in ``flat`` and in ``lowered`` (both empty when every run is one character already: the
+        same offsets)."""
         if not spaced_views:
             flat = lowered.replace("\n", " ")
-            # Every other white space character is unprintable (text._RARE_SPACES, tested).
-            spaced_views.append(flat if flat.isprintable() and not _TWO_SPACES.search(flat) else None)
+            # Every other white space character is unprintable (text._RARE_SPACES, tested): one
+            # test rules them all out.
+            if not flat.isprintable():
+                for c in _RARE_SPACES:
+                    if c in flat:
+                        flat = flat.replace(c, " ")
+            if not _TWO_SPACES.search(flat):
+                spaced_views.append((flat, [], []))
+            else:
+                # The pieces between runs of two spaces or more, and those runs (split keeps them):
+                # offsets summed by C loops.  Each run becomes the one space joining two pieces.
+                parts = _SPACE_RUNS.split(flat)
+                pieces = parts[0::2]
+                lowered_starts = list(accumulate(map(len, parts), initial=0))[0::2]
+                flat_starts = list(accumulate(map((1).__add__, map(len, pieces)), initial=0))
+                spaced_views.append((" ".join(pieces), flat_starts, lowered_starts))
         return spaced_views[0]
 
     def caps_at(start: int, end: int) -> bool:
@@ -358,23 +373,34 @@ def _case_lookup(body: str):
                 elif not caps_at(start, end):
                     word = body[end - size : end]
                     counts[word] = counts.get(word, 0) + 1
-        elif (flat := spaced()) is not None:
+        else:
             sightings[0] = 1
-            # Every white space run is one character: a match is ``prev``, one space or line break
-            # and ``target`` (no word holds white space), i.e. an occurrence of ``needle`` in
-            # ``flat`` (same offsets) that no word character follows.  Taken as ``finditer``
-            # does: the leftmost from where the last match ended.  Only the line break can put a
-            # match on two lines.
-            lp, needle = len(prev), f"{prev} {target}"
-            start = flat.find(needle)
-            while start >= 0:
-                end = start + len(needle)
-                if end < n and (flat[end].isalnum() or flat[end] == "_"):
-                    start = flat.find(needle, start + 1)
+            # In ``flat`` a match is ``prev``, one space (its white space run) and ``target``: an
+            # occurrence of ``needle`` that no word character follows (no word holds white space,
+            # and a run's neighbours are the same in both texts).  Taken as ``finditer`` does: the
+            # leftmost from where the last match ended, mapped back to offsets in ``lowered``.
+            flat, flat_starts, lowered_starts = spaced()
+            needle, lp, nf = f"{prev} {target}", len(prev), len(flat)
+            at = flat.find(needle)
+            while at >= 0:
+                after = at + len(needle)
+                if after < nf and (flat[after].isalnum() or flat[after] == "_"):
+                    at = flat.find(needle, at + 1)
                     continue
+                if flat_starts:  # (a character of a piece, or the space after it: the run's start)
+                    i = bisect_right(flat_starts, at) - 1
+                    start = lowered_starts[i] + at - flat_starts[i]
+                    i = bisect_right(flat_starts, after - 1) - 1
+                    end = lowered_starts[i] + after - flat_starts[i]
+                else:
+                    start, end = at, after
                 if start and lowered[start - 1].isalnum():
                     pass
-                elif printed_as(target, end - size) and lowered[start + lp] == " ":
+                # (on one line: no line break in the match, whose only white space is its run; a
+                # run of one character where the offsets are the same)
+                elif printed_as(target, end - size) and (
+                    find("\n", start, end) < 0 if flat_starts else lowered[start + lp] != "\n"
+                ):
                     if plain or target in counts:
                         plain += 1
                     else:
@@ -382,42 +408,7 @@ def _case_lookup(body: str):
                 elif not caps_at(start, end):
                     word = body[end - size : end]
                     counts[word] = counts.get(word, 0) + 1
-                start = flat.find(needle, end)
-        else:
-            sightings[0] = 1
-            # What ``finditer`` does: the leftmost match from where the last one ended, tried at
-            # each occurrence of ``prev`` (white space taken whole: ``target`` starts with none).
-            lp = len(prev)
-            start = find(prev)
-            while start >= 0:
-                # ``ws_run`` at ``after``, read by hand in the common cases: ``target`` opens with no
-                # white space, so after one white space character either it starts there (the run
-                # ends there) or the run goes on (read by ``ws_run``) or nothing matches here.
-                after = start + lp
-                gap_end = -1
-                if after < n and lowered[after].isspace():
-                    if lowered.startswith(target, after + 1):
-                        gap_end = after + 1
-                    elif after + 1 < n and lowered[after + 1].isspace():
-                        gap_end = ws_run(lowered, after).end()
-                if gap_end >= 0:
-                    end = gap_end + size
-                    if lowered.startswith(target, gap_end) and (
-                        end >= n or not (lowered[end].isalnum() or lowered[end] == "_")
-                    ):
-                        if start and lowered[start - 1].isalnum():
-                            pass
-                        elif printed_as(target, end - size) and find("\n", start, end) < 0:
-                            if plain or target in counts:
-                                plain += 1
-                            else:
-                                counts[target] = 1
-                        elif not caps_at(start, end):
-                            word = body[end - size : end]
-                            counts[word] = counts.get(word, 0) + 1
-                        start = find(prev, end)
-                        continue
-                start = find(prev, start + 1)
+                at = flat.find(needle, after)
         if plain:
             counts[target] += plain
         return max(counts, key=counts.__getitem__) if counts else None
