@@ -11,6 +11,7 @@ from pipelines.extract import agencies
 from pipelines.extract.text import collapse, nfc
 from pipelines.ingest.source import read_source
 from tests.test_extract_fast_paths_agencies import ADVERSARIAL as PROSE
+from tests.test_extract_fast_paths_agencies import _glued_plain
 from tests.test_extract_fast_paths_agencies_3 import ADVERSARIAL as NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,3 +134,21 @@ def test_slugify_by_the_table_equals_the_plain_form(cells: list[str]) -> None:
         translated += nfc(text).translate(agencies._slug_table()).isascii()
     assert translated > 1000
     assert all(cp < 0x3000 or 0x1E00 <= cp < 0x2100 for cp in agencies._slug_table())  # all tested above
+
+
+# --- known bodies looked up first -------------------------------------------------------------
+
+
+def test_glued_with_the_lookup_first_equals_the_plain_form(cells: list[str]) -> None:
+    names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
+    rng = random.Random(8)
+    items = [*names, *(n + " " + rng.choice(names) for n in names), *(n + " tỉnh" for n in names),
+             *("Giao " + n for n in names), *(n + " thực hiện" for n in names), "", " ", "Sở", "tỉnh", "UBND tinh"]
+    items += [piece for cell in cells for piece in agencies._split_top(cell) if len(piece.split()) <= 16]
+    known = ends_no_name = 0
+    for item in items:
+        assert agencies._glued.__wrapped__(item) == _glued_plain(item), item
+        words = item.split()
+        known += bool(agencies.lookup(item))
+        ends_no_name += bool(words) and not agencies._may_end_a_name(words[-1])
+    assert known > 1000 and ends_no_name > 1000  # both shortcuts fire

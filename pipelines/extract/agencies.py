@@ -470,12 +470,15 @@ def _restore_heads(items: list[str]) -> list[str]:
 def _glued(item: str) -> tuple[str, ...] | None:
     """``item`` as a run of known bodies (one or more), or None."""
     words = item.split()
-    # The item and its left parts are word prefixes of ``item``: the kept-token test of
+    # Most items are one known body (names of cells and phrases): looked up at once, before the
+    # kept-token test below, which only spares lookups that would say no.  Where the last word ends
+    # no name lookup would say no too (see the loop below).
+    if (not words or _may_end_a_name(words[-1])) and lookup(item):
+        return (item,)
+    # The item's left parts are word prefixes of ``item``: the kept-token test of
     # _gazetteer_prefix_window applies to them (unless an opening strip_agency_prefix drops is there).
     seqs = None if not words or _OPENING_PREFIX.match(item) else _kept_prefixes(words)
     keys = _kept_sequences()[0]
-    if (seqs is None or (len(seqs) == len(words) and seqs[-1] in keys)) and lookup(item):
-        return (item,)
     if "" not in _alias_index() and not _may_open_a_name(item):
         return None  # no word prefix of the item opens a name either
     for k in range(1, len(words) if seqs is None else min(len(words), len(seqs) + 1)):
