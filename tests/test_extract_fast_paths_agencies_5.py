@@ -13,6 +13,7 @@ from pipelines.ingest.source import read_source
 from tests.test_extract_fast_paths_agencies import ADVERSARIAL as PROSE
 from tests.test_extract_fast_paths_agencies import _glued_plain
 from tests.test_extract_fast_paths_agencies_3 import ADVERSARIAL as NAMES
+from tests.test_extract_fast_paths_agencies_3 import _plain_prefix
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
@@ -152,3 +153,32 @@ def test_glued_with_the_lookup_first_equals_the_plain_form(cells: list[str]) -> 
         known += bool(agencies.lookup(item))
         ends_no_name += bool(words) and not agencies._may_end_a_name(words[-1])
     assert known > 1000 and ends_no_name > 1000  # both shortcuts fire
+
+
+# --- a cell holding one known body ------------------------------------------------------------
+
+
+def test_a_known_whole_is_the_phrase_walk_to_the_end(cells: list[str]) -> None:
+    names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
+    texts = [*names, *(n + t for n in names for t in (".", ";", ",", ")", " tỉnh", " tinh", " chủ trì", " (x)")),
+             *("Giao " + n for n in names), *(" ".join([n] * 3) for n in names), *cells]
+    # Names near the edges of the probe's window: twelve words and 200 characters.
+    texts += ["Sở " + " ".join(["Nội vụ"] * k) for k in range(3, 9)] + ["Sở " + "x" * k for k in range(190, 200)]
+    whole = 0
+    for text in texts:
+        flat = collapse(nfc(text))
+        if not flat[:1].isalpha():
+            continue
+        if agencies._known_whole(flat):
+            assert agencies._phrase_end(flat, 0, None) == len(flat), flat
+            whole += 1
+            assert _plain_prefix(flat[:agencies._PREFIX_WINDOW]) == len(flat), flat  # the plain probe sees it whole
+    assert whole > 500
+
+
+def test_segment_mentions_with_known_wholes_equal_the_walk(cells: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
+    segments = [*cells, *names, *(n + " chủ trì" for n in names), *(f"({n}" for n in names), *(n + ";" for n in names)]
+    fast = [agencies._segment_mentions.__wrapped__(s) for s in segments]
+    monkeypatch.setattr(agencies, "_known_whole", lambda flat: False)
+    assert [agencies._segment_mentions.__wrapped__(s) for s in segments] == fast

@@ -1142,7 +1142,8 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
         prev = flat[start - 1] if start else before
         if start < pos or (prev and prev not in " (“\"'"):
             continue
-        end = _phrase_end(flat, start, None)  # = agency_phrase_end: _ITEM_SCAN matches here
+        # (= agency_phrase_end: _ITEM_SCAN matches here.)  A cell holding one known body: all of it.
+        end = len(flat) if start == 0 and _known_whole(flat) else _phrase_end(flat, start, None)
         if end is None:
             continue
         pos = end
@@ -1155,6 +1156,20 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
             if lookup(name) or _named_unit(_UNIT_ITEM, name) or _is_named_body(name):
                 out.append(name)
     return tuple(out)
+
+
+def _known_whole(flat: str) -> bool:
+    """Whether ``flat`` (a flat text opening with a letter) is one name the gazetteer knows that
+    the gazetteer probe at its start sees whole: then ``_phrase_end(flat, 0, None) == len(flat)``.
+
+    The probe's candidates are the word prefixes of its window (at most twelve words of at most 200
+    characters), trailing punctuation taken off, the longest known one taken: with fewer than twelve
+    spaces, no more characters and no such punctuation at its end, ``flat`` is its own longest
+    candidate.  The walk jumps over it to the end of the text, where nothing follows.  The last word
+    of a known name may end one (as _glued uses it): a cheap test first, sparing cold lookups.
+    """
+    return (len(flat) <= _PREFIX_WINDOW and flat.count(" ") < 12 and flat[-1] not in ",;.:()“”\""
+            and _may_end_a_name(flat[flat.rfind(" ") + 1:]) and lookup(flat) is not None)
 
 
 def _one_known_name(phrase: str) -> str | None:
