@@ -160,25 +160,30 @@ def test_glued_with_the_lookup_first_equals_the_plain_form(cells: list[str]) -> 
 
 def test_a_known_whole_is_the_phrase_walk_to_the_end(cells: list[str]) -> None:
     names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
-    texts = [*names, *(n + t for n in names for t in (".", ";", ",", ")", " tỉnh", " tinh", " chủ trì", " (x)")),
+    tails = (".", ";", ",", ":", "(", ")", "“", "”", '"', ";;", ".,", " ;", " tỉnh", " tinh", " chủ trì", " (x)",
+             "x", "-", "…")
+    texts = [*names, *(n + t for n in names for t in tails), *(n + "." + t for n in names[:50] for t in tails),
              *("Giao " + n for n in names), *(" ".join([n] * 3) for n in names), *cells]
     # Names near the edges of the probe's window: twelve words and 200 characters.
     texts += ["Sở " + " ".join(["Nội vụ"] * k) for k in range(3, 9)] + ["Sở " + "x" * k for k in range(190, 200)]
-    whole = 0
+    whole = tailed = 0
     for text in texts:
         flat = collapse(nfc(text))
         if not flat[:1].isalpha():
             continue
-        if agencies._known_whole(flat):
-            assert agencies._phrase_end(flat, 0, None) == len(flat), flat
+        end = agencies._known_whole(flat)
+        if end is not None:
+            assert agencies._phrase_end(flat, 0, None) == end, flat
+            assert _plain_prefix(flat[:agencies._PREFIX_WINDOW]) == end, flat  # the plain probe sees the name whole
             whole += 1
-            assert _plain_prefix(flat[:agencies._PREFIX_WINDOW]) == len(flat), flat  # the plain probe sees it whole
-    assert whole > 500
+            tailed += end < len(flat)
+    assert whole > 500 and tailed > 500
 
 
 def test_segment_mentions_with_known_wholes_equal_the_walk(cells: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
-    segments = [*cells, *names, *(n + " chủ trì" for n in names), *(f"({n}" for n in names), *(n + ";" for n in names)]
+    segments = [*cells, *names, *(n + t for n in names for t in (" chủ trì", ";", ".", ",", ")", "; Sở Y tế", ", và"))]
+    segments += [f"({n}" for n in names]
     fast = [agencies._segment_mentions.__wrapped__(s) for s in segments]
-    monkeypatch.setattr(agencies, "_known_whole", lambda flat: False)
+    monkeypatch.setattr(agencies, "_known_whole", lambda flat: None)
     assert [agencies._segment_mentions.__wrapped__(s) for s in segments] == fast

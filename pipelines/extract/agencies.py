@@ -812,6 +812,9 @@ def _kept_prefixes(words: list[str]) -> list[tuple[str, ...]]:
     return out
 
 
+_CANDIDATE_TAIL = ",;.:()“”\""  # what the probe takes off the end of a candidate
+
+
 @lru_cache(maxsize=16384)
 def _gazetteer_prefix_window(window: str) -> int:
     # Cached: one opening is probed several times (item start, phrase walk, prose and table passes).
@@ -850,7 +853,7 @@ def _gazetteer_prefix_window(window: str) -> int:
         # One space between the words and none before them (a flat window): a candidate is the
         # join of its words.
         for k in reversed(worth):
-            cand = " ".join(words[:k]).rstrip(",;.:()“”\"")
+            cand = " ".join(words[:k]).rstrip(_CANDIDATE_TAIL)
             if lookup(cand):
                 return len(cand)
         return 0
@@ -860,7 +863,7 @@ def _gazetteer_prefix_window(window: str) -> int:
         at = window.index(word, at) + len(word)  # only spaces lie between two words
         ends_at.append(at)
     for k in reversed(worth):
-        cand = window[:ends_at[k - 1]].rstrip(",;.:()“”\"")
+        cand = window[:ends_at[k - 1]].rstrip(_CANDIDATE_TAIL)
         if lookup(cand):
             return len(cand)
     return 0
@@ -1143,7 +1146,9 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
         if start < pos or (prev and prev not in " (“\"'"):
             continue
         # (= agency_phrase_end: _ITEM_SCAN matches here.)  A cell holding one known body: all of it.
-        end = len(flat) if start == 0 and _known_whole(flat) else _phrase_end(flat, start, None)
+        end = _known_whole(flat) if start == 0 else None
+        if end is None:
+            end = _phrase_end(flat, start, None)
         if end is None:
             continue
         pos = end
@@ -1158,18 +1163,24 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _known_whole(flat: str) -> bool:
-    """Whether ``flat`` (a flat text opening with a letter) is one name the gazetteer knows that
-    the gazetteer probe at its start sees whole: then ``_phrase_end(flat, 0, None) == len(flat)``.
+def _known_whole(flat: str) -> int | None:
+    """``_phrase_end(flat, 0, None)`` where ``flat`` (a flat text opening with a letter) is one name
+    the gazetteer knows, seen whole by the probe at its start, and at most one character of
+    _CANDIDATE_TAIL right after it (a table cell, a list line "UBND tỉnh;"): the name's end.  Else None.
 
     The probe's candidates are the word prefixes of its window (at most twelve words of at most 200
-    characters), trailing punctuation taken off, the longest known one taken: with fewer than twelve
-    spaces, no more characters and no such punctuation at its end, ``flat`` is its own longest
-    candidate.  The walk jumps over it to the end of the text, where nothing follows.  The last word
-    of a known name may end one (as _glued uses it): a cheap test first, sparing cold lookups.
+    characters) with _CANDIDATE_TAIL taken off their end, the longest known one taken: with fewer
+    than twelve spaces and no more characters, the name, ending with no such character nor a space,
+    is the longest candidate.  The walk jumps over it; after it comes the end of the text, or one
+    character that is no space: a joiner "," / ";" with nothing after it, or no joiner, and the
+    walk stops at the name's end.  The last word of a known name may end one (as _glued uses it):
+    a cheap test first, sparing cold lookups.
     """
-    return (len(flat) <= _PREFIX_WINDOW and flat.count(" ") < 12 and flat[-1] not in ",;.:()“”\""
-            and _may_end_a_name(flat[flat.rfind(" ") + 1:]) and lookup(flat) is not None)
+    name = flat[:-1] if flat[-1] in _CANDIDATE_TAIL else flat
+    if (len(flat) <= _PREFIX_WINDOW and flat.count(" ") < 12 and name and name[-1] not in _CANDIDATE_TAIL + " "
+            and _may_end_a_name(name[name.rfind(" ") + 1:]) and lookup(name) is not None):
+        return len(name)
+    return None
 
 
 def _one_known_name(phrase: str) -> str | None:
