@@ -171,7 +171,7 @@ def test_a_known_whole_is_the_phrase_walk_to_the_end(cells: list[str]) -> None:
         flat = collapse(nfc(text))
         if not flat[:1].isalpha():
             continue
-        end = agencies._known_whole(flat)
+        end = agencies._known_whole_end(flat)
         if end is not None:
             assert agencies._phrase_end(flat, 0, None) == end, flat
             assert _plain_prefix(flat[:agencies._PREFIX_WINDOW]) == end, flat  # the plain probe sees the name whole
@@ -185,5 +185,5 @@ def test_segment_mentions_with_known_wholes_equal_the_walk(cells: list[str], mon
     segments = [*cells, *names, *(n + t for n in names for t in (" chủ trì", ";", ".", ",", ")", "; Sở Y tế", ", và"))]
     segments += [f"({n}" for n in names]
     fast = [agencies._segment_mentions.__wrapped__(s) for s in segments]
-    monkeypatch.setattr(agencies, "_known_whole", lambda flat: None)
+    monkeypatch.setattr(agencies, "_known_whole_end", lambda flat: None)
     assert [agencies._segment_mentions.__wrapped__(s) for s in segments] == fast

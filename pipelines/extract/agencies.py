@@ -1146,7 +1146,7 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
         if start < pos or (prev and prev not in " (“\"'"):
             continue
         # (= agency_phrase_end: _ITEM_SCAN matches here.)  A cell holding one known body: all of it.
-        end = _known_whole(flat) if start == 0 else None
+        end = _known_whole_end(flat) if start == 0 else None
         if end is None:
             end = _phrase_end(flat, start, None)
         if end is None:
@@ -1163,7 +1163,7 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _known_whole(flat: str) -> int | None:
+def _known_whole_end(flat: str) -> int | None:
     """``_phrase_end(flat, 0, None)`` where ``flat`` (a flat text opening with a letter) is one name
     the gazetteer knows, seen whole by the probe at its start, and at most one character of
     _CANDIDATE_TAIL right after it (a table cell, a list line "UBND tỉnh;"): the name's end.  Else None.
