@@ -187,3 +187,44 @@ def test_segment_mentions_with_known_wholes_equal_the_walk(cells: list[str], mon
     fast = [agencies._segment_mentions.__wrapped__(s) for s in segments]
     monkeypatch.setattr(agencies, "_known_whole_end", lambda flat: None)
     assert [agencies._segment_mentions.__wrapped__(s) for s in segments] == fast
+
+
+# --- list splitting with lazy tests ------------------------------------------------------------
+
+
+def _split_list_plain(piece: str) -> list[str]:
+    items: list[str] = []
+    pos = 0
+    for m in agencies._LIST_JOINER.finditer(piece):
+        nxt = piece[m.end():]
+        current = piece[pos:m.start()].strip()
+        comma = "," in m.group(0)
+        opens_item = bool(agencies._ITEM_SCAN.match(nxt)) or (not comma and bool(agencies._CO_QUAN.match(nxt)))
+        elliptic_tier = comma and bool(agencies._TIER.match(current)) \
+            and bool(agencies._TIER_TAIL.match(agencies._first_words(nxt, 2)))
+        elliptic_unit = comma and bool(agencies._named_unit(agencies._UNIT_ITEM, current)) \
+            and bool(agencies._named_unit(agencies._UNIT_TAIL, nxt))
+        opens = opens_item or elliptic_tier or elliptic_unit
+        if opens and agencies._gazetteer_prefix(piece[pos:]) <= m.start() - pos:
+            items.append(current)
+            pos = m.end()
+    items.append(piece[pos:].strip())
+    return [i for i in items if i]
+
+
+def test_split_list_equals_the_plain_form(cells: list[str]) -> None:
+    names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
+    rng = random.Random(9)
+    pieces = [piece for cell in cells for piece in agencies._split_top(cell)]
+    # Lists of bodies, elliptic tiers and units, names holding "," or "và", long pieces past the probe's window.
+    pieces += [", ".join(rng.sample(names, 3)) for _ in range(500)]
+    pieces += [" và ".join(rng.sample(names, 2)) for _ in range(500)]
+    pieces += ["UBND cấp huyện, cấp xã", "UBND huyện Mỏ Cày Bắc, huyện Châu Thành",
+               "HĐND cấp tỉnh, cấp huyện và cấp xã", ", ".join(names[:40]),
+               "Sở Kế hoạch và Đầu tư, Sở Văn hóa, Thể thao và Du lịch và các cơ quan"]
+    split = 0
+    for piece in pieces:
+        got = agencies._split_list(piece)
+        assert got == _split_list_plain(piece), piece
+        split += len(got) > 1
+    assert split > 500

@@ -430,10 +430,12 @@ def _split_list(piece: str) -> list[str]:
         nxt = piece[m.end():]
         current = piece[pos:m.start()].strip()
         comma = "," in m.group(0)
-        opens_item = bool(_ITEM_SCAN.match(nxt)) or (not comma and bool(_CO_QUAN.match(nxt)))
-        elliptic_tier = comma and bool(_TIER.match(current)) and bool(_TIER_TAIL.match(_first_words(nxt, 2)))
-        elliptic_unit = comma and bool(_named_unit(_UNIT_ITEM, current)) and bool(_named_unit(_UNIT_TAIL, nxt))
-        if (opens_item or elliptic_tier or elliptic_unit) and _gazetteer_prefix(piece[pos:]) <= m.start() - pos:
+        # The next item opens a body, or an elliptic tier or unit follows (each test made only
+        # where the ones before it fail).
+        opens = (_ITEM_SCAN.match(nxt) or (not comma and _CO_QUAN.match(nxt))
+                 or (comma and _TIER.match(current) and _TIER_TAIL.match(_first_words(nxt, 2)))
+                 or (comma and _named_unit(_UNIT_ITEM, current) and _named_unit(_UNIT_TAIL, nxt)))
+        if opens and _gazetteer_prefix_window(piece[pos:pos + _PREFIX_WINDOW]) <= m.start() - pos:
             # (A known name may hold "và <head>": "Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh".)
             items.append(current)
             pos = m.end()
@@ -529,7 +531,7 @@ def _split_agencies(cell: str) -> tuple[str, ...]:
     out: list[str] = []
     for item in _restore_heads(items):
         out.extend(_split_glued(item))
-    return tuple(o for o in (x.strip(" .,;:") for x in out) if o)
+    return tuple(filter(None, [x.strip(" .,;:") for x in out]))
 
 
 _LEAD_WITH_COORD = re.compile(r"\s*,?\s*\bchủ\s+trì\b\s*,?\s*(?:phối\s+hợp(?:\s+với)?\s*(?P<coord>.*))?$",
