@@ -49,7 +49,7 @@ def words(seed_texts: list[str]) -> list[str]:
 
 def test_collapse_equals_the_join_of_the_words(seed_texts: list[str]) -> None:
     every_space = [chr(i) for i in range(0x110000) if chr(i).isspace()]
-    assert set(every_space) == {" ", "\n", *text_module._RARE_SPACES}
+    assert set(every_space) == {" ", "\n", *text_module.RARE_SPACES}
     unprintable = ["\u00ad", "\u200b", "\ufeff", "\x00", "\x07", "\u2066", "\ue000"]
     alphabet = ["a", "Sở", "ô", " ", "  ", "   ", "\n", "\r\n", "\n\n", " \n ", *every_space, *unprintable]
     rng = random.Random(3)

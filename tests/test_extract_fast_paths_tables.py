@@ -411,15 +411,15 @@ def test_rare_spaces_are_every_split_character_but_space_and_line_break() -> Non
     from pipelines.extract import text as text_module
 
     every = {c for c in map(chr, range(0x110000)) if c.isspace()}
-    assert set(text_module._RARE_SPACES) == every - {" ", "\n"}
-    assert len(set(text_module._RARE_SPACES)) == len(text_module._RARE_SPACES)
+    assert set(text_module.RARE_SPACES) == every - {" ", "\n"}
+    assert len(set(text_module.RARE_SPACES)) == len(text_module.RARE_SPACES)
 
 
 def test_collapse_long_equals_collapse(texts: list[str]) -> None:
-    from pipelines.extract.text import _RARE_SPACES, collapse_long
+    from pipelines.extract.text import RARE_SPACES, collapse_long
 
     odd = ["", " ", "\n", "a", " a ", "a" + " " * 1025 + "b", "\u3000x\u00a0\u00a0y\r\n\tz\x1c", " \n \n a  b\n",
-           "".join(_RARE_SPACES) + "x" + "".join(reversed(_RARE_SPACES)), "x\u200by", "a \u2028 \u2029 b  ",
+           "".join(RARE_SPACES) + "x" + "".join(reversed(RARE_SPACES)), "x\u200by", "a \u2028 \u2029 b  ",
            " ".join(["w"] * 50) + "  " * 33 + "\n" * 17 + "end\t"]
     for text in [*texts, *odd, *(t.replace("\n", "\r\n") for t in texts), *(t.replace(" ", "\u00a0") for t in texts)]:
         assert collapse_long(text) == collapse(text), text[:80]

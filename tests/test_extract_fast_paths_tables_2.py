@@ -264,10 +264,10 @@ def test_rank_word_is_the_ignorecase_top() -> None:
 def test_collapse_long_with_the_printable_test_equals_collapse() -> None:
     from pipelines.extract import text as text_module
 
-    assert all(not c.isprintable() for c in text_module._RARE_SPACES)
+    assert all(not c.isprintable() for c in text_module.RARE_SPACES)
     assert " ".isprintable()
     rng = random.Random(5)
-    alphabet = ["a", "ô", " ", "  ", "\n", "\n\n", "x y", "\u00ad", "\u200b", "\ufeff", *text_module._RARE_SPACES]
+    alphabet = ["a", "ô", " ", "  ", "\n", "\n\n", "x y", "\u00ad", "\u200b", "\ufeff", *text_module.RARE_SPACES]
     for _ in range(5000):
         s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 15)))
         assert text_module.collapse_long(s) == collapse(s), repr(s)

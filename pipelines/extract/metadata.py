@@ -16,7 +16,7 @@ from itertools import accumulate
 
 from pipelines.extract.dates import DATE_RE, date_from_match, iso_date
 from pipelines.extract.numbers import canonical_number, fold, issuer_codes, parse_number, prepare_text
-from pipelines.extract.text import _RARE_SPACES, collapse
+from pipelines.extract.text import RARE_SPACES, collapse
 
 _HEADER_CHARS = 6000
 _CASE_BODY_CHARS = 200_000  # enough body to learn how words are capitalised
@@ -323,10 +323,10 @@ def _case_lookup(body: str):
         same offsets)."""
         if not spaced_views:
             flat = lowered.replace("\n", " ")
-            # Every other white space character is unprintable (text._RARE_SPACES, tested): one
+            # Every other white space character is unprintable (text.RARE_SPACES, tested): one
             # test rules them all out.
             if not flat.isprintable():
-                for c in _RARE_SPACES:
+                for c in RARE_SPACES:
                     if c in flat:
                         flat = flat.replace(c, " ")
             if not _TWO_SPACES.search(flat):

@@ -26,8 +26,8 @@ def nfc(text: str) -> str:
 
 # Every character ``str.split()`` splits on (``str.isspace``) but the space and the line break,
 # which every text holds; a text rarely holds any of these (the tests check the list is complete).
-_RARE_SPACES = ("\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
-                *map(chr, range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
+RARE_SPACES = ("\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
+               *map(chr, range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
 
 
 def collapse(text: str) -> str:
@@ -38,7 +38,7 @@ def collapse(text: str) -> str:
     if "\n" in text:
         text = text.replace("\n", " ")
     if not text.isprintable():  # (see collapse_long)
-        for c in _RARE_SPACES:
+        for c in RARE_SPACES:
             if c in text:
                 text = text.replace(c, " ")
     while "  " in text:
@@ -54,11 +54,11 @@ def collapse_long(text: str) -> str:
     Every pass is one C scan of the text; a run of ``n`` spaces needs ``log2(n)`` passes.
     """
     text = text.replace("\n", " ")
-    # Every character of _RARE_SPACES is unprintable (str.isprintable: categories Cc, Zs but the
+    # Every character of RARE_SPACES is unprintable (str.isprintable: categories Cc, Zs but the
     # space, Zl, Zp; checked in the tests), and a text without unprintable characters holds none
     # of them: one scan instead of one per character.
     if not text.isprintable():
-        for c in _RARE_SPACES:
+        for c in RARE_SPACES:
             if c in text:
                 text = text.replace(c, " ")
     while _TWO_SPACES.search(text):  # ``"  " in text``: the regex finds it sooner in a long text
