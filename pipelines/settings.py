@@ -62,5 +62,9 @@ class Settings:
     def record_path(self, key: str) -> Path:
         return self.work_dir / "records" / f"{key}.json"
 
+    @property
+    def graphs_dir(self) -> Path:
+        return self.work_dir / "graphs"
+
     def graph_path(self, key: str) -> Path:
-        return self.work_dir / "graphs" / f"{key}.nq"
+        return self.graphs_dir / f"{key}.nq"

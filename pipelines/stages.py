@@ -64,9 +64,10 @@ def run_per_document(
     return results
 
 
-def _read_json(path: Path) -> dict | None:
+def _read_json(path: Path | str) -> dict | None:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as fh:
+            return json.loads(fh.read())
     except (OSError, ValueError):
         return None
 
@@ -240,12 +241,21 @@ def document_graphs(settings: Settings, keys: list[str]) -> dict[str, GraphFile]
     """The desired content of the store: named-graph IRI -> its N-Quads file, for every live document."""
     from graph.store import GraphFile
 
+    folder = settings.graphs_dir
+    try:
+        # One listing instead of a test per document: publishing one changed plan reads the
+        # metadata of every graph, so at 10,000 plans the per-file overhead is what costs.
+        present = set(os.listdir(folder))
+    except OSError:
+        return {}
     graphs: dict[str, GraphFile] = {}
     for key in keys:
-        meta = _read_json(graph_meta_path(settings, key))
-        path = settings.graph_path(key)
-        if meta and path.exists():
-            graphs[meta["iri"]] = GraphFile(path, meta.get("nquads_sha256"), meta.get("triples"))
+        name = f"{key}.nq"
+        if name not in present:
+            continue
+        meta = _read_json(os.path.join(folder, f"{key}.json"))  # = graph_meta_path(settings, key)
+        if meta:
+            graphs[meta["iri"]] = GraphFile(folder / name, meta.get("nquads_sha256"), meta.get("triples"))
     return graphs
 
 

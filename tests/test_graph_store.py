@@ -64,6 +64,9 @@ def test_publish_adds_replaces_removes_exactly(tmp_path: Path, seeds: list[dict]
     manifest = read_manifest(tmp_path)
     assert manifest["graphs"][g000]["source_sha256"] == "f" * 64
     assert manifest["graphs"][g000]["previous_sha256"] == items[0]["sha256"]
+    # An unchanged graph is not read again: its entry keeps the versions the first publish read.
+    assert manifest["graphs"][g001]["source_sha256"] == items[1]["sha256"]
+    assert manifest["graphs"][g001]["previous_sha256"] is None
     # The version a server may have been reading (the previous one) is kept; the new one is distinct.
     assert resolve_store_dir(tmp_path) != v1 and v1.is_dir()
 
