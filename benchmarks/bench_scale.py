@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_scale.py                 # N = 100 and 1,000
     .venv/bin/python benchmarks/bench_scale.py --n 10000       # one size
     .venv/bin/python benchmarks/bench_scale.py --n 1000 --rdflib-max 0   # skip the rdflib reference
+    .venv/bin/python benchmarks/bench_scale.py --n 10000 --reingest-only # re-time one re-ingest on a built store
 
 For each N it prints and writes ``outputs/bench/scale-N.json``:
 
@@ -572,6 +573,39 @@ def requery(n: int, base: Path, runs: int, rdflib_max: int) -> dict:
     return result
 
 
+def reingest_again(n: int, base: Path) -> dict:
+    """Time the re-ingest of one changed plan again on an existing build (after the publish code
+    changes), in this fresh process; updates the pipeline figure and its target in the JSON."""
+    work = base / f"scale-{n}"
+    raw, outputs = work / "raw", work / "outputs"
+    if not (outputs / "store").exists():
+        raise SystemExit(f"{outputs}: no built store; run the full benchmark for --n {n} first")
+    entries = generate_corpus.read_manifest(raw)
+    out = ROOT / "outputs" / "bench" / f"scale-{n}.json"
+    result = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"n": n}
+    changed = entries[len(entries) // 2]["file"]
+    # As in the full run, where this process has extracted plans and opened the store already:
+    # the extractors' reference tables and pyoxigraph are loaded before the clock starts.
+    import pyoxigraph  # noqa: F401
+
+    from pipelines.extract.record import extract_record
+    from pipelines.ingest.source import read_source
+
+    extract_record(read_source(raw / entries[0]["file"]))
+    change_one_plan(raw, changed)
+    re_pipe = reingest_pipeline(raw, outputs, work, changed)
+    re_pipe["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    result.setdefault("reingest", {"file": changed})["pipeline"] = re_pipe
+    target = result.setdefault("targets", {}).setdefault("reingest_pipeline_s", {"target": "< 2.0"})
+    target.update(value=re_pipe["total_s"], met=re_pipe["total_s"] < 2.0)
+    write_json_atomic(out, result)
+    print(f"re-ingest one changed plan: {re_pipe['total_s']} s pipeline work "
+          f"(ingest {re_pipe['ingest_s']} s, extract {re_pipe['extract_s']} s, graph {re_pipe['graph_s']} s, "
+          f"publish {re_pipe['publish_s']} s)")  # fmt: skip
+    print(f"results: {out}")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     from pipelines.extract.parallel import default_workers
 
@@ -589,7 +623,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--workers", type=int, default=default_workers(), help="processes for extraction and the build")
     ap.add_argument("--queries-only", action="store_true", help="re-time the queries on an existing build")
+    ap.add_argument("--reingest-only", action="store_true",
+                    help="re-time the re-ingest of one changed plan on an existing build")
     args = ap.parse_args(argv)
+    if args.reingest_only:
+        for n in args.n or [100, 1000]:
+            reingest_again(n, args.work.resolve())
+        return 0
     if args.queries_only:
         for n in args.n or [100, 1000]:
             requery(n, args.work.resolve(), args.runs, args.rdflib_max)
