@@ -228,6 +228,33 @@ def _alias_index() -> dict[str, GazetteerEntry]:
 @lru_cache(maxsize=65536)
 def lookup(name: str) -> GazetteerEntry | None:
     """The gazetteer entry a printed name denotes, or None."""
+    # The gazetteer's own names are looked up once per run (see _printed_lookups).
+    entry = _printed_lookups().get(name, _UNSEEN)
+    return _lookup(name) if entry is _UNSEEN else entry
+
+
+_UNSEEN = object()
+
+
+@lru_cache(maxsize=1)
+def _printed_lookups() -> dict[str, GazetteerEntry | None]:
+    """:func:`_lookup` of every name the gazetteer prints (canonical names and aliases), as printed
+    and with the case of its first letter swapped ("Sở Y tế", "các sở, ban, ngành").
+
+    Reference data built once per run, as the alias index is: documents print these names again
+    and again, and a worker would otherwise fold each of them again for each new document.
+    """
+    out: dict[str, GazetteerEntry | None] = {}
+    for e in gazetteer():
+        for name in (e.canonical, *e.aliases):
+            for form in (name, name[:1].swapcase() + name[1:]):
+                if form not in out:
+                    out[form] = _lookup(form)
+    return out
+
+
+def _lookup(name: str) -> GazetteerEntry | None:
+    """:func:`lookup` itself (uncached)."""
     k = _key(strip_agency_prefix(name))
     idx = _alias_index()
     if k in idx:
@@ -760,10 +787,41 @@ def _kept_tokens(word: str) -> tuple[str, ...] | None:
     return _word_facts(word)[0]
 
 
+_WordFacts = tuple[tuple[str, ...] | None, bool, bool]
+
+
 @lru_cache(maxsize=16384)
-def _word_facts(word: str) -> tuple[tuple[str, ...] | None, bool, bool]:
+def _word_facts(word: str) -> _WordFacts:
+    """:func:`_word_facts_of` ``word``, cached (words recur), read from _printed_word_facts first."""
+    facts = _printed_word_facts().get(word)
+    return _word_facts_of(word) if facts is None else facts
+
+
+# What follows a word of a name in running text: nothing, or a closing joiner or full stop.
+_WORD_CLOSERS = ("", ",", ";", ".", ":")
+
+
+@lru_cache(maxsize=1)
+def _printed_word_facts() -> dict[str, _WordFacts]:
+    """:func:`_word_facts_of` every word the gazetteer's names and the province names print, bare
+    and followed by one of _WORD_CLOSERS ("tế", "tế,", "tỉnh;").
+
+    Reference data built once per run, as _kept_sequences is: most words a name probe reads are
+    these, and a worker would otherwise fold each of them again for each new document.
+    """
+    words: set[str] = set()
+    for e in gazetteer():
+        for name in (e.canonical, *e.aliases):
+            words.update(name.split())
+    for p in provinces():
+        for name in (p["name"], *p["variants"].split("|")):
+            words.update(name.split())
+    return {word + closer: _word_facts_of(word + closer) for word in sorted(words) for closer in _WORD_CLOSERS}
+
+
+def _word_facts_of(word: str) -> _WordFacts:
     """(:func:`_kept_tokens`, :func:`_may_end_a_name`, :func:`_may_open_with`) of a printed word,
-    from one fold of it (words recur: cached).
+    from one fold of it.
 
     The kept tokens are None when a word of it (as _vocab_words splits it) is in no key and no
     step of _key drops it, else its _key_tokens that are not rewritten ones.  It may open a name
