@@ -73,3 +73,70 @@ def test_word_facts_match_plain_form(seed_texts: list[str]) -> None:
     for word in [*ADVERSARIAL_WORDS, *sorted(words)]:
         assert agencies._word_facts(word) == agencies._word_facts_of(word), word
     agencies._word_facts.cache_clear()
+
+
+def _plain_resolve(name: str, province: str | None) -> dict:
+    """_resolve_agency as it was: the key always computed, every slug by slugify."""
+    a = agencies
+    printed = a.strip_agency_prefix(name)
+    entry = a.lookup(printed)
+    k = a._key(printed)
+    tiered = a._TIER_SUFFIX.search(k) if not entry else None
+    base = a.lookup(k[: tiered.start()]) if tiered else None
+    office = a._OFFICE.match(printed) if not entry else None
+    body = _plain_resolve(office.group(2), province) if office else None
+    if entry:
+        level, kind, canonical, known = entry.level, entry.type, entry.canonical, True
+    elif base:
+        tiers = tiered.group(0)
+        level = "province" if "tỉnh" in tiers else "district" if "huyện" in tiers else "commune"
+        kind, known = base.type, True
+        printed_tiers = a._PRINTED_TIERS.search(printed)
+        canonical = f"{base.canonical} {printed_tiers.group(1)}" if printed_tiers else base.canonical
+    elif body and body["known"]:
+        level, kind, known = body["level"], "office", True
+        canonical = f"{office.group(1)} {body['canonical']}"
+    else:
+        m = a._LOCAL_UNIT.match(k)
+        if m:
+            unit = m.group(1)
+            level = "commune" if unit in {"xã", "phường", "thị trấn"} else "district"
+            kind, known = "specific", True
+            canonical = a._HDND_OPENING.sub("HĐND", a._UBND_OPENING.sub("UBND", printed))
+        else:
+            level = a._level_of_unknown(k)
+            kind = "collective" if a._COLLECTIVE_OPENING.match(k) else "specific"
+            canonical, known = printed[:1].upper() + printed[1:], False
+    if level == "any":
+        level = "province" if province else "any"
+    scope = "national" if level == "national" else province
+    slug = a.slugify(canonical)
+    return {
+        "name": a.collapse(name),
+        "canonical": canonical,
+        "province": scope,
+        "level": level,
+        "type": kind,
+        "known": known,
+        "slug": slug,
+        "iri_path": f"id/org/{slug}" if scope == "national"
+        else f"id/org/{a.slugify(scope) if scope else 'unknown'}/{slug}",
+    }
+
+
+def test_reference_slugs_are_slugify() -> None:
+    table = agencies._reference_slugs()
+    assert len(table) >= len(agencies.provinces())
+    for name, slug in table.items():
+        assert slug == agencies.slugify.__wrapped__(name), name
+
+
+def test_resolve_agency_matches_plain_form(seed_texts: list[str]) -> None:
+    names = [*ADVERSARIAL_NAMES, *_seed_names(seed_texts), *agencies._printed_lookups(),
+             "Giám đốc Sở Y tế", "Bộ trưởng Bộ Nội vụ", "UBND huyện Chợ Gạo", "Cơ quan chuyên môn thuộc UBND cấp tỉnh",
+             "Đơn vị sự nghiệp công lập cấp tỉnh, cấp huyện", "Các cơ quan, đơn vị có liên quan", "Bộ Y tế"]
+    provinces = [None, "", "Tiền Giang", "Hà Nội", "Thành phố Hồ Chí Minh", "Tỉnh không có"]
+    for province in provinces:
+        agencies._resolve_agency.cache_clear()
+        for name in names:
+            assert agencies.resolve_agency(name, province) == _plain_resolve(name, province), (name, province)

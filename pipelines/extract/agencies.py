@@ -319,7 +319,7 @@ def _resolve_agency(name: str, province: str | None) -> dict:
     # Pure in (name, province); callers get a copy, so the cached dict is never changed.
     printed = strip_agency_prefix(name)
     entry = lookup(printed)
-    k = _key(printed)
+    k = _key(printed) if not entry else ""  # (read below only for a name the gazetteer does not know)
     tiered = _TIER_SUFFIX.search(k) if not entry else None
     base = lookup(k[: tiered.start()]) if tiered else None
     office = _OFFICE.match(printed) if not entry else None
@@ -353,7 +353,9 @@ def _resolve_agency(name: str, province: str | None) -> dict:
         # A generic group ("Các cơ quan, đơn vị có liên quan") acts at the level of the plan's issuer.
         level = "province" if province else "any"
     scope = "national" if level == "national" else province
-    slug = slugify(canonical)  # (slugify is pure: one call for the slug and the IRI path)
+    # (slugify is pure: one call for the slug and the IRI path.)
+    slugs = _reference_slugs()
+    slug = slugs.get(canonical) or slugify(canonical)
     return {
         "name": collapse(name),
         "canonical": canonical,
@@ -363,8 +365,16 @@ def _resolve_agency(name: str, province: str | None) -> dict:
         "known": known,
         "slug": slug,
         "iri_path": f"id/org/{slug}" if scope == "national"
-        else f"id/org/{slugify(scope) if scope else 'unknown'}/{slug}",
+        else f"id/org/{(slugs.get(scope) or slugify(scope)) if scope else 'unknown'}/{slug}",
     }
+
+
+@lru_cache(maxsize=1)
+def _reference_slugs() -> dict[str, str]:
+    """:func:`slugify` of the gazetteer's canonical names and of the province names: reference data
+    built once per run (most agencies of a record resolve to one of those names)."""
+    names = [e.canonical for e in gazetteer()] + [p["name"] for p in provinces()]
+    return {name: slugify(name) for name in names}
 
 
 # --- splitting cells ---------------------------------------------------------------------
