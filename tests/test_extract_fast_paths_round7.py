@@ -140,3 +140,20 @@ def test_resolve_agency_matches_plain_form(seed_texts: list[str]) -> None:
         agencies._resolve_agency.cache_clear()
         for name in names:
             assert agencies.resolve_agency(name, province) == _plain_resolve(name, province), (name, province)
+
+
+def test_printed_splits_are_the_plain_split() -> None:
+    table = agencies._printed_splits()
+    assert set(table) == set(agencies._printed_lookups())
+    for form, split in table.items():
+        assert split == agencies._split_agencies_of(form), form
+
+
+def test_split_agencies_matches_plain_form(seed_texts: list[str]) -> None:
+    cells = [*ADVERSARIAL_NAMES, *_seed_names(seed_texts), *agencies._printed_lookups(),
+             "Sở Y tế; Sở Tài chính", "- Sở Y tế\n- UBND tỉnh", "UBND cấp huyện, cấp xã", "Sở TT&TT VP.UBND tỉnh"]
+    cells += [line for text in seed_texts for line in text.split("\n") if line.strip()][:400]
+    agencies._split_agencies.cache_clear()
+    for cell in cells:
+        assert agencies._split_agencies(cell) == agencies._split_agencies_of(cell), cell
+    agencies._split_agencies.cache_clear()

@@ -561,7 +561,21 @@ def _has_bullet(cell: str) -> bool:
 
 @cache_short(16384, 1000)
 def _split_agencies(cell: str) -> tuple[str, ...]:
-    # Pure in ``cell``: the same cells and phrases recur across the rows and plans of a run.
+    # Pure in ``cell``: the same cells and phrases recur across the rows and plans of a run.  A cell
+    # holding one name the gazetteer prints is split once per run (see _printed_splits).
+    split = _printed_splits().get(cell)
+    return _split_agencies_of(cell) if split is None else split
+
+
+@lru_cache(maxsize=1)
+def _printed_splits() -> dict[str, tuple[str, ...]]:
+    """:func:`_split_agencies_of` every name form of _printed_lookups: reference data built once per
+    run (most table cells and many phrases are one such name)."""
+    return {form: _split_agencies_of(form) for form in _printed_lookups()}
+
+
+def _split_agencies_of(cell: str) -> tuple[str, ...]:
+    """:func:`_split_agencies` itself (uncached)."""
     items: list[str] = []
     for piece in _split_top(cell):
         items.extend(_split_list(piece))
