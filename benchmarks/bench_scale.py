@@ -267,6 +267,25 @@ def store_triples(outputs: Path) -> int:
     return int(read_manifest(outputs).get("triples") or 0)
 
 
+def machine_speed() -> float:
+    """CPU seconds of a fixed pure-Python workload (best of three).
+
+    The speed of the development machine (a virtual one) drifts by 10-20% within an hour while
+    nothing else runs on it: the 1,000-plan build took from 55 to 62 s with nearly the same code.
+    Printed beside the figures so that runs can be compared.
+    """
+    def work() -> float:
+        t = time.process_time()
+        total, table = 0, {}
+        for i in range(2_000_000):
+            total += i * i % 7
+        for i in range(400_000):
+            table[str(i)] = i
+        return time.process_time() - t
+
+    return round(min(work() for _ in range(3)), 3)
+
+
 def change_one_plan(raw: Path, name: str) -> None:
     """A new version of one plan: one sentence added to its funding section."""
     path = raw / name
@@ -455,6 +474,7 @@ def bench(n: int, seed: int, base: Path, runs: int, rdflib_max: int, workers: in
     result: dict = {
         "n": n, "seed": seed, "cores": workers, "python": sys.version.split()[0],
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "machine_speed_at_start_cpu_s": machine_speed(),
         "corpus": {"files": n, "mb": round(corpus["bytes"] / 1e6, 2), "generate_s": round(gen_s, 2)},
     }  # fmt: skip
 
@@ -462,7 +482,8 @@ def bench(n: int, seed: int, base: Path, runs: int, rdflib_max: int, workers: in
     ext["real_plans"] = measure_real_plans()
     ext["generated_cold_per_document"] = measure_cold_generated(files)
     result["extraction"] = ext
-    print(f"machine load average at start: {result['load_average_at_start']} on {os.cpu_count()} cores")
+    print(f"machine load average at start: {result['load_average_at_start']} on {os.cpu_count()} cores; "
+          f"fixed Python workload {result['machine_speed_at_start_cpu_s']} CPU-s")  # fmt: skip
     print(f"extraction: {ext['one_core_mb_s']} MB/s on one core ({ext['one_core_mb_per_cpu_s']} MB per CPU-second, "
           f"after a first document of {ext['one_core_warm_up_s']} s that loads the reference tables), "
           f"{ext['all_cores_mb_s']} MB/s on {workers} ({ext['pool_mb_per_cpu_s']} MB per CPU-second; "
@@ -543,6 +564,8 @@ def bench(n: int, seed: int, base: Path, runs: int, rdflib_max: int, workers: in
         for key in ("build_1000_command_s", "peak_memory_10000_command_mb"):
             if key in result["targets"]:
                 result["targets"][key]["met"] = False
+    result["machine_speed_at_end_cpu_s"] = machine_speed()
+    print(f"fixed Python workload at the end: {result['machine_speed_at_end_cpu_s']} CPU-s")
     out = ROOT / "outputs" / "bench" / f"scale-{n}.json"
     for k, t in result["targets"].items():
         print(f"target {k}: {t['value']} (want {t['target']}) {'MET' if t['met'] else 'NOT MET'}")
