@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from pipelines.extract.regex_source import top_level_alternatives
 from pipelines.extract.text import cache_short, collapse, collapse_long, flat_document, nfc, nfc_document
@@ -230,7 +231,7 @@ def lookup(name: str) -> GazetteerEntry | None:
     """The gazetteer entry a printed name denotes, or None."""
     # The gazetteer's own names are looked up once per run (see _printed_lookups).
     entry = _printed_lookups().get(name, _UNSEEN)
-    return _lookup(name) if entry is _UNSEEN else entry
+    return _lookup(name) if entry is _UNSEEN else cast("GazetteerEntry | None", entry)
 
 
 _UNSEEN = object()
@@ -328,6 +329,7 @@ def _resolve_agency(name: str, province: str | None) -> dict:
         level, kind, canonical, known = entry.level, entry.type, entry.canonical, True
     elif base:
         # A known collective scoped to tiers: "Cơ quan chuyên môn thuộc UBND cấp tỉnh, cấp huyện".
+        assert tiered is not None  # (base is only looked up for a tiered name)
         tiers = tiered.group(0)
         level = "province" if "tỉnh" in tiers else "district" if "huyện" in tiers else "commune"
         kind, known = base.type, True
@@ -336,6 +338,7 @@ def _resolve_agency(name: str, province: str | None) -> dict:
     elif body and body["known"]:
         # An office holder of a known body: "Bộ trưởng Bộ Nội vụ", "Giám đốc Sở Y tế".
         level, kind, known = body["level"], "office", True
+        assert office is not None  # (body is only resolved for an office holder)
         canonical = f"{office.group(1)} {body['canonical']}"
     else:
         m = _LOCAL_UNIT.match(k)
@@ -682,7 +685,9 @@ def _may_open_a_name(window: str) -> bool:
     """
     # The first word after any opening spaces, bullets and punctuation (the window's own is not
     # collapsed: a last word keeps trailing punctuation here, which only makes the answer True).
-    return _may_open_with(_FIRST_WORD.match(window).group(1))
+    first = _FIRST_WORD.match(window)
+    assert first is not None  # (every part of the pattern may be empty)
+    return _may_open_with(first.group(1))
 
 
 def _may_open_with(first: str) -> bool:

@@ -294,9 +294,11 @@ def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
         return None, pos
     # Groups are read one by one (``groupdict`` builds a dict of all sixty); a national body is
     # the group that closed last, as nothing after its alternative captures.
-    national = _NATIONAL_BY_GROUP.get(m.lastgroup)  # type: ignore[arg-type]
-    if national is not None and m.group(m.lastgroup):
-        return national, m.end()
+    last = m.lastgroup
+    if last is not None:
+        national = _NATIONAL_BY_GROUP.get(last)
+        if national is not None and m.group(last):
+            return national, m.end()
     g = m.group
     if g("party"):
         return "Ban Chấp hành Trung ương", m.end()
@@ -406,7 +408,7 @@ def _read_title(text: str, pos: int, introduced: bool, numbers: list[NumberMatch
     start = m.end() if m else pos
     comma = "," in text[pos:start]
     if text[start : start + 2].lower() == "về" and not text[start + 2 : start + 3].isalpha():
-        start = _SKIP_SPACE.match(text, start + 2).end()
+        start = _SKIP_SPACE.match(text, start + 2).end()  # type: ignore[union-attr]  # (\s* always matches)
     elif (not introduced or comma or start >= len(text) or not text[start].isalpha()
           or _TITLE_STOP_START.match(text, start)):
         return None, pos
@@ -783,12 +785,12 @@ def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: l
             if not cands:
                 cands = by_serial_type.get((int(sm.group(1)), fold(type_name)), [])
             resolved[form] = cands[0] if len(cands) == 1 else None
-        inst = resolved[form]
-        if inst is None:
+        named = resolved[form]
+        if named is None:
             continue
-        inst.mentions.append(_Mention(start=sm.start(), end=sm.end(), number=None, alias=form))
-        if form not in inst.aliases:
-            inst.aliases.append(form)
+        named.mentions.append(_Mention(start=sm.start(), end=sm.end(), number=None, alias=form))
+        if form not in named.aliases:
+            named.aliases.append(form)
     # 3. Later uses of an alias defined after a subject clause ("Chương trình tổng thể").
     for alias, inst in extra_aliases:
         if len(alias) < 6:
@@ -924,7 +926,7 @@ class CitationIndex:
 
 
 def _alias_matchers(citations: list[dict]) -> tuple[tuple[str, re.Pattern[str], dict], ...]:
-    cached, max_len = _alias_pattern.cached, _alias_pattern.max_len  # type: ignore[attr-defined]
+    cached, max_len = _alias_pattern.cached, _alias_pattern.max_len
     out = []
     for c in citations:
         for alias in c.get("aliases") or []:
@@ -961,7 +963,7 @@ def numbers_mentioned(fragment: str, citations: list[dict], *, index: CitationIn
             if word in text:
                 found.extend((am.start(), c["number"]) for am in pattern.finditer(text))
     else:
-        cached, max_len = _alias_pattern.cached, _alias_pattern.max_len  # type: ignore[attr-defined]
+        cached, max_len = _alias_pattern.cached, _alias_pattern.max_len
         for c in citations:
             for alias in c.get("aliases") or ():
                 matcher = cached(alias) if len(alias) <= max_len else _alias_pattern(alias)

@@ -273,7 +273,7 @@ def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
                 province = name
             level = level or ("tỉnh" if pc.group("kind") == "tinh uy" else "thành phố")
         else:
-            name = province
+            name = province or ""
         return (f"{word} {name}" if name else word), province, level, motto.start()
     for i in issuer_codes():
         if i.scope in ("national", "party") and fold(i.name) in f:
@@ -776,8 +776,8 @@ def extract_metadata(text: str) -> dict:
     if title is None and db:
         # A legal-database page cut before the heading: its page title line names the document.
         first = re.search(r"\S[^\n]*", text)
-        db_start = min((rx.search(text[:_HEADER_CHARS]).start() for rx in _DB_RE.values()
-                        if rx.search(text[:_HEADER_CHARS])), default=0)
+        header = text[:_HEADER_CHARS]
+        db_start = min((m.start() for m in map(lambda rx: rx.search(header), _DB_RE.values()) if m), default=0)
         if first and first.start() < db_start:
             title = _collapse(first.group(0))
 

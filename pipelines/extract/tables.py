@@ -405,10 +405,10 @@ def _header_in(cells: list[str], i: int) -> tuple[str, list[str], list[str], int
     return None
 
 
-_split_caption_cached = _split_caption.cached  # type: ignore[attr-defined]
-assert _split_caption.max_len >= _SHORT_CELL  # type: ignore[attr-defined]
-_continues_cached = _continues_header_cell.cached  # type: ignore[attr-defined]
-_CONTINUES_MAX_LEN: int = _continues_header_cell.max_len  # type: ignore[attr-defined]
+_split_caption_cached = _split_caption.cached
+assert _split_caption.max_len >= _SHORT_CELL
+_continues_cached = _continues_header_cell.cached
+_CONTINUES_MAX_LEN: int = _continues_header_cell.max_len
 
 
 def tables_from_cell_blocks(text: str) -> list[Table]:

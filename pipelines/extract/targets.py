@@ -218,6 +218,7 @@ def _section_targets(text: str) -> list[dict]:
             title, j = _heading_text(lines, i, line.index(rm.group(2)))
             label, kind = f"{rm.group(1)}.", "roman"
         else:
+            assert mk is not None  # (a line with neither was passed over above)
             kind, lab, cut = mk
             title, j = _heading_text(lines, i, cut)
             label = f"{lab})" if kind == "letter" else (f"{lab}." if kind == "num" else "-")

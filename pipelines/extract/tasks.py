@@ -115,8 +115,8 @@ def appendix_tasks(table: Table, document: dict) -> list[dict]:
     return tasks
 
 
-_lead_cached = lead_cell_names.cached  # type: ignore[attr-defined]
-_LEAD_MAX_LEN: int = lead_cell_names.max_len  # type: ignore[attr-defined]
+_lead_cached = lead_cell_names.cached
+_LEAD_MAX_LEN: int = lead_cell_names.max_len
 
 
 def is_task_table(table: Table) -> bool:
@@ -236,17 +236,20 @@ def extract_tasks(text: str, document: dict, *, tables: list[Table] | None = Non
     delegated = _captions_name_tasks(tables)
     if not delegated:
         flat_prose = _flat_outside(text, tables)
-        prose = _blank_tables(text, tables) if flat_prose is None else None
-        delegated = tasks_delegated_to_appendix(prose, tables) if prose is not None else _delegated(flat_prose, tables)
+        if flat_prose is None:
+            prose = _blank_tables(text, tables)
+            delegated = tasks_delegated_to_appendix(prose, tables)
+        else:
+            delegated = _delegated(flat_prose, tables)
     if not delegated:
         prose = prose if prose is not None else _blank_tables(text, tables)
         tasks.extend(extract_responsibilities(prose, default_year=_default_year(document)))
     tasks.sort(key=lambda t: t.pop("_pos", 0))
     out = []
-    for seq, t in enumerate(tasks, start=1):
+    for seq, found in enumerate(tasks, start=1):
         # Keys in the order kind, seq, then the task's own; updating keeps "kind" in its first place.
-        task = {"kind": t["kind"], "seq": seq}
-        task.update(t)
+        task = {"kind": found["kind"], "seq": seq}
+        task.update(found)
         out.append(task)
     return out
 

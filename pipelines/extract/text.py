@@ -13,7 +13,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
-from typing import Any, TypeVar
+from inspect import Parameter, signature
+from typing import Any, Protocol, TypeVar, cast
 
 _WHITESPACE = re.compile(r"\s+")
 T = TypeVar("T")
@@ -124,7 +125,26 @@ def flatten(original: str) -> FlatText:
     return FlatText(original=original, flat="".join(flat_chars), offsets=tuple(offsets))
 
 
-def cache_short(maxsize: int, max_len: int = 2000) -> Callable[[Callable[..., T]], Callable[..., T]]:
+class ShortCached(Protocol[T]):
+    """A function wrapped by :func:`cache_short`, with the parts hot loops call directly."""
+
+    cached: Callable[..., T]  # the lru_cache (for arguments no longer than ``max_len``)
+    __wrapped__: Callable[..., T]  # the plain function
+    max_len: int
+
+    def __call__(self, *args: Any) -> T: ...
+
+    def cache_clear(self) -> None: ...
+
+
+def _one_positional_argument(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` takes exactly one positional argument and nothing else (no ``*a``, ``**k``,
+    keyword-only)."""
+    params = list(signature(fn).parameters.values())
+    return len(params) == 1 and params[0].kind in (Parameter.POSITIONAL_ONLY, Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def cache_short(maxsize: int, max_len: int = 2000) -> Callable[[Callable[..., T]], ShortCached[T]]:
     """``functools.lru_cache`` for pure functions of a text, skipped when the text is long.
 
     Extraction calls the same helpers with the same cells, names and phrases over and over;
@@ -133,11 +153,10 @@ def cache_short(maxsize: int, max_len: int = 2000) -> Callable[[Callable[..., T]
     so a full cache holds at most ``maxsize * max_len`` characters of keys.
     """
 
-    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+    def decorate(fn: Callable[..., T]) -> ShortCached[T]:
         cached = lru_cache(maxsize=maxsize)(fn)
 
-        code = fn.__code__
-        if code.co_argcount == 1 and not code.co_kwonlyargcount and not code.co_flags & 0x0C:  # (x), no *a, **k
+        if _one_positional_argument(fn):
 
             @wraps(fn)
             def call(first: Any) -> T:  # the common case, without packing arguments
@@ -159,6 +178,6 @@ def cache_short(maxsize: int, max_len: int = 2000) -> Callable[[Callable[..., T]
         # For hot loops that check the length themselves and skip this wrapper.
         call.cached = cached  # type: ignore[attr-defined]
         call.max_len = max_len  # type: ignore[attr-defined]
-        return call
+        return cast(ShortCached[T], call)
 
     return decorate

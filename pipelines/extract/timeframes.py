@@ -170,8 +170,8 @@ def _parse_timeframe(text: str | None, default_year: int | None) -> dict:
     return out
 
 
-_parse_cached = _parse_timeframe.cached  # type: ignore[attr-defined]
-_PARSE_MAX_LEN: int = _parse_timeframe.max_len  # type: ignore[attr-defined]
+_parse_cached = _parse_timeframe.cached
+_PARSE_MAX_LEN: int = _parse_timeframe.max_len
 
 
 def due_of(timeframe: str | None, default_year: int | None = None) -> dict:
