@@ -18,10 +18,11 @@ A published store is validated one document graph at a time.  A graph's verdict 
 its N-Quads bytes and on the shapes/ontology files, so verdicts are cached by content hash
 (:func:`validate_store` with ``cache_path``) and only new or changed graphs are validated, across a
 process pool.  A cold check of 1,000 generated plans (about 2,500 triples a graph) costs about
-34 CPU-ms a graph (``benchmarks/bench_checks.py --cold-only``; 40-42 before :func:`_fill_memory`,
-75-82 before the lifted shapes and the triple filter); timed apart in one process: pyshacl 13,
-rdflib graph building 8.5 (14 before the fill), Oxigraph load 4, SPARQL constraints and undescribed
-IRIs 3, the rest reading, hashing and the pool.  Validating graphs in batches would save about 5 CPU-ms a graph
+30-33 CPU-ms a graph (``benchmarks/bench_checks.py --cold-only``; 36-37 in the same runs before
+:class:`graph.memory_graph.OneGraphMemory`, 40-42 before the direct fill, 75-82 before the lifted
+shapes and the triple filter); timed apart in one process: pyshacl 13, rdflib graph building 8.5
+(14 before the fill), Oxigraph load 4, SPARQL constraints and undescribed IRIs 3, the rest reading,
+hashing and the pool.  Validating graphs in batches would save about 5 CPU-ms a graph
 (per-call target search and setup) but shared agency and instrument IRIs make a batch's union
 differ from its graphs, so graphs are not batched.
 """
@@ -38,6 +39,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import rdflib
+
+from graph.memory_graph import filled_graph
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
@@ -252,15 +255,7 @@ def _core_graph(mem, exact: bool = False) -> rdflib.Graph:
     pyshacl ``inplace`` (what pyshacl would build itself by mixing the ontology into a copy of the
     data), keeping only the triples pyshacl may read (:func:`read_predicates`): about a third of a
     document graph's triples are never looked at.  ``exact`` (the data has blank nodes) keeps all."""
-    graph = rdflib.Graph()
-    triples = _core_triples(mem, exact)
-    if _memory_fill_is_exact():
-        _fill_memory(graph, triples)
-    else:
-        add = graph.store.add
-        for triple in triples:
-            add(triple, graph)
-    return graph
+    return filled_graph(_core_triples(mem, exact))
 
 
 def _core_triples(mem, exact: bool) -> Iterator[tuple]:
@@ -273,104 +268,6 @@ def _core_triples(mem, exact: bool) -> Iterator[tuple]:
     for predicate in patterns:
         for q in mem.quads_for_pattern(None, predicate, None, None):
             yield _to_rdflib(q.subject, memo), _to_rdflib(q.predicate, memo), _to_rdflib(q.object, memo)
-
-
-def _fill_memory(graph: rdflib.Graph, triples: Iterator[tuple]) -> None:
-    """Add ``triples`` to ``graph``, a new graph on rdflib's Memory store, leaving the store in the
-    state ``graph.store.add(triple, graph)`` for each would leave it in, in about half the time.
-
-    Building pyshacl's data graph one ``add`` at a time took about 40% of the validation of a
-    document graph (event dispatch and context bookkeeping for every triple).  For triples of one
-    context, not quoted, in a store that held none, ``Memory.add`` only writes the three nested
-    indexes (same insertion order: the same iteration order later, so the same report), puts each
-    new triple in the context's set and the default set, records the context once, and announces
-    the triple to the store's listeners (a store made here has none); this writes exactly that.
-    It reads Memory's private attributes: :func:`_memory_fill_is_exact` checks on a probe graph
-    that this rdflib keeps its state there, else triples are added one by one.
-    """
-    store = graph.store
-    if store._Memory__spo or store._Memory__defaultContexts is not None:  # type: ignore[attr-defined]
-        raise ValueError("_fill_memory needs a graph on an empty Memory store")
-    spo = store._Memory__spo  # type: ignore[attr-defined]
-    pos = store._Memory__pos  # type: ignore[attr-defined]
-    osp = store._Memory__osp  # type: ignore[attr-defined]
-    ident = graph.identifier
-    ctx = f"{ident.__class__.__name__}:{ident}"  # Memory.__ctx_to_str of a graph
-    store._Memory__context_obj_map[ctx] = graph  # type: ignore[attr-defined]
-    store._Memory__all_contexts.add(graph)  # type: ignore[attr-defined]
-    sets = store._Memory__contextTriples  # type: ignore[attr-defined]
-    in_default = sets[None]
-    in_graph = sets.setdefault(ctx, set())
-    # The first triple's contexts become the default ones, and every later triple of the same
-    # context matches them, so no triple gets an entry of its own in __tripleContexts.
-    store._Memory__defaultContexts = {ctx: False, None: False}  # type: ignore[attr-defined]
-    for triple in triples:
-        s, p, o = triple
-        by_p = spo.get(s)
-        if by_p is None:
-            by_p = spo[s] = {}
-        objects = by_p.get(p)
-        if objects is None:
-            objects = by_p[p] = {}
-        if o in objects:
-            continue  # already there: Memory.add changes nothing either
-        objects[o] = 1
-        in_default.add(triple)
-        in_graph.add(triple)
-        by_o = pos.get(p)
-        if by_o is None:
-            by_o = pos[p] = {}
-        subjects = by_o.get(o)
-        if subjects is None:
-            subjects = by_o[o] = {}
-        subjects[s] = 1
-        by_s = osp.get(o)
-        if by_s is None:
-            by_s = osp[o] = {}
-        predicates = by_s.get(s)
-        if predicates is None:
-            predicates = by_s[s] = {}
-        predicates[p] = 1
-    if not in_default:  # no triple: Memory would not have seen the context at all
-        del sets[ctx], store._Memory__context_obj_map[ctx]  # type: ignore[attr-defined]
-        store._Memory__all_contexts.discard(graph)  # type: ignore[attr-defined]
-        store._Memory__defaultContexts = None  # type: ignore[attr-defined]
-
-
-def _memory_state(graph: rdflib.Graph) -> tuple:
-    """Everything rdflib's Memory store keeps about its triples, in iteration order."""
-    store = graph.store
-
-    def ordered(d: dict) -> list:
-        return [(k, ordered(v) if isinstance(v, dict) else v) for k, v in d.items()]
-
-    return (ordered(store._Memory__spo), ordered(store._Memory__pos), ordered(store._Memory__osp),
-            [(k, list(v)) for k, v in store._Memory__contextTriples.items()],
-            ordered(store._Memory__tripleContexts), store._Memory__defaultContexts,
-            list(store._Memory__all_contexts), ordered(store._Memory__context_obj_map))
-
-
-@lru_cache(maxsize=1)
-def _memory_fill_is_exact() -> bool:
-    """Whether :func:`_fill_memory` leaves this rdflib's Memory store as one ``add`` per triple does
-    (checked once on a probe with a repeated triple, literals of several kinds and shared terms)."""
-    ex = rdflib.Namespace("urn:vanban:probe:")
-    probe = [(ex.a, rdflib.RDF.type, ex.C), (ex.a, ex.p, rdflib.Literal("x", lang="vi")),
-             (ex.b, ex.p, rdflib.Literal(3)), (ex.a, rdflib.RDF.type, ex.C), (ex.b, ex.q, ex.a),
-             (ex.a, ex.p, rdflib.Literal("x")), (ex.c, rdflib.RDF.type, ex.C)]
-    identifier = rdflib.URIRef("urn:vanban:probe")
-    try:
-        plain = rdflib.Graph(identifier=identifier)
-        for triple in probe:
-            plain.store.add(triple, plain)
-        filled = rdflib.Graph(identifier=identifier)
-        _fill_memory(filled, iter(probe))
-        empty = rdflib.Graph(identifier=identifier)
-        _fill_memory(empty, iter(()))
-        return (_memory_state(filled) == _memory_state(plain)
-                and _memory_state(empty) == _memory_state(rdflib.Graph(identifier=identifier)))
-    except (AttributeError, TypeError, ValueError, KeyError):
-        return False
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)

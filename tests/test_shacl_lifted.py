@@ -8,7 +8,7 @@ import pyshacl
 import pytest
 import rdflib
 
-from graph import shacl
+from graph import memory_graph, shacl
 from graph.build import document_graph_nquads
 from tests import test_graph_support as support
 
@@ -147,7 +147,7 @@ def test_only_triples_the_shapes_can_read_are_dropped() -> None:
 
 def test_memory_fill_is_exact_on_this_rdflib() -> None:
     # The fast fill is in use (a newer rdflib that keeps its state elsewhere would turn it off).
-    assert shacl._memory_fill_is_exact()
+    assert memory_graph.memory_fill_is_exact()
 
 
 @pytest.mark.parametrize("edit", [None, _blank_value, _typed_twice], ids=["as built", "blank value", "typed twice"])
@@ -161,9 +161,9 @@ def test_filled_graph_is_the_graph_one_add_per_triple_makes(edit, seeds: list[di
         for triple in shacl._core_triples(mem, exact):
             plain.store.add(triple, plain)
         filled = rdflib.Graph(identifier=identifier)
-        shacl._fill_memory(filled, shacl._core_triples(mem, exact))
+        memory_graph.fill_memory(filled, shacl._core_triples(mem, exact))
         assert len(filled) == len(plain) > 100
-        assert shacl._memory_state(filled) == shacl._memory_state(plain)
+        assert memory_graph.memory_state(filled) == memory_graph.memory_state(plain)
         assert shacl._validate_core(filled) == shacl._validate_core(plain)
 
 
@@ -171,4 +171,48 @@ def test_fill_refuses_a_graph_that_holds_triples() -> None:
     graph = rdflib.Graph()
     graph.add((rdflib.URIRef("urn:a"), rdflib.RDF.type, rdflib.URIRef("urn:C")))
     with pytest.raises(ValueError, match="empty Memory store"):
-        shacl._fill_memory(graph, iter(()))
+        memory_graph.fill_memory(graph, iter(()))
+
+
+def _probe_triples() -> list[tuple]:
+    ex = rdflib.Namespace("urn:vanban:test:")
+    return [(ex.a, rdflib.RDF.type, ex.C), (ex.a, ex.p, rdflib.Literal("x", lang="vi")), (ex.b, ex.q, ex.a),
+            (ex.a, ex.p, rdflib.Literal("y")), (ex.c, rdflib.RDF.type, ex.C)]
+
+
+def test_one_graph_reads_are_in_use_on_this_rdflib(seeds: list[dict]) -> None:
+    assert memory_graph.one_graph_reads_are_exact()
+    mem = shacl._load_memory(_graph_bytes(seeds[0]), "nquads")
+    assert isinstance(shacl._core_graph(mem).store, memory_graph.OneGraphMemory)
+
+
+def test_one_graph_probe_turns_off_a_reader_that_differs(monkeypatch) -> None:
+    original = memory_graph.OneGraphMemory.triples
+
+    def reversed_reads(self, pattern, context=None):
+        return reversed(list(original(self, pattern, context)))
+
+    monkeypatch.setattr(memory_graph.OneGraphMemory, "triples", reversed_reads)
+    memory_graph.one_graph_reads_are_exact.cache_clear()
+    try:
+        assert not memory_graph.one_graph_reads_are_exact()
+        assert not isinstance(memory_graph.filled_graph(iter(_probe_triples())).store, memory_graph.OneGraphMemory)
+    finally:
+        monkeypatch.undo()
+        memory_graph.one_graph_reads_are_exact.cache_clear()
+
+
+def test_a_changed_one_graph_store_reads_as_memory_does() -> None:
+    identifier = rdflib.URIRef("urn:vanban:test")
+    fast = memory_graph.filled_graph(iter(_probe_triples()), identifier=identifier, one_graph=True)
+    plain = rdflib.Graph(identifier=identifier)
+    memory_graph.fill_memory(plain, iter(_probe_triples()))
+    other = rdflib.Graph(identifier=rdflib.URIRef("urn:vanban:other"))
+    extra = (rdflib.URIRef("urn:vanban:test:a"), rdflib.URIRef("urn:vanban:test:q"), rdflib.URIRef("urn:vanban:test:d"))
+    for graph in (fast, plain):
+        graph.store.add(extra, other)  # a second graph: the one-graph premise no longer holds
+    for pattern in [(extra[0], None, None), (None, extra[1], None), (None, None, extra[2])]:
+        for context in (fast, other):
+            got = [(t, list(c)) for t, c in fast.store.triples(pattern, context)]
+            want = [(t, list(c)) for t, c in plain.store.triples(pattern, context if context is other else plain)]
+            assert got == want
