@@ -5,19 +5,22 @@ export or the new one, never half of either.
 
 Every export streams: nothing holds the whole graph as Python objects.  Decoding the store's
 terms (RocksDB lookups) costs about 5 µs a quad, so the store is decoded once, by Oxigraph, into
-graph.trig; Turtle and JSON-LD are re-serialised by Oxigraph from that file, which parses about
-four times faster than the store decodes.  JSON-LD gets its compact IRIs from parsing the TriG
+graph.trig; JSON-LD is re-serialised by Oxigraph from that file, which parses about four times
+faster than the store decodes, and Turtle is that file's text with the graph blocks taken away
+(:func:`_turtle_of_trig`).  JSON-LD gets its compact IRIs from parsing the TriG
 with each prefix bound to its own name (see _CompactIriReader).  GraphML is written straight from
 the projection's queries (graph/network.py) and tasks.csv in chunks.  In ``write_exports`` the
-three RDF files are written by a child process while this one queries the tables.
+three RDF files are written by a child process while this one queries graph.graphml and
+tasks.csv; citations.csv and agencies.csv go to whichever process ends first.
 
 graph.ttl is the union of the document graphs: a triple stated in several documents (a widely
 cited instrument's title, an agency's name) is written once per stating graph.  An RDF graph is
 a set, so every parser merges the repeats; removing them would need a set of every triple.
 
-Measured at 1,000 plans (2.5 M quads) on 2 cores: 21.9 s wall for all seven files (121 s
-before), peak RSS 414 MB in this process and 179 MB in the child
-(benchmarks/bench_exports.py).
+Measured at 1,000 plans (2.3 M quads) on 2 cores (benchmarks/bench_exports.py): 12.5-13.6 s wall
+for all seven files, peak RSS 284 MB in this process and 176 MB in the child; 14.3-15.5 s in
+alternating runs before Turtle was moved out of the TriG text (21.9 s at an earlier 2.5 M quads,
+121 s before the streamed exports).
 """
 
 from __future__ import annotations
@@ -255,12 +258,47 @@ def _trig_quads(outputs_dir: Path) -> ox.QuadParser:
     return ox.parse(path=str(Path(outputs_dir) / "graph.trig"), format=ox.RdfFormat.TRIG)
 
 
+def _turtle_of_trig(trig: Path, out: BinaryIO) -> bool:
+    """Write the union of ``trig``'s named graphs to ``out`` as Turtle, by moving text: Oxigraph's
+    TriG writer puts a graph's statements between a line ``NAME {`` and a line ``}``, each line one
+    tab further in than its Turtle writer puts the same statement at the top level, under the same
+    prefix lines, and a literal never spans lines (line breaks are escaped).  Returns False, with
+    part of the text written, at any line of another layout (a default-graph statement, another
+    writer's output): the caller then serialises the triples instead."""
+    in_graph = False
+    with trig.open("rb") as source:
+        while lines := source.readlines(1 << 22):
+            kept: list[bytes] = []
+            for line in lines:
+                if in_graph:
+                    if line[:1] == b"\t":
+                        kept.append(line[1:])
+                    elif line == b"}\n":
+                        in_graph = False
+                    else:
+                        return False
+                elif line.startswith(b"@prefix "):
+                    kept.append(line)
+                elif line.endswith(b" {\n") and line[:1] not in (b"\t", b" "):
+                    in_graph = True
+                else:
+                    return False
+            out.write(b"".join(kept))
+    return not in_graph
+
+
 def write_turtle(store: ox.Store, outputs_dir: Path) -> Path:
-    """The union of the document graphs, re-serialised from graph.trig (written first)."""
+    """The union of the document graphs, taken from graph.trig (written first): its graphs'
+    statements moved out of their blocks (:func:`_turtle_of_trig`, a tenth of the time), else
+    parsed and re-serialised."""
     path = Path(outputs_dir) / "graph.ttl"
-    triples = (q.triple for q in _trig_quads(outputs_dir))
+    trig = Path(outputs_dir) / "graph.trig"
     with _atomic_path(path) as tmp:
-        ox.serialize(triples, str(tmp), format=ox.RdfFormat.TURTLE, prefixes=_data_prefixes(store))
+        with tmp.open("wb") as handle:
+            moved = _turtle_of_trig(trig, handle)
+        if not moved:
+            triples = (q.triple for q in _trig_quads(outputs_dir))
+            ox.serialize(triples, str(tmp), format=ox.RdfFormat.TURTLE, prefixes=_data_prefixes(store))
     return path
 
 
@@ -408,11 +446,11 @@ def _write_child_files(outputs_dir: Path, export_id: str) -> dict[str, Path]:
 
 
 # The two halves of a parallel export.  Which one is longer depends on the corpus (at 1,000 plans the
-# tables, 15.1 s against 12.8 s side by side; at 10,000 the RDF files), so agencies.csv, a short
-# one, goes to whichever half ends first.
+# tables: graph.graphml and tasks.csv alone take about 12 s, the three RDF files about 9.5; at
+# 10,000 the RDF files), so the two short tables go to whichever half ends first, in this order.
 CHILD_FILES = ("graph.trig", "graph.ttl", "graph.jsonld")
-PARENT_FILES = ("graph.graphml", "tasks.csv", "citations.csv")
-EITHER_FILES = ("agencies.csv",)
+PARENT_FILES = ("graph.graphml", "tasks.csv")
+EITHER_FILES = ("citations.csv", "agencies.csv")
 # Below this many quads a second process costs more (about a second to start) than it saves.
 PARALLEL_MIN_QUADS = 200_000
 

@@ -119,14 +119,69 @@ def test_the_half_that_ends_first_writes_the_shared_files(exported: tuple[Path, 
 
     outputs, _ = exported
     calls: list[str] = []
-    monkeypatch.setattr(export, "EXPORTS", {**export.EXPORTS, "agencies.csv": lambda store, out: calls.append("w")})
+    shared = {name: (lambda store, out, name=name: calls.append(name)) for name in export.EITHER_FILES}
+    monkeypatch.setattr(export, "EXPORTS", {**export.EXPORTS, **shared})
     store = open_store(outputs)
     first = export._write_half(store, outputs, (), "test-id")
     second = export._write_half(store, outputs, (), "test-id")
-    assert set(first) == {"agencies.csv"} and second == {} and calls == ["w"]
-    assert export._write_half(store, outputs, (), "another-id") and calls == ["w", "w"]
-    for path in outputs.glob(".agencies.csv.*.claim"):
-        path.unlink()
+    assert set(first) == set(export.EITHER_FILES) and second == {} and calls == list(export.EITHER_FILES)
+    assert export._write_half(store, outputs, (), "another-id") and calls == list(export.EITHER_FILES) * 2
+    for name in export.EITHER_FILES:
+        for path in outputs.glob(f".{name}.*.claim"):
+            path.unlink()
+
+
+def test_turtle_moved_out_of_the_trig_is_what_the_turtle_writer_writes(
+    exported: tuple[Path, dict[str, Path]]
+) -> None:
+    from graph.export import _data_prefixes
+
+    outputs, written = exported
+    store = open_store(outputs, read_only=True)
+    triples = (q.triple for q in ox.parse(path=str(written["graph.trig"]), format=ox.RdfFormat.TRIG))
+    expected = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_data_prefixes(store))
+    assert written["graph.ttl"].read_bytes() == expected
+
+
+def _tricky_quads() -> list[ox.Quad]:
+    ex = "http://example.org/"
+    s, p, g = ox.NamedNode(ex + "s"), ox.NamedNode(ex + "p"), ox.NamedNode(ex + "g")
+    shared = ox.BlankNode("shared")
+    return [
+        ox.Quad(s, p, ox.Literal("a line\n\tindented }\n\"quoted\"", language="vi"), g),
+        ox.Quad(s, p, shared, g),
+        ox.Quad(shared, p, ox.Literal("3", datatype=ox.NamedNode(XSD + "integer")), ox.NamedNode("urn:other:graph")),
+        ox.Quad(ox.NamedNode("urn:x"), p, ox.Literal("}"), ox.NamedNode("urn:other:graph")),
+    ]
+
+
+def _triples_of(path: Path, fmt: str) -> rdflib.Graph:
+    if fmt == "turtle":
+        return rdflib.Graph().parse(path, format="turtle")
+    union = rdflib.Graph()
+    ds = rdflib.Dataset()
+    ds.parse(path, format=fmt)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+@pytest.mark.parametrize("default_graph", [False, True], ids=["named graphs", "with a default-graph triple"])
+def test_turtle_of_any_trig_holds_its_triples(tmp_path: Path, default_graph: bool) -> None:
+    from rdflib.compare import isomorphic
+
+    from graph.export import _turtle_of_trig, write_turtle
+
+    quads = _tricky_quads()
+    if default_graph:
+        quads.append(ox.Quad(ox.NamedNode("urn:d"), ox.NamedNode("urn:p"), ox.Literal("d"), ox.DefaultGraph()))
+    trig = tmp_path / "graph.trig"
+    ox.serialize(quads, str(trig), format=ox.RdfFormat.TRIG, prefixes={"ex": "http://example.org/"})
+    with (tmp_path / "moved.ttl").open("wb") as out:
+        assert _turtle_of_trig(trig, out) is not default_graph  # a default-graph line is not moved
+    write_turtle(ox.Store(), tmp_path)
+    assert isomorphic(_triples_of(tmp_path / "graph.ttl", "turtle"), _triples_of(trig, "trig"))
+    assert len(_triples_of(tmp_path / "graph.ttl", "turtle")) == len(quads)
 
 
 def test_tasks_csv_in_chunks_is_the_frame_as_csv(exported: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
