@@ -44,8 +44,17 @@ import pyoxigraph as ox
 
 from graph.iris import PREFIXES, RDF, SCHEME, XSD
 from graph.network import write_graphml
-from graph.query import GRAPHS_PER_QUERY, batched_rows, iter_tasks, ordered_graph_batches, select, sort_key, tasks
-from graph.store import ConcatenatedFiles, open_store, read_manifest
+from graph.query import (
+    GRAPHS_PER_QUERY,
+    batched_rows,
+    iter_tasks,
+    ordered_graph_batches,
+    select,
+    solutions,
+    sort_key,
+    tasks,
+)
+from graph.store import ConcatenatedFiles, as_binary_io, open_store, read_manifest
 from pipelines.atomic import file_sha256, write_atomic
 
 # Facts are read in the citing document's graph (GRAPH ?g): see graph/network.py on union repeats.
@@ -247,7 +256,7 @@ def write_trig(store: ox.Store, outputs_dir: Path, *, from_files: bool = True) -
     files = _published_files(Path(outputs_dir), store) if from_files else None
     with _atomic_path(path) as tmp:
         if files:
-            quads = ox.parse(ConcatenatedFiles(files), format=ox.RdfFormat.N_QUADS)
+            quads = ox.parse(as_binary_io(ConcatenatedFiles(files)), format=ox.RdfFormat.N_QUADS)
             ox.serialize(quads, str(tmp), format=ox.RdfFormat.TRIG, prefixes=prefixes)
         else:
             store.dump(str(tmp), format=ox.RdfFormat.TRIG, prefixes=prefixes)
@@ -311,7 +320,8 @@ def write_jsonld(store: ox.Store, outputs_dir: Path) -> Path:
     with trig, _atomic_path(path) as tmp, tmp.open("wb") as handle:
         handle.write(b'{"@context":' + json.dumps(prefixes, ensure_ascii=False).encode() + b',"@graph":')
         sink = _TypeWriter(handle)
-        ox.serialize(ox.parse(trig, format=ox.RdfFormat.TRIG), sink, format=ox.RdfFormat.JSON_LD)
+        ox.serialize(ox.parse(as_binary_io(trig), format=ox.RdfFormat.TRIG), as_binary_io(sink),
+                     format=ox.RdfFormat.JSON_LD)
         sink.flush_all()
         handle.write(b"}\n")
     return path
@@ -364,11 +374,11 @@ def write_tasks_csv(store: ox.Store, outputs_dir: Path, chunk: int = 20_000) -> 
 def iter_citations(store: ox.Store, graphs_per_query: int | None = GRAPHS_PER_QUERY) -> Iterator[dict]:
     """Rows of citations.csv, ordered by source file, relation and cited number, queried
     ``graphs_per_query`` named graphs at a time (None: in one query; same rows either way)."""
-    corpus = {row["d"].value for row in store.query(_CORPUS_DOCUMENTS, prefixes=PREFIXES)}
+    corpus = {row["d"].value for row in solutions(store.query(_CORPUS_DOCUMENTS, prefixes=PREFIXES))}
     if graphs_per_query is None:
         batches: list = [None]
     else:
-        entries = store.query(_SOURCE_GRAPHS, prefixes=PREFIXES)
+        entries = solutions(store.query(_SOURCE_GRAPHS, prefixes=PREFIXES))
         batches = ordered_graph_batches(((r["g"], sort_key(r["source"]), None) for r in entries),
                                         max(1, graphs_per_query))
     for row in batched_rows(store, _CITATIONS, batches):

@@ -130,7 +130,9 @@ def issuer_is_local(number: str | None, issuer: str | None) -> bool:
     if not number:
         return False
     _, _, code = number_parts(number)
-    return bool(code) and (code.upper() in LOCAL_ISSUER_CODES or code.upper().startswith(("UBND", "HĐND")))
+    if not code:
+        return False
+    return code.upper() in LOCAL_ISSUER_CODES or code.upper().startswith(("UBND", "HĐND"))
 
 
 def _fallback_instrument_key(

@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import product
+from typing import Any
 
 import rdflib
 from rdflib.plugins.stores.memory import Memory
+from rdflib.store import Store
 
 
 def fill_memory(graph: rdflib.Graph, triples: Iterator[tuple]) -> None:
@@ -33,22 +35,22 @@ def fill_memory(graph: rdflib.Graph, triples: Iterator[tuple]) -> None:
     It reads Memory's private attributes: :func:`memory_fill_is_exact` checks on a probe graph
     that this rdflib keeps its state there, else triples are added one by one.
     """
-    store = graph.store
-    if store._Memory__spo or store._Memory__defaultContexts is not None:  # type: ignore[attr-defined]
+    store: Any = graph.store  # Memory's private attributes are read and written below
+    if store._Memory__spo or store._Memory__defaultContexts is not None:
         raise ValueError("fill_memory needs a graph on an empty Memory store")
-    spo = store._Memory__spo  # type: ignore[attr-defined]
-    pos = store._Memory__pos  # type: ignore[attr-defined]
-    osp = store._Memory__osp  # type: ignore[attr-defined]
+    spo = store._Memory__spo
+    pos = store._Memory__pos
+    osp = store._Memory__osp
     ident = graph.identifier
     ctx = f"{ident.__class__.__name__}:{ident}"  # Memory.__ctx_to_str of a graph
-    store._Memory__context_obj_map[ctx] = graph  # type: ignore[attr-defined]
-    store._Memory__all_contexts.add(graph)  # type: ignore[attr-defined]
-    sets = store._Memory__contextTriples  # type: ignore[attr-defined]
+    store._Memory__context_obj_map[ctx] = graph
+    store._Memory__all_contexts.add(graph)
+    sets = store._Memory__contextTriples
     in_default = sets[None]
     in_graph = sets.setdefault(ctx, set())
     # The first triple's contexts become the default ones, and every later triple of the same
     # context matches them, so no triple gets an entry of its own in __tripleContexts.
-    store._Memory__defaultContexts = {ctx: False, None: False}  # type: ignore[attr-defined]
+    store._Memory__defaultContexts = {ctx: False, None: False}
     for triple in triples:
         s, p, o = triple
         by_p = spo.get(s)
@@ -77,14 +79,14 @@ def fill_memory(graph: rdflib.Graph, triples: Iterator[tuple]) -> None:
             predicates = by_s[s] = {}
         predicates[p] = 1
     if not in_default:  # no triple: Memory would not have seen the context at all
-        del sets[ctx], store._Memory__context_obj_map[ctx]  # type: ignore[attr-defined]
-        store._Memory__all_contexts.discard(graph)  # type: ignore[attr-defined]
-        store._Memory__defaultContexts = None  # type: ignore[attr-defined]
+        del sets[ctx], store._Memory__context_obj_map[ctx]
+        store._Memory__all_contexts.discard(graph)
+        store._Memory__defaultContexts = None
 
 
 def memory_state(graph: rdflib.Graph) -> tuple:
     """Everything rdflib's Memory store keeps about its triples, in iteration order."""
-    store = graph.store
+    store: Any = graph.store
 
     def ordered(d: dict) -> list:
         return [(k, ordered(v) if isinstance(v, dict) else v) for k, v in d.items()]
@@ -196,7 +198,7 @@ class OneGraphMemory(Memory):
                     yield (subj, pred, o), iter(held)
 
 
-def _reads(store: Memory, graph: rdflib.Graph, pattern: tuple) -> list:
+def _reads(store: Store, graph: rdflib.Graph, pattern: tuple) -> list:
     return [(triple, list(held)) for triple, held in store.triples(pattern, graph)]
 
 
@@ -228,13 +230,14 @@ def filled_graph(triples: Iterator[tuple], *, identifier: rdflib.URIRef | None =
     (``one_graph``: on :class:`OneGraphMemory`; None: when :func:`one_graph_reads_are_exact`)."""
     if one_graph is None:
         one_graph = one_graph_reads_are_exact()
-    graph = rdflib.Graph(store=OneGraphMemory() if one_graph else "default", identifier=identifier)
+    one = OneGraphMemory() if one_graph else None
+    graph = rdflib.Graph(store=one if one is not None else Memory(), identifier=identifier)
     if not memory_fill_is_exact():
         add = graph.store.add
         for triple in triples:
             add(triple, graph)
         return graph
     fill_memory(graph, triples)
-    if one_graph:
-        graph.store.hold_only(graph)
+    if one is not None:
+        one.hold_only(graph)
     return graph

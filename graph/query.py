@@ -75,6 +75,13 @@ def run(store: ox.Store, query: str, params: dict[str, str] | None = None):
         raise QueryError(f"invalid SPARQL: {exc}") from exc
 
 
+def solutions(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    """The rows of a SELECT query's result (an ASK or CONSTRUCT result has none)."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("expected a SELECT query")
+    return result
+
+
 def _value(term) -> str | None:
     if term is None:
         return None
@@ -83,9 +90,7 @@ def _value(term) -> str | None:
 
 def select(store: ox.Store, query: str, params: dict[str, str] | None = None) -> tuple[list[str], list[dict]]:
     """(variable names, rows as dicts of plain strings) of a SELECT query."""
-    result = run(store, query, params)
-    if not isinstance(result, ox.QuerySolutions):
-        raise QueryError("expected a SELECT query")
+    result = solutions(run(store, query, params))
     names = [v.value for v in result.variables]
     rows = [{n: _value(sol[n]) for n in names} for sol in result]
     return names, rows
@@ -99,7 +104,7 @@ def format_results(store: ox.Store, query: str, fmt: str, params: dict[str, str]
         return json.dumps({"head": {}, "boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower()
     if isinstance(result, ox.QueryTriples):
         rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "csv" else ox.RdfFormat.TURTLE
-        return result.serialize(format=rdf_format).decode("utf-8")
+        return (result.serialize(format=rdf_format) or b"").decode("utf-8")  # (None only with an output)
     if fmt == "json":
         return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8")
     names = [v.value for v in result.variables]
@@ -225,7 +230,7 @@ def lineage(store: ox.Store, start: str, direction: str = "up", depth: int | Non
         return []
     rows_text = " ".join(f"(<{r['s']}> <{r['p']}> <{r['o']}> <{r['g']}>)" for _, r in order)
     _, quote_rows = select(store, _QUOTES.replace("ROWS", rows_text))
-    quotes = {}
+    quotes: dict[tuple[str, str, str], dict] = {}
     for q in sorted(quote_rows, key=lambda x: x["quote"] or ""):
         quotes.setdefault((q["s"], q["p"], q["o"]), q)
     pairs = sorted({(r[k], r["g"]) for _, r in order for k in ("s", "o")})
@@ -356,8 +361,10 @@ def sort_key(term) -> tuple:
 def batched_rows(store: ox.Store, query: str, batches: Iterable[list[ox.NamedNode] | None]) -> Iterator[dict]:
     """Rows (plain strings) of ``query`` run over each batch of named graphs in turn (None: all)."""
     for graphs in batches:
+        named: list[ox.NamedNode | ox.BlankNode] | None = None if graphs is None else [*graphs]
         try:
-            result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, named_graphs=graphs)
+            result = solutions(store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True,
+                                           named_graphs=named))
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from exc
         names = [v.value for v in result.variables]
@@ -367,7 +374,7 @@ def batched_rows(store: ox.Store, query: str, batches: Iterable[list[ox.NamedNod
 
 def _task_graph_batches(store: ox.Store, size: int) -> list[list[ox.NamedNode]]:
     """Named graphs holding tasks, batched for :data:`_TASKS` (ordered by plan number first)."""
-    rows = store.query(_TASK_GRAPHS, prefixes=PREFIXES)
+    rows = solutions(store.query(_TASK_GRAPHS, prefixes=PREFIXES))
     return ordered_graph_batches(((r["g"], sort_key(r["number"]), r["plan"].value) for r in rows), size)
 
 

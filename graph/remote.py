@@ -272,7 +272,10 @@ def publish_remote(url: str, graphs: dict[str, GraphFile | Path]) -> dict:
         known = graph_file(value, iri)
         wanted[iri] = (Path(known.path), known.sha256)
 
-    added, replaced, removed, unchanged = [], [], [], []
+    added: list[str] = []
+    replaced: list[str] = []
+    removed: list[str] = []
+    unchanged: list[str] = []
     with RemoteStore(url) as store:
         published = store.published()
         present = set(store.graphs())

@@ -190,7 +190,8 @@ def sparql_violations(store, graphs: list[str] | None = None) -> dict[str, list[
                 term = row[var]
                 if term is not None:
                     pattern = r"\{[?$]" + re.escape(var) + r"\}"
-                    message = re.sub(pattern, lambda _m, t=term: _term_text(t), message)
+                    # (a replacement's backslashes are read as escapes: doubled, each stands for itself)
+                    message = re.sub(pattern, _term_text(term).replace("\\", "\\\\"), message)
             text = (f"Constraint Violation in SPARQLConstraintComponent "
                     f"(http://www.w3.org/ns/shacl#SPARQLConstraintComponent):\n"
                     f"\tSeverity: {_severity_name(c.severity)}\n\tSource Shape: {_qname(c.shape)}\n"
@@ -301,18 +302,19 @@ def lifted_shapes() -> LiftedShapes:
     for prefix, ns in core.namespaces():
         lifted.bind(prefix, ns)
     lifted += core
-    for shape in sorted(set(core.subjects(SH.property, None))):
+    # (rdflib's terms order themselves, which its type hints do not say)
+    for shape in sorted(set(core.subjects(SH.property, None))):  # type: ignore[type-var]
         targets = [(p, o) for p in _TARGETS for o in core.objects(shape, p)]
         if (not targets or (shape, SH.path, None) in core or (None, None, shape) in core
                 or core.value(shape, SH.deactivated) == rdflib.Literal(True)):
             continue  # untargeted, itself a property shape, reached from another shape, or off
-        for prop in sorted(core.objects(shape, SH.property)):
+        for prop in sorted(core.objects(shape, SH.property)):  # type: ignore[type-var]
             if (len(list(core.triples((None, None, prop)))) != 1
                     or any((prop, p, None) in core for p in _TARGETS)):
                 continue  # shared with another shape, or targeted on its own
             lifted.remove((shape, SH.property, prop))
             lifted.addN((prop, p, o, lifted) for p, o in targets)
-    source_text = {}
+    source_text: dict[str, str] = {}
     for node in {n for n in core.subjects() if isinstance(n, rdflib.BNode)}:
         before, after = stringify_node(core, node), stringify_node(lifted, node)
         if source_text.get(after, before) != before:

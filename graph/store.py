@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from pipelines.atomic import file_sha256
 
@@ -101,22 +102,23 @@ class ConcatenatedFiles(io.RawIOBase):
 
     def __init__(self, paths: list[Path]) -> None:
         self._paths = list(paths)
-        self._fh = None
+        self._fh: io.BufferedReader | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
         while True:
-            if self._fh is None:
+            fh = self._fh
+            if fh is None:
                 if not self._paths:
                     return 0
-                self._fh = self._paths.pop(0).open("rb")
-            n = self._fh.readinto(buffer)
+                fh = self._fh = self._paths.pop(0).open("rb")
+            n = fh.readinto(buffer)
             if n:
                 self._last = buffer[n - 1]
                 return n
-            self._fh.close()
+            fh.close()
             self._fh = None
             if getattr(self, "_last", 10) != 10:  # a file without a final newline must not glue lines
                 buffer[0] = 10
@@ -127,6 +129,12 @@ class ConcatenatedFiles(io.RawIOBase):
         if self._fh is not None:
             self._fh.close()
         super().close()
+
+
+def as_binary_io(stream: io.RawIOBase) -> BinaryIO:
+    """``stream`` as the binary file pyoxigraph's type hints ask for: it reads any object with the
+    raw file protocol (``read``/``readinto``), which those hints do not express."""
+    return cast(BinaryIO, stream)
 
 
 def _batches(files: list[tuple[Path, int]], quads: int) -> Iterator[list[Path]]:
@@ -244,7 +252,7 @@ def _switch(outputs_dir: Path, version_dir: Path) -> None:
 def _sweep(outputs_dir: Path, keep: set[Path]) -> list[str]:
     """Remove versions that are neither current, the previous one(s), nor being read."""
     versions = outputs_dir / VERSIONS_DIR
-    removed = []
+    removed: list[str] = []
     if not versions.is_dir():
         return removed
     for d in versions.iterdir():
@@ -348,7 +356,7 @@ def publish_store(outputs_dir: Path, graphs: dict[str, GraphFile | Path]) -> dic
         batches = list(_batches(to_load, BULK_LOAD_QUADS))
         for batch in batches:
             try:
-                store.bulk_load(ConcatenatedFiles(batch), format=ox.RdfFormat.N_QUADS)
+                store.bulk_load(as_binary_io(ConcatenatedFiles(batch)), format=ox.RdfFormat.N_QUADS)
             except (SyntaxError, ValueError, OSError) as exc:
                 del store
                 gc.collect()
@@ -374,7 +382,9 @@ def publish_store(outputs_dir: Path, graphs: dict[str, GraphFile | Path]) -> dic
             "SELECT ?g ?sha ?prev WHERE { GRAPH ?g { ?g vn:sourceSha256 ?sha "
             "OPTIONAL { ?g vn:previousSha256 ?prev } } }"
         )
-        for row in store.query(q):
+        rows = store.query(q)
+        assert isinstance(rows, ox.QuerySolutions)  # a SELECT query
+        for row in rows:
             e = entries.get(row["g"].value)
             if e is not None:
                 e["source_sha256"] = row["sha"].value
