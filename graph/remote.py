@@ -31,6 +31,7 @@ import hashlib
 import http.client
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -255,7 +256,7 @@ class RemoteStore:
 
 
 
-def publish_remote(url: str, graphs: dict[str, GraphFile | Path]) -> dict:
+def publish_remote(url: str, graphs: Mapping[str, GraphFile | Path]) -> dict:
     """Make the server hold exactly ``graphs`` (named-graph IRI -> N-Quads file), like ``publish_store``.
 
     Changed graphs are replaced (PUT), unchanged ones (same N-Quads hash) left alone, and graphs this

@@ -24,7 +24,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -297,7 +297,7 @@ def _graph_present(store, iri: str) -> bool:
     return next(iter(store.quads_for_pattern(None, None, None, ox.NamedNode(iri))), None) is not None
 
 
-def publish_store(outputs_dir: Path, graphs: dict[str, GraphFile | Path]) -> dict:
+def publish_store(outputs_dir: Path, graphs: Mapping[str, GraphFile | Path]) -> dict:
     """Make ``outputs_dir/store`` hold exactly ``graphs`` (named-graph IRI -> N-Quads file).
 
     Unchanged graphs (same N-Quads bytes) are untouched, changed ones replaced, missing ones

@@ -34,7 +34,7 @@ from dagster import (
 from pipelines import stages
 from pipelines.assets import all_assets, graph_exports, graph_page, knowledge_graph_store, source_texts, summarise
 from pipelines.atomic import file_sha256
-from pipelines.partitions import source_partitions
+from pipelines.partitions import SOURCE_PARTITIONS, source_partitions
 from pipelines.resources import VanbanResource
 
 build_corpus = define_asset_job(
@@ -105,7 +105,7 @@ def inbox_sensor(context: SensorEvaluationContext, vanban: VanbanResource) -> Se
     new_keys, requests, seen = inbox_requests(settings.inbox_dir, cursor)
     if not requests:
         return SkipReason(f"nothing new in {settings.inbox_dir}")
-    known = set(context.instance.get_dynamic_partitions(source_partitions.name))
+    known = set(context.instance.get_dynamic_partitions(SOURCE_PARTITIONS))
     to_add = [k for k in new_keys if k not in known]
     return SensorResult(
         run_requests=requests,

@@ -9,7 +9,8 @@ from dagster import DagsterInstance, DynamicPartitionsDefinition
 from pipelines import stages
 from pipelines.settings import Settings
 
-source_partitions = DynamicPartitionsDefinition(name="source_files")
+SOURCE_PARTITIONS = "source_files"  # the name Dagster keeps the partition keys under
+source_partitions = DynamicPartitionsDefinition(name=SOURCE_PARTITIONS)
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,13 @@ class PartitionSync:
 def sync_partitions(instance: DagsterInstance, settings: Settings) -> PartitionSync:
     """Register new source files and retire removed ones (their named graphs go at the next publish)."""
     wanted = stages.source_keys(settings)
-    known = set(instance.get_dynamic_partitions(source_partitions.name))
+    known = set(instance.get_dynamic_partitions(SOURCE_PARTITIONS))
     added = [k for k in wanted if k not in known]
     removed = sorted((known | set(stages.work_keys(settings))) - set(wanted))
     if added:
-        instance.add_dynamic_partitions(source_partitions.name, added)
+        instance.add_dynamic_partitions(SOURCE_PARTITIONS, added)
     for key in removed:
         if key in known:
-            instance.delete_dynamic_partition(source_partitions.name, key)
+            instance.delete_dynamic_partition(SOURCE_PARTITIONS, key)
         stages.forget_document(settings, key)
     return PartitionSync(keys=wanted, added=added, removed=removed)

@@ -95,14 +95,15 @@ def run_build(
         if event.is_step_materialization:
             materialization = event.step_materialization_data.materialization
             published = materialization.metadata.get("triples")
-            if materialization.asset_key.to_user_string() == "knowledge_graph_store" and published is not None:
-                report.triples = int(published.value)
+            count = published.value if published is not None else None
+            if materialization.asset_key.to_user_string() == "knowledge_graph_store" and isinstance(count, int | float):
+                report.triples = int(count)
             failed = materialization.metadata.get("status_failed")
             if failed is not None:
                 step = materialization.asset_key.to_user_string()
                 report.problems.append(f"{step}: {failed.value} document(s) failed (see the run's log)")
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
+            evaluation = event.asset_check_evaluation_data
             if not evaluation.passed:
                 report.problems.append(f"check {evaluation.check_name} did not pass")
     agencies: set[tuple[str | None, str | None]] = set()

@@ -1,4 +1,4 @@
-"""The extraction and graph packages type-check: their hints are read by mypy, not only by people."""
+"""The project's packages (pipelines/, graph/) type-check: their hints are read by mypy, not only by people."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_extraction_and_graph_packages_pass_mypy(tmp_path: Path) -> None:
+def test_packages_pass_mypy(tmp_path: Path) -> None:
     # The files and options come from pyproject.toml's [tool.mypy]; a private cache keeps the run
     # independent of any earlier one.
     result = subprocess.run(

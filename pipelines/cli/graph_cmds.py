@@ -84,7 +84,7 @@ def lineage(
         raise typer.Exit(2)
     direction = "down" if down else "up"
     store = _open(outputs)
-    results = []
+    results: list[dict] = []
     for iri, found_number in _find(store, number):
         links = chain(store, iri, direction, depth)
         results.append({"document": iri, "number": found_number, "direction": direction,

@@ -14,6 +14,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from docx.oxml.ns import qn
 
@@ -28,6 +29,14 @@ from pipelines.ingest.formats.base import (
     refuse_other_format,
 )
 from pipelines.ingest.formats.docx_numbering import Numbering
+
+if TYPE_CHECKING:  # python-docx's classes are imported where used: reading a DOCX is rare
+    from docx.document import Document
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
+
+# lxml elements (python-docx's oxml classes): lxml ships no type hints
+XmlElement = Any
 
 _MAIN_PART = "word/document.xml"
 _MAX_MEMBERS = 10_000
@@ -78,16 +87,16 @@ def check_zip(data: bytes, options: ReadOptions) -> None:
                 raise FormatProblem(f"DOCX member {m.filename} uses an unsupported compression ({exc})") from exc
 
 
-def _plain_cell_text(cell: object) -> str:
-    return cell.text  # type: ignore[attr-defined]
+def _plain_cell_text(cell: _Cell) -> str:
+    return cell.text
 
 
-def _grid(table: object, text_of: Callable[[object], str]) -> list[list[str]]:
+def _grid(table: Table, text_of: Callable[[_Cell], str]) -> list[list[str]]:
     """Grid of cell texts by grid column; horizontal merges leave empty cells, vertical merges repeat."""
     from docx.table import _Cell
 
     grid: list[list[str]] = []
-    for tr in table._tbl.tr_lst:  # type: ignore[attr-defined]
+    for tr in table._tbl.tr_lst:
         line: list[str] = [""] * tr.grid_before
         above = grid[-1] if grid else []
         for tc in tr.tc_lst:
@@ -101,11 +110,11 @@ def _grid(table: object, text_of: Callable[[object], str]) -> list[list[str]]:
     return grid
 
 
-def _own_cells(table: object) -> list[object]:
+def _own_cells(table: Table) -> list[_Cell]:
     """Each cell once, in reading order (continuations of vertical merges left out)."""
     from docx.table import _Cell
 
-    return [_Cell(tc, table) for tr in table._tbl.tr_lst for tc in tr.tc_lst if tc.vMerge != "continue"]  # type: ignore[attr-defined]
+    return [_Cell(tc, table) for tr in table._tbl.tr_lst for tc in tr.tc_lst if tc.vMerge != "continue"]
 
 
 # Runs inside smart tags, content controls, tracked insertions, fields and custom XML are text
@@ -115,9 +124,9 @@ _RUNS = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom)]"
 _W_P = qn("w:p")
 
 
-def _paragraph_text(p: object) -> str:
+def _paragraph_text(p: XmlElement) -> str:
     parts = []
-    for run in p.xpath(_RUNS):  # type: ignore[attr-defined]
+    for run in p.xpath(_RUNS):
         owner = run.getparent()
         while owner is not None and owner.tag != _W_P:
             owner = owner.getparent()
@@ -126,12 +135,12 @@ def _paragraph_text(p: object) -> str:
     return "".join(parts)
 
 
-def _blocks(element: object, parent: object) -> Iterator[object]:
+def _blocks(element: XmlElement, parent: Any) -> Iterator[Paragraph | Table]:
     """Paragraphs and tables of a body or cell in order, including those inside content controls."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    for child in element.iterchildren():  # type: ignore[attr-defined]
+    for child in element.iterchildren():
         if child.tag == _W_P:
             yield Paragraph(child, parent)
         elif child.tag == _W_TBL:
@@ -149,17 +158,17 @@ _W_CUSTOM_XML = qn("w:customXml")
 
 
 class _Reader:
-    def __init__(self, document: object) -> None:
+    def __init__(self, document: Document) -> None:
         self.numbering = Numbering(document)
         self.blocks = Blocks()
         self.paragraphs = 0
 
-    def paragraph_text(self, paragraph: object) -> str:
+    def paragraph_text(self, paragraph: Paragraph) -> str:
         label = self.numbering.label(paragraph)  # counted even when empty, as Word does
-        text = _paragraph_text(paragraph._p)  # type: ignore[attr-defined]
+        text = _paragraph_text(paragraph._p)
         return f"{label} {text}" if label and text.strip() else text
 
-    def emit(self, items: Iterable[object]) -> None:
+    def emit(self, items: Iterable[Paragraph | Table]) -> None:
         from docx.table import Table
 
         for item in items:
@@ -169,21 +178,21 @@ class _Reader:
                 self.paragraphs += 1
                 self.blocks.paragraph(self.paragraph_text(item))
 
-    def table(self, table: object) -> None:
-        nested = bool(table._tbl.xpath(".//w:tc//w:tbl"))  # type: ignore[attr-defined]
+    def table(self, table: Table) -> None:
+        nested = bool(table._tbl.xpath(".//w:tc//w:tbl"))
         if is_layout_table(_grid(table, _plain_cell_text), nested=nested):
             # a frame around blocks: its cells are read as body content (nested tables stay tables)
             self.blocks.layout_tables += 1
             for cell in _own_cells(table):
-                self.emit(_blocks(cell._tc, cell))  # type: ignore[attr-defined]
+                self.emit(_blocks(cell._tc, cell))
             return
         self.blocks.table(_grid(table, self.cell_text))
 
-    def cell_text(self, cell: object) -> str:
+    def cell_text(self, cell: _Cell) -> str:
         from docx.table import Table
 
         parts: list[str] = []
-        for item in _blocks(cell._tc, cell):  # type: ignore[attr-defined]
+        for item in _blocks(cell._tc, cell):
             if isinstance(item, Table):
                 parts.extend(" ".join(c for c in row if c) for row in _grid(item, self.cell_text))
             else:

@@ -12,10 +12,18 @@ symbol-font bullets become ``•``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from docx.oxml.ns import qn
 
 from pipelines.ingest.formats.base import format_number
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph
+
+# lxml elements (python-docx's oxml classes): lxml ships no type hints
+XmlElement = Any
 
 _BULLET = "•"
 _PLAIN_BULLETS = frozenset("-–—+*•◦▪■●○►→")
@@ -28,23 +36,23 @@ class _Level:
     text: str
 
 
-def _val(element: object, tag: str) -> str | None:
-    child = element.find(qn(tag))  # type: ignore[attr-defined]
+def _val(element: XmlElement, tag: str) -> str | None:
+    child = element.find(qn(tag))
     return None if child is None else child.get(qn("w:val"))
 
 
 class Numbering:
     """Stateful labeller: call :meth:`label` for every paragraph in document order."""
 
-    def __init__(self, document: object) -> None:
+    def __init__(self, document: Document) -> None:
         self.abstract: dict[str, dict[int, _Level]] = {}
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
-        self._styles: dict[str, object] = {}
-        self._default_style: object | None = None
+        self._styles: dict[str, XmlElement] = {}
+        self._default_style: XmlElement | None = None
         self._style_cache: dict[str | None, tuple[str | None, int | None]] = {}
         try:
-            styles_root = document.styles.element  # type: ignore[attr-defined]
+            styles_root = document.styles.element
         except (KeyError, NotImplementedError, AttributeError):
             styles_root = None
         if styles_root is not None:
@@ -54,7 +62,7 @@ class Numbering:
                     if style.get(qn("w:default")) in ("1", "true", "on"):
                         self._default_style = style
         try:
-            root = document.part.numbering_part.element  # type: ignore[attr-defined]
+            root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             return
         for abstract in root.findall(qn("w:abstractNum")):
@@ -93,18 +101,19 @@ class Numbering:
         self._style_cache[style_id] = found
         return found
 
-    def _num_pr(self, paragraph: object) -> tuple[str, int] | None:
-        p_pr = paragraph._p.pPr  # type: ignore[attr-defined]
+    def _num_pr(self, paragraph: Paragraph) -> tuple[str, int] | None:
+        p_pr = paragraph._p.pPr
         num_id: str | None = None
         ilvl: int | None = None
         style_id: str | None = None
         if p_pr is not None:
             style_id = p_pr.style
-            if p_pr.numPr is not None:
-                if p_pr.numPr.numId is not None:
-                    num_id = str(p_pr.numPr.numId.val)
-                if p_pr.numPr.ilvl is not None:
-                    ilvl = int(p_pr.numPr.ilvl.val)
+            num_pr: XmlElement = p_pr.numPr  # (python-docx hints it as its descriptor's class)
+            if num_pr is not None:
+                if num_pr.numId is not None:
+                    num_id = str(num_pr.numId.val)
+                if num_pr.ilvl is not None:
+                    ilvl = int(num_pr.ilvl.val)
         if num_id is None:
             num_id, style_ilvl = self._style_num_pr(style_id)
             ilvl = ilvl if ilvl is not None else style_ilvl
@@ -112,7 +121,7 @@ class Numbering:
             return None
         return num_id, int(ilvl or 0)
 
-    def label(self, paragraph: object) -> str:
+    def label(self, paragraph: Paragraph) -> str:
         found = self._num_pr(paragraph)
         if found is None or found[0] not in self.nums:
             return ""
