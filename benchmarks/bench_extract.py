@@ -1,7 +1,7 @@
 """Throughput of the whole extraction of one record (decode + ``extract_record``), one core.
 
 usage: .venv/bin/python benchmarks/bench_extract.py [--corpus DIR ...] [--rounds 3] [--cold-per-document]
-       [--profile] [--top 25]
+       [--stages] [--profile] [--top 25]
 
 Default corpora: data/raw (the real seeds) and /tmp/xcorpus, written by
 ``benchmarks/generate_corpus.py --n 300 --seed 7 --out /tmp/xcorpus`` (it is
@@ -12,7 +12,8 @@ and decodes the files again with ``read_source`` and clears the per-input caches
 of the extraction (reference tables stay loaded), so a round measures the cold
 path of a worker that has loaded its reference tables.  ``--cold-per-document`` also measures
 with the caches cleared before every document (a corpus's shared text then saves nothing).
-``--profile`` adds the top functions of one cProfile run.
+``--stages`` prints the CPU milliseconds of each stage of ``extract_record`` (metadata, citations,
+tasks, agencies ...) in the best round.  ``--profile`` adds the top functions of one cProfile run.
 """
 
 from __future__ import annotations
@@ -101,6 +102,47 @@ def measure_cold(files: list[Path], rounds: int) -> tuple[float, float]:
     return min(walls), min(cpus)
 
 
+STAGES = ("extract_metadata", "extract_citations", "extract_unnumbered_mentions", "find_tables", "extract_tasks",
+          "citation_index", "numbers_mentioned", "extract_targets", "collect_agencies")
+
+
+def measure_stages(files: list[Path], rounds: int) -> tuple[float, dict[str, float]]:
+    """(CPU seconds, CPU seconds per stage) of the round with the least CPU time: each stage
+    function ``extract_record`` calls is timed where the record module looks it up."""
+    from pipelines.extract import record
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, fn):
+        def wrapper(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - started
+        return wrapper
+
+    originals = {name: getattr(record, name) for name in STAGES}
+    best: tuple[float, dict[str, float]] | None = None
+    try:
+        for name, fn in originals.items():
+            setattr(record, name, timed(name, fn))
+        for _ in range(rounds):
+            clear_caches()
+            spent.clear()
+            c = time.process_time()
+            for path in files:
+                record.extract_record(read_source(path))
+            cpu = time.process_time() - c
+            if best is None or cpu < best[0]:
+                best = (cpu, dict(spent))
+    finally:
+        for name, fn in originals.items():
+            setattr(record, name, fn)
+    assert best is not None
+    return best
+
+
 def profile(files: list[Path], top: int) -> str:
     clear_caches()
     prof = cProfile.Profile()
@@ -121,6 +163,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--cold-per-document", action="store_true",
                     help="also clear the caches before every document (no gain from text shared across documents)")
+    ap.add_argument("--stages", action="store_true", help="print the CPU time of each extraction stage")
     ap.add_argument("--profile", action="store_true", help="print the top functions of one cProfile run")
     ap.add_argument("--top", type=int, default=25)
     a = ap.parse_args()
@@ -139,6 +182,11 @@ def main() -> None:
             wall, cpu = measure_cold(files, a.rounds)
             print(f"{'':>{len(str(folder))}}  caches cleared before every document: "
                   f"{mb / cpu:.2f} MB per CPU-second  {mb / wall:.2f} MB/s wall")
+        if a.stages:
+            cpu, spent = measure_stages(files, a.rounds)
+            print(f"{'':>{len(str(folder))}}  stages (best round, {cpu * 1000:.1f} CPU-ms in all):")
+            for name, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+                print(f"{'':>{len(str(folder))}}    {name:<28} {seconds * 1000:8.1f} ms  {100 * seconds / cpu:5.1f}%")
         if a.profile:
             print(profile(files, a.top))
 
