@@ -97,14 +97,21 @@ def memory_state(graph: rdflib.Graph) -> tuple:
             list(store._Memory__all_contexts), ordered(store._Memory__context_obj_map))
 
 
+def _probe() -> list[tuple]:
+    """Triples to check this module against rdflib on: a repeated triple, literals of several
+    kinds, terms shared between positions, several answers to most patterns."""
+    ex = rdflib.Namespace("urn:vanban:probe:")
+    return [(ex.a, rdflib.RDF.type, ex.C), (ex.a, ex.p, rdflib.Literal("x", lang="vi")),
+            (ex.b, ex.p, rdflib.Literal(3)), (ex.a, rdflib.RDF.type, ex.C), (ex.b, ex.q, ex.a),
+            (ex.a, ex.p, rdflib.Literal("x")), (ex.c, rdflib.RDF.type, ex.C), (ex.a, ex.q, ex.c),
+            (ex.c, ex.p, rdflib.Literal(3))]
+
+
 @lru_cache(maxsize=1)
 def memory_fill_is_exact() -> bool:
     """Whether :func:`fill_memory` leaves this rdflib's Memory store as one ``add`` per triple does
-    (checked once on a probe with a repeated triple, literals of several kinds and shared terms)."""
-    ex = rdflib.Namespace("urn:vanban:probe:")
-    probe = [(ex.a, rdflib.RDF.type, ex.C), (ex.a, ex.p, rdflib.Literal("x", lang="vi")),
-             (ex.b, ex.p, rdflib.Literal(3)), (ex.a, rdflib.RDF.type, ex.C), (ex.b, ex.q, ex.a),
-             (ex.a, ex.p, rdflib.Literal("x")), (ex.c, rdflib.RDF.type, ex.C)]
+    (checked once on :func:`_probe`)."""
+    probe = _probe()
     identifier = rdflib.URIRef("urn:vanban:probe")
     try:
         plain = rdflib.Graph(identifier=identifier)
@@ -205,19 +212,17 @@ def _reads(store: Store, graph: rdflib.Graph, pattern: tuple) -> list:
 @lru_cache(maxsize=1)
 def one_graph_reads_are_exact() -> bool:
     """Whether :class:`OneGraphMemory` answers every pattern as Memory does, same order, same
-    contexts (checked once on a probe filled by :func:`fill_memory`, with terms absent from it)."""
+    contexts (checked once on :func:`_probe` filled by :func:`fill_memory`, with a term absent from it)."""
     if not memory_fill_is_exact():
         return False
-    ex = rdflib.Namespace("urn:vanban:probe:")
-    probe = [(ex.a, rdflib.RDF.type, ex.C), (ex.a, ex.p, rdflib.Literal("x", lang="vi")),
-             (ex.b, ex.p, rdflib.Literal(3)), (ex.b, ex.q, ex.a), (ex.a, ex.p, rdflib.Literal("x")),
-             (ex.c, rdflib.RDF.type, ex.C), (ex.a, ex.q, ex.c), (ex.c, ex.p, rdflib.Literal(3))]
+    probe = _probe()
     identifier = rdflib.URIRef("urn:vanban:probe")
     try:
         plain = rdflib.Graph(identifier=identifier)
         fill_memory(plain, iter(probe))
         fast = filled_graph(iter(probe), identifier=identifier, one_graph=True)
-        terms = [None, ex.missing, *dict.fromkeys(t for triple in probe for t in triple)]
+        absent = rdflib.URIRef("urn:vanban:probe:missing")
+        terms = [None, absent, *dict.fromkeys(t for triple in probe for t in triple)]
         return all(_reads(fast.store, fast, pattern) == _reads(plain.store, plain, pattern)
                    for pattern in product(terms, repeat=3))
     except (AttributeError, TypeError, ValueError, KeyError):
