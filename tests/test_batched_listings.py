@@ -74,6 +74,16 @@ def test_filters_apply_to_batched_rows(store: ox.Store) -> None:
     assert {r["role"] for r in rows} == {"lead"}
 
 
+def test_unfiltered_listing_skips_agency_keys_with_the_same_rows(store: ox.Store) -> None:
+    """tasks.csv's listing runs without the agency-label union; it must give the filtered listing's
+    rows (every task matches an agency filter that every label holds) minus the filter's role."""
+    plain = list(iter_tasks(store, graphs_per_query=3))
+    filtered = list(iter_tasks(store, agency="Sở", graphs_per_query=3))
+    assert all("agencyKeys" not in r and "role" not in r for r in plain)
+    assert [r.pop("role") for r in filtered] == ["lead"] * len(plain)
+    assert filtered == plain
+
+
 def test_batches_never_split_equal_keys_or_linked_graphs() -> None:
     g = [ox.NamedNode(f"https://example.org/g/{i}") for i in range(6)]
     entries = [(g[0], (1, "b"), None), (g[1], (1, "b"), None), (g[2], (1, "a"), "plan"),
