@@ -11,6 +11,7 @@ from pipelines.extract.agencies import (
     parse_lead_cell,
     province_from_text,
     provinces,
+    recipients,
     resolve_agency,
     split_agencies,
     unknown_agencies,
@@ -201,3 +202,65 @@ def test_unknown_report_merges_case_variants() -> None:
     records = [{"source": "a.txt", "agencies": [resolve_agency("Báo Ấp Bắc", "Tiền Giang"),
                                                 resolve_agency("Báo Ấp bắc", "Tiền Giang")]}]
     assert unknown_agencies(records) == [{"name": "Báo Ấp Bắc", "count": 2, "sources": ["a.txt"]}]
+
+
+# --- conventions every plan may use, seen in no seed (found by the gazetteer report on generated plans)
+
+
+@pytest.mark.parametrize(("printed", "canonical"), [
+    ("TT Tỉnh ủy", "Thường trực Tỉnh ủy"),
+    ("TT Thành ủy", "Thường trực Tỉnh ủy"),
+    ("TT HĐND thành phố", "Thường trực HĐND tỉnh"),
+    ("CT, các PCT UBND thành phố", "Chủ tịch, các Phó Chủ tịch UBND tỉnh"),
+    ("Ban Tuyên giáo Thành ủy", "Ban Tuyên giáo Tỉnh ủy"),
+    ("Các sở, ban, ngành thành phố", "Các sở, ban, ngành tỉnh"),
+])
+def test_city_and_standing_committee_forms_resolve(printed: str, canonical: str) -> None:
+    """A centrally-run city prints "thành phố" / "Thành ủy" where a province prints "tỉnh" /
+    "Tỉnh ủy", and "Thường trực" is abbreviated "TT"."""
+    resolved = resolve_agency(printed, "Cần Thơ")
+    assert resolved["known"] is True
+    assert resolved["canonical"] == canonical
+
+
+def test_city_forms_leave_district_lists_alone() -> None:
+    # "thành phố" closing a list of district-level units stays district-level.
+    assert resolve_agency("UBND các huyện, thành phố", "Bến Tre")["level"] == "district"
+    assert split_agencies("TT Tỉnh ủy, TT HĐND tỉnh") == ["TT Tỉnh ủy", "TT HĐND tỉnh"]
+
+
+def _names(text: str, province: str = "Quảng Trị") -> list[str]:
+    return [a["name"] for a in collect_agencies(text, {"province": province}, [], [])]
+
+
+def test_recipients_leave_out_as_above_lines_and_purpose_notes() -> None:
+    text = ("Nơi nhận:\n- Như trên;\n- Bộ Y tế (để b/c);\n- TT Tỉnh ủy (b/c), TT HĐND tỉnh (b/c);\n"
+            "- Như Điều 3;\n- Sở Tài chính (để biết và thực hiện);\n- Lưu: VT, VP.\n")
+    assert recipients(text) == ["Bộ Y tế", "TT Tỉnh ủy", "TT HĐND tỉnh", "Sở Tài chính"]
+    names = _names(text)
+    assert "Bộ Y tế" in names and "Sở Tài chính" in names
+    assert not [n for n in names if "(" in n or n.startswith("Như")]
+
+
+@pytest.mark.parametrize("number", ["7877/KH- UBND", "7877/KH-\nUBND", "15/2023/QĐ- UBND"])
+def test_a_number_cut_after_its_hyphen_names_no_agency(number: str) -> None:
+    text = f"Thực hiện Kế hoạch số {number} ngày 03/08/2020 của Ủy ban nhân dân tỉnh về an toàn giao thông."
+    assert _names(text) == ["Ủy ban nhân dân tỉnh"]
+
+
+def test_a_dash_after_other_text_still_opens_a_body() -> None:
+    # "2024/2025 - " is no number cut after its hyphen (a space comes before the dash).
+    assert "UBND tỉnh" in _names("Năm học 2024/2025 - UBND tỉnh tổ chức tổng kết.")
+
+
+@pytest.mark.parametrize(("printed", "level"), [
+    ("Phòng Tổ chức cán bộ", "province"),
+    ("Bộ phận Văn thư - Lưu trữ", "province"),
+    ("Trung tâm Y tế các huyện, thị xã, thành phố", "district"),
+    ("Trạm Y tế các xã, phường", "commune"),
+    ("Vụ Tổ chức cán bộ, Bộ Khoa học", "national"),
+])
+def test_level_of_an_unknown_body(printed: str, level: str) -> None:
+    resolved = resolve_agency(printed, "Quảng Trị")
+    assert resolved["known"] is False
+    assert resolved["level"] == level

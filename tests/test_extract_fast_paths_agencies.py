@@ -437,11 +437,14 @@ def _slugify_plain(text: str) -> str:
 
 
 def _level_of_unknown_plain(key: str) -> str:
-    if "cấp xã" in key or re.search(r"\b(?:xã|phường|thị trấn)\b", key):
+    # "thị xã" (a district-level town) is no commune; "cán bộ", "toàn bộ", "nội bộ", "bộ phận" no ministry.
+    towns_out = re.sub(r"\bthị xã\b", "thị_xã", key)
+    if "cấp xã" in key or re.search(r"\b(?:xã|phường|thị trấn)\b", towns_out):
         return "commune"
     if "cấp huyện" in key or re.search(r"\b(?:huyện|quận|thị xã)\b", key):
         return "district"
-    if re.search(r"\b(?:trung ương|chính phủ|quốc gia|bộ)\b", key) and "tỉnh" not in key:
+    ministries = re.sub(r"\b(?:cán|toàn|nội) bộ\b|\bbộ phận\b", "_", key)
+    if re.search(r"\b(?:trung ương|chính phủ|quốc gia|bộ)\b", ministries) and "tỉnh" not in key:
         return "national"
     return "province"
 
@@ -458,7 +461,9 @@ def test_precompiled_patterns_equal_the_inline_ones(seed_texts: list[str]) -> No
     names = [n for e in agencies.gazetteer() for n in (e.canonical, *e.aliases)]
     names += [p["name"] for p in agencies.provinces()]
     names += ["", "Đ", "--x--", "Ủy ban nhân dân xã Phú Mỹ", "các hội quần chúng", "những đơn vị",
-              "Bộ phận một cửa", "cấp huyện", "thị xã Ba Đồn", "Trung ương Đoàn tỉnh", "chính phủ điện tử"]
+              "Bộ phận một cửa", "cấp huyện", "thị xã Ba Đồn", "Trung ương Đoàn tỉnh", "chính phủ điện tử",
+              "Phòng Tổ chức cán bộ", "Trung tâm Y tế các huyện, thị xã, thành phố", "Ban Nội bộ",
+              "Vụ Tổ chức cán bộ - Bộ Nội vụ", "UBND xã Tân Phú Tây", "UBND thị xã", "toàn bộ cơ quan"]
     for name in names:
         assert agencies.slugify(name) == _slugify_plain(name), name
         key = agencies._key(name)

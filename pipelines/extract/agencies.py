@@ -214,16 +214,40 @@ def gazetteer() -> tuple[GazetteerEntry, ...]:
 
 @lru_cache(maxsize=1)
 def _alias_index() -> dict[str, GazetteerEntry]:
+    """Name key -> entry: every name the gazetteer prints, with and without an opening "các", then
+    the forms of :func:`_conventional_forms` where no printed name has the key already."""
     index: dict[str, GazetteerEntry] = {}
     for e in gazetteer():
         for name in (e.canonical, *e.aliases):
-            k = _key(name)
-            index.setdefault(k, e)
-            if k.startswith("các "):
-                index.setdefault(k[4:], e)
-            else:
-                index.setdefault("các " + k, e)
+            for k in _with_or_without_cac(_key(name)):
+                index.setdefault(k, e)
+    for k, e in list(index.items()):
+        if e.level == "province":
+            for form in _conventional_forms(k):
+                index.setdefault(form, e)
     return index
+
+
+def _with_or_without_cac(key: str) -> tuple[str, str]:
+    return (key, key[4:]) if key.startswith("các ") else (key, "các " + key)
+
+
+_KEY_PROVINCE_END = re.compile(r" tỉnh$")
+_KEY_PROVINCE_PARTY = re.compile(r"\btỉnh ủy\b")
+_KEY_STANDING = re.compile(r"^(các )?thường trực ")
+
+
+def _conventional_forms(key: str) -> set[str]:
+    """Other keys of a province-level body under the conventions of Vietnamese administrative
+    writing: a centrally-run city prints "thành phố" and "Thành ủy" where a province prints "tỉnh"
+    and "Tỉnh ủy" ("Sở Nội vụ thành phố", "Ban Tuyên giáo Thành ủy"), and "Thường trực" is
+    abbreviated "TT" ("TT Tỉnh ủy", "TT HĐND thành phố")."""
+    forms = {key}
+    for pattern, replacement in ((_KEY_PROVINCE_END, " thành phố"), (_KEY_PROVINCE_PARTY, "thành ủy"),
+                                 (_KEY_STANDING, r"\1tt ")):
+        forms |= {pattern.sub(replacement, f) for f in forms}
+    forms.discard(key)
+    return forms
 
 
 @lru_cache(maxsize=65536)
@@ -281,9 +305,10 @@ def strip_agency_prefix(name: str) -> str:
     return _PREFIX.sub("", s).strip()
 
 
-_COMMUNE_WORD = re.compile(r"\b(?:xã|phường|thị trấn)\b")
+# ("thị xã" is a district-level town; "cán bộ", "toàn bộ", "nội bộ" and "bộ phận" name no ministry.)
+_COMMUNE_WORD = re.compile(r"(?<!thị )\b(?:xã|phường|thị trấn)\b")
 _DISTRICT_WORD = re.compile(r"\b(?:huyện|quận|thị xã)\b")
-_NATIONAL_WORD = re.compile(r"\b(?:trung ương|chính phủ|quốc gia|bộ)\b")
+_NATIONAL_WORD = re.compile(r"\b(?:trung ương|chính phủ|quốc gia|(?<!cán )(?<!toàn )(?<!nội )bộ(?! phận))\b")
 
 
 def _level_of_unknown(key: str) -> str:
@@ -1110,6 +1135,12 @@ _NAMED_BODY = re.compile(
 
 _RECIPIENT_ITEM = re.compile(r"\n\s*[-+•]\s*")
 _ARCHIVE_LINE = re.compile(r"^Lưu\b", re.IGNORECASE)
+# "Như trên;", "Như Điều 3;": the addressees named in the text, not a body.
+_AS_ABOVE = re.compile(r"^Như\s+(?:trên|điều|mục|khoản|phần)\b", re.IGNORECASE)
+# What a recipient gets the copy for: "Bộ Nội vụ (để b/c);", "Sở Y tế (t/h)", "(để biết và thực hiện)".
+_PURPOSE_NOTE = re.compile(
+    r"\s*\((?:để\s+)?(?:b/c|t/h|p/h|đ/b|t/d|báo\s+cáo|biết|thực\s+hiện|chỉ\s+đạo|phối\s+hợp|theo\s+dõi|thi\s+hành)"
+    r"\b[^()]*\)", re.IGNORECASE)
 
 
 def recipients(text: str) -> list[str]:
@@ -1119,8 +1150,8 @@ def recipients(text: str) -> list[str]:
         return []
     out: list[str] = []
     for line in _RECIPIENT_ITEM.split("\n" + m.group(1)):
-        line = collapse(line).strip(" .;")
-        if not line or _ARCHIVE_LINE.match(line):
+        line = _PURPOSE_NOTE.sub("", collapse(line)).strip(" .;")
+        if not line or _ARCHIVE_LINE.match(line) or _AS_ABOVE.match(line):
             continue
         head = line.split(":", 1)[0]  # "VPUB: CVP, các PCVP, ..." -> the office itself
         out.extend(split_agencies(head))
@@ -1229,10 +1260,13 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
     out: list[str] = []
     pos = 0
     for m in _ITEM_SCAN.finditer(flat):
-        # A name starts a word: "397/KH-UBND" holds no agency.
+        # A name starts a word: "397/KH-UBND" holds no agency, nor does "397/KH- UBND" (a number
+        # printed with a space or wrapped after its hyphen).
         start = m.start()
         prev = flat[start - 1] if start else before
         if start < pos or (prev and prev not in " (“\"'"):
+            continue
+        if prev == " " and (_after_broken_number(flat, start) if start else _after_broken_number(segment, at)):
             continue
         # (= agency_phrase_end: _ITEM_SCAN matches here.)  A cell holding one known body: all of it.
         end = _known_whole_end(flat) if start == 0 else None
@@ -1250,6 +1284,17 @@ def _segment_mentions(segment: str) -> tuple[str, ...]:
             if lookup(name) or _named_unit(_UNIT_ITEM, name) or _is_named_body(name):
                 out.append(name)
     return tuple(out)
+
+
+# The tail of an instrument number cut after its hyphen or slash ("7877/KH- ", "12/QĐ-\n"):
+# digits, a slash, then a code ending with the cut.
+_BROKEN_NUMBER_TAIL = re.compile(r"\d[^\s/]*/\S*[-/]\s+$")
+
+
+def _after_broken_number(text: str, start: int) -> bool:
+    """Whether the white space before ``start`` follows the cut of an instrument number."""
+    tail = text[max(0, start - 40):start]
+    return tail.rstrip()[-1:] in ("-", "/") and _BROKEN_NUMBER_TAIL.search(tail) is not None
 
 
 def _known_whole_end(flat: str) -> int | None:
