@@ -72,6 +72,34 @@ def test_city_letterhead_gives_city_level() -> None:
     assert doc["title"] == "Kế hoạch phát triển thành phố Cần Thơ"
 
 
+def _local_plan(letterhead: str, place: str, body: str) -> str:
+    return (f"{letterhead}\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            f"Số: 88/KH-UBND\n{place}, ngày 05 tháng 4 năm 2023\nKẾ HOẠCH\nCẢI CÁCH HÀNH CHÍNH NĂM 2023\n{body}")
+
+
+@pytest.mark.parametrize(("letterhead", "issuer"), [
+    ("ỦY BAN NHÂN DÂN\nHUYỆN CAM LỘ", "UBND huyện Cam Lộ"),
+    ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐÔNG HÀ", "UBND thành phố Đông Hà"),  # a provincial city
+    ("ỦY BAN NHÂN DÂN\nXÃ CAM THÀNH", "UBND xã Cam Thành"),
+])
+def test_a_body_below_the_province_takes_the_province_its_text_names(letterhead: str, issuer: str) -> None:
+    body = ("Thực hiện Công văn số 1234/UBND-NC ngày 20/3/2023 của UBND tỉnh Quảng Trị về cải cách hành chính;\n"
+            "I. MỤC ĐÍCH\n")
+    doc = extract_metadata(_local_plan(letterhead, "Quảng Trị", body))
+    assert (doc["issuer"], doc["province"], doc.get("province_inferred")) == (issuer, "Quảng Trị", True)
+
+
+def test_a_body_below_the_province_with_no_province_in_its_text_has_none() -> None:
+    doc = extract_metadata(_local_plan("ỦY BAN NHÂN DÂN\nHUYỆN CAM LỘ", "Cam Lộ", "I. MỤC ĐÍCH\n"))
+    assert doc["province"] is None and "province_inferred" not in doc
+
+
+def test_a_province_letterhead_is_not_inferred() -> None:
+    text = _local_plan("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ", "Quảng Trị", "Căn cứ Quyết định của UBND tỉnh Bến Tre;\n")
+    doc = extract_metadata(text)
+    assert doc["province"] == "Quảng Trị" and "province_inferred" not in doc
+
+
 def test_sentence_case_takes_capitals_from_the_body() -> None:
     body = ("Ủy ban nhân dân tỉnh Long An triển khai Nghị quyết của Chính phủ về cải cách hành chính; "
             "Sở Nội vụ tổng hợp.")

@@ -191,6 +191,11 @@ def _letterhead_province_re() -> re.Pattern[str]:
     return re.compile(r"\b(?:tỉnh|thành phố|tp\.?)\s+(" + alt + r")\b")
 
 
+def is_province_name(name: str) -> bool:
+    """Whether ``name`` (any case, old or new tone placement) is a province or centrally-run city."""
+    return tone_normalise(collapse(nfc(name)).casefold()) in _province_variants()
+
+
 def province_from_text(text: str) -> str | None:
     """Province named by a letterhead ("ỦY BAN NHÂN DÂN / TỈNH TIỀN GIANG") near the top of a text."""
     head = collapse(nfc(text[:1500])).casefold()

@@ -14,6 +14,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import accumulate
 
+from pipelines.extract.agencies import is_province_name, province_from_text
 from pipelines.extract.dates import DATE_RE, date_from_match, iso_date
 from pipelines.extract.numbers import canonical_number, fold, issuer_codes, parse_number, prepare_text
 from pipelines.extract.text import RARE_SPACES, collapse
@@ -193,6 +194,8 @@ _LOCAL_UNIT = re.compile(
 )
 _PARTY_BRANCH = re.compile(r"dang bo (?P<level>tinh|thanh pho)\s+(?P<name>.+?)(?=\s+(?:tinh uy|thanh uy)\b|$)")
 _PARTY_COMMITTEE = re.compile(r"(?P<kind>tinh uy|thanh uy|huyen uy)(?:\s+(?P<name>.+))?$")
+# Letterhead levels below the province (a "thành phố" here is one that is not a province).
+_LOCAL_LEVELS = frozenset({"thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"})
 _LEVELS = {"tinh": "tỉnh", "thanh pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi xa": "thị xã",
            "xa": "xã", "phuong": "phường", "thi tran": "thị trấn"}
 _MOTTOS = (_NATIONAL_MOTTO, re.compile(r"d\s*a\s*n\s*g\s+c\s*o\s*n\s*g\s+s\s*a\s*n\s+v\s*i\s*e\s*t\s+n\s*a\s*m"))
@@ -253,8 +256,10 @@ def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
         lvl = _LEVELS[lm.group("level")]
         name = _place_case(joined[lm.start("name") : lm.end("name")])
         issuer = f"{short} {lvl} {name}"
-        if lvl in ("tỉnh", "thành phố"):
-            province, level = name, lvl
+        # A "thành phố" is a province only when centrally run ("THÀNH PHỐ MỸ THO" is a provincial city).
+        if lvl == "tỉnh" or (lvl == "thành phố" and is_province_name(name)):
+            province = name
+        level = lvl
         rest = joined[lm.end() :].strip()
         if rest:  # a department under the people's committee: "SỞ NỘI VỤ"
             dept = sentence_case(rest, text[motto.end() :])
@@ -269,11 +274,11 @@ def _letterhead(text: str) -> tuple[str | None, str | None, str | None, int]:
         word = {"tinh uy": "Tỉnh ủy", "thanh uy": "Thành ủy", "huyen uy": "Huyện ủy"}[pc.group("kind")]
         if pc.group("name"):
             name = _place_case(joined[pc.start("name") : pc.end("name")])
-            if pc.group("kind") != "huyen uy":
+            if pc.group("kind") == "tinh uy" or (pc.group("kind") == "thanh uy" and is_province_name(name)):
                 province = name
-            level = level or ("tỉnh" if pc.group("kind") == "tinh uy" else "thành phố")
         else:
             name = province or ""
+        level = level or {"tinh uy": "tỉnh", "thanh uy": "thành phố", "huyen uy": "huyện"}[pc.group("kind")]
         return (f"{word} {name}" if name else word), province, level, motto.start()
     for i in issuer_codes():
         if i.scope in ("national", "party") and fold(i.name) in f:
@@ -744,7 +749,13 @@ def extract_metadata(text: str) -> dict:
     """
     text = prepare_text(text)
     db = _db_header(text)
-    issuer, province, _level, letter_end = _letterhead(text)
+    issuer, province, level, letter_end = _letterhead(text)
+    province_inferred = False
+    if province is None and level in _LOCAL_LEVELS:
+        # A district or commune body (or a provincial city) prints no province in its letterhead:
+        # the province its text names first is its own.
+        province = province_from_text(text)
+        province_inferred = province is not None
 
     number = None
     nm = _NUMBER_LINE_SCAN.search(text, 0, _HEADER_CHARS)
@@ -793,6 +804,8 @@ def extract_metadata(text: str) -> dict:
 
     result: dict = {"number": number, "doc_type": doc_type, "issuer": issuer, "province": province,
                     "date": date, "title": title, "signer": None}
+    if province_inferred:
+        result["province_inferred"] = True
     signer, role = _signer(text)
     if signer is None and db.get("signer"):
         signer = db["signer"]
