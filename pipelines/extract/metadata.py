@@ -546,7 +546,7 @@ def _heading(text: str, start: int) -> tuple[str | None, list[tuple[str, bool]],
             parts.append((s, True))
             end = pos
             continue
-        if (mixed_lines == 0 and _SUBJECT_LINE.match(s)) or (
+        if (mixed_lines == 0 and (_SUBJECT_LINE.match(s) or _names_the_subject(parts, s))) or (
             0 < mixed_lines < 4 and not _BODY_START.match(s) and not parts[-1][0].endswith((".", ";"))
         ):
             parts.append((s, False))
@@ -555,6 +555,14 @@ def _heading(text: str, start: int) -> tuple[str | None, list[tuple[str, bool]],
             continue
         break
     return doc_type, parts, (end if parts else start)
+
+
+def _names_the_subject(parts: list[tuple[str, bool]], line: str) -> bool:
+    """Whether a mixed-case ``line`` right under a heading that is the type name alone ("KẾ HOẠCH" /
+    "Cải cách hành chính năm 2023") prints the subject: it opens with a capital, and neither the
+    body ("Căn cứ ...") nor a note ("(Kèm theo ...)") begins there."""
+    return (len(parts) == 1 and _HEADING_RE.fullmatch(fold(parts[0][0])) is not None and line[:1].isupper()
+            and not _BODY_START.match(line) and not line.endswith((".", ";", ":", ",")))
 
 
 _LETTER_SUBJECT = re.compile(r"(?m)^[ \t|]*(?:V/v|V\.v|Về\s+việc)[ \t:.]*(?P<s>[^\n|]+(?:\n(?![ \t]*(?:Kính\s+gửi|"
@@ -605,6 +613,11 @@ def _heading_title(parts: list[tuple[str, bool]], body: str) -> str | None:
     if mixed:
         mixed = re.sub(r"^(?:V/v|V\.v|v/v)\s*", "về việc ", mixed)
         mixed = re.sub(r"^Về\b", "về", mixed)
+        words = mixed.split(" ", 2)
+        # Sentence case after the type name ("Cải cách hành chính"), but not for an abbreviation
+        # ("UBND") or a name ("Hà Nội": its next word is capitalised too).
+        if words[0][1:].islower() and (len(words) == 1 or not words[1][:1].isupper()):
+            mixed = mixed[0].lower() + mixed[1:]
         title = f"{title} {mixed}".rstrip(" .")
     return title
 
