@@ -264,3 +264,10 @@ def test_level_of_an_unknown_body(printed: str, level: str) -> None:
     resolved = resolve_agency(printed, "Quảng Trị")
     assert resolved["known"] is False
     assert resolved["level"] == level
+
+
+def test_district_office_and_commune_tier_of_district_plans() -> None:
+    # The office serving both councils of a district is one body, not "Văn phòng HĐND" and "UBND huyện".
+    assert split_agencies("Văn phòng HĐND và UBND huyện") == ["Văn phòng HĐND và UBND huyện"]
+    assert resolve_agency("Văn phòng HĐND và UBND huyện", "Quảng Trị")["level"] == "district"
+    assert resolve_agency("UBND các xã, thị trấn", "Quảng Trị")["canonical"] == "UBND cấp xã"
