@@ -5,6 +5,10 @@ Pure: text in, plain JSON-ready dict out.  No Dagster, no RDF.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
+from pipelines.extract import agencies, numbers
 from pipelines.extract.agencies import collect_agencies
 from pipelines.extract.citations import citation_index, extract_citations, numbers_mentioned
 from pipelines.extract.mentions import extract_unnumbered_mentions
@@ -14,7 +18,22 @@ from pipelines.extract.targets import extract_targets
 from pipelines.extract.tasks import extract_tasks
 from pipelines.ingest.source import SourceText
 
-EXTRACTOR_VERSION = "0.1.0"
+
+def code_fingerprint() -> str:
+    """First 12 hex digits of the SHA-256 of the extraction modules and the reference tables they
+    read (gazetteer, provinces, document types, issuer codes, number forms).
+
+    Part of the extractor version: a record stored by other code or other tables is stale, so an
+    upgrade re-extracts plans whose files did not change (the stages compare versions)."""
+    digest = hashlib.sha256()
+    folders = {Path(__file__).resolve().parent, agencies.REFERENCE_DIR.resolve(), numbers.REFERENCE_DIR.resolve()}
+    for path in sorted(f for folder in folders for f in folder.iterdir() if f.is_file() and f.suffix != ".pyc"):
+        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+EXTRACTOR_VERSION = f"0.1.0+{code_fingerprint()}"
 
 
 def extract_record(source: SourceText) -> dict:
