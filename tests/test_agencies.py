@@ -229,7 +229,7 @@ def test_city_forms_leave_district_lists_alone() -> None:
     assert split_agencies("TT Tỉnh ủy, TT HĐND tỉnh") == ["TT Tỉnh ủy", "TT HĐND tỉnh"]
 
 
-def _names(text: str, province: str = "Quảng Trị") -> list[str]:
+def _names(text: str, province: str | None = "Quảng Trị") -> list[str]:
     return [a["name"] for a in collect_agencies(text, {"province": province}, [], [])]
 
 
@@ -259,6 +259,10 @@ def test_a_dash_after_other_text_still_opens_a_body() -> None:
     ("Trung tâm Y tế các huyện, thị xã, thành phố", "district"),
     ("Trạm Y tế các xã, phường", "commune"),
     ("Vụ Tổ chức cán bộ, Bộ Khoa học", "national"),
+    ("Vụ Pháp chế", "national"),
+    ("Cục Văn thư và Lưu trữ", "national"),
+    ("Cục Quản lý thị trường tỉnh", "province"),
+    ("Phòng Nội vụ", "province"),
 ])
 def test_level_of_an_unknown_body(printed: str, level: str) -> None:
     resolved = resolve_agency(printed, "Quảng Trị")
@@ -271,3 +275,11 @@ def test_district_office_and_commune_tier_of_district_plans() -> None:
     assert split_agencies("Văn phòng HĐND và UBND huyện") == ["Văn phòng HĐND và UBND huyện"]
     assert resolve_agency("Văn phòng HĐND và UBND huyện", "Quảng Trị")["level"] == "district"
     assert resolve_agency("UBND các xã, thị trấn", "Quảng Trị")["canonical"] == "UBND cấp xã"
+
+
+def test_departments_of_a_ministry_are_named_bodies() -> None:
+    text = ("Vụ Tổ chức - Biên chế chủ trì, phối hợp với Vụ Pháp chế xây dựng dự thảo Nghị định; "
+            "định kỳ báo cáo về Vụ Tổ chức cán bộ.")
+    names = _names(text, None)
+    assert names == ["Vụ Tổ chức - Biên chế", "Vụ Pháp chế", "Vụ Tổ chức cán bộ"]
+    assert {resolve_agency(n, None)["level"] for n in names} == {"national"}

@@ -444,7 +444,8 @@ def _level_of_unknown_plain(key: str) -> str:
     if "cấp huyện" in key or re.search(r"\b(?:huyện|quận|thị xã)\b", key):
         return "district"
     ministries = re.sub(r"\b(?:cán|toàn|nội) bộ\b|\bbộ phận\b", "_", key)
-    if re.search(r"\b(?:trung ương|chính phủ|quốc gia|bộ)\b", ministries) and "tỉnh" not in key:
+    central = re.match(r"(?:vụ|cục|tổng cục) ", key) is not None
+    if (central or re.search(r"\b(?:trung ương|chính phủ|quốc gia|bộ)\b", ministries)) and "tỉnh" not in key:
         return "national"
     return "province"
 
@@ -463,7 +464,8 @@ def test_precompiled_patterns_equal_the_inline_ones(seed_texts: list[str]) -> No
     names += ["", "Đ", "--x--", "Ủy ban nhân dân xã Phú Mỹ", "các hội quần chúng", "những đơn vị",
               "Bộ phận một cửa", "cấp huyện", "thị xã Ba Đồn", "Trung ương Đoàn tỉnh", "chính phủ điện tử",
               "Phòng Tổ chức cán bộ", "Trung tâm Y tế các huyện, thị xã, thành phố", "Ban Nội bộ",
-              "Vụ Tổ chức cán bộ - Bộ Nội vụ", "UBND xã Tân Phú Tây", "UBND thị xã", "toàn bộ cơ quan"]
+              "Vụ Tổ chức cán bộ - Bộ Nội vụ", "UBND xã Tân Phú Tây", "UBND thị xã", "toàn bộ cơ quan",
+              "Vụ Pháp chế", "Cục Thuế tỉnh", "Tổng cục Thống kê", "Phòng Nội vụ"]
     for name in names:
         assert agencies.slugify(name) == _slugify_plain(name), name
         key = agencies._key(name)

@@ -321,7 +321,9 @@ def _level_of_unknown(key: str) -> str:
         return "commune"
     if "cấp huyện" in key or _DISTRICT_WORD.search(key):
         return "district"
-    if _NATIONAL_WORD.search(key) and "tỉnh" not in key:
+    # A "Vụ" is a department of a ministry, a "Cục" or "Tổng cục" a central agency unless a
+    # province's ("Cục Thuế tỉnh").
+    if (_NATIONAL_WORD.search(key) or key.startswith(("vụ ", "cục ", "tổng cục "))) and "tỉnh" not in key:
         return "national"
     return "province"
 
@@ -1134,7 +1136,7 @@ def coordinators_in(text: str) -> list[str]:
 _RECIPIENTS = re.compile(r"Nơi\s+nhận\s*:(.*?)(?:\n\s*\|\s*\n|\n\s*\n\s*\n|$)", re.DOTALL)
 _NAMED_BODY = re.compile(
     r"^(?:Sở|Báo|Đài|Ban|Bộ|Cục|Chi\s+cục|Trung\s+tâm|Công\s+an|Hội|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Tỉnh\s+ủy|"
-    r"Văn\s+phòng|Cổng|Bưu\s+điện|Kho\s+bạc|Thanh\s+tra|Liên\s+đoàn|Trường|Viện|Tòa\s+án)\s+\S"
+    r"Văn\s+phòng|Cổng|Bưu\s+điện|Kho\s+bạc|Thanh\s+tra|Liên\s+đoàn|Trường|Viện|Tòa\s+án|Vụ)\s+\S"
 )
 
 
