@@ -41,6 +41,20 @@ _QUARTER = re.compile(r"\bquý\s+(IV|III|II|I|[1-4])(?:\s*(?:/|năm)\s*(" + _YEA
 _HALF = re.compile(
     r"\b6\s+tháng\s+(đầu|cuối)\s+năm(?:\s+(" + _YEAR + r"))?\b", re.IGNORECASE
 )
+# Two months or quarters of one year: "tháng 3-4/2025", "tháng 3 và tháng 4 năm 2025",
+# "Quý I, II/2025", "Quý II và Quý III năm 2025" (from the first one's start to the second one's end).
+_JOIN = r"\s*(?:[-–—,]|và|đến)\s*"
+_MONTH_SPAN = re.compile(
+    r"\btháng\s+(\d{1,2})" + _JOIN + r"(?:tháng\s+)?(\d{1,2})(?:\s*(?:/|năm)\s*(" + _YEAR + r"))?\b", re.IGNORECASE
+)
+_QUARTER_SPAN = re.compile(
+    r"\bquý\s+(IV|III|II|I|[1-4])" + _JOIN + r"(?:quý\s+)?(IV|III|II|I|[1-4])(?:\s*(?:/|năm)\s*(" + _YEAR + r"))?\b",
+    re.IGNORECASE,
+)
+# Two periods joined by a spaced dash: "Tháng 6/2025 - tháng 12/2025" (the second opening with a
+# period of its own: in "Quý II - III/2025" the dash joins two quarters, see _QUARTER_SPAN).
+_PERIOD_DASH = re.compile(r"\s+[-–—]\s+")
+_PERIOD_OPENING = re.compile(r"(?:tháng|quý|năm|ngày|đầu|cuối|6\s+tháng|\d)", re.IGNORECASE)
 _RANGE_YEARS = re.compile(r"\b(" + _YEAR + r")\s*[-–—]\s*(" + _YEAR + r")\b")
 _YEAR_ONLY = re.compile(r"\b(" + _YEAR + r")\b")
 _END_OF_YEAR = re.compile(r"\bcuối\s+năm(?:\s+(" + _YEAR + r"))?\b", re.IGNORECASE)
@@ -74,6 +88,16 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 def _interval(text: str, default_year: int | None) -> tuple[date | None, date | None]:
     """The calendar interval one phrase denotes, or (None, None)."""
+    m = _MONTH_SPAN.search(text)  # (before the dates: "tháng 3-4/2025" is no day 3 of April)
+    if m and 1 <= int(m.group(1)) < int(m.group(2)) <= 12:
+        year = int(m.group(3)) if m.group(3) else _year_in(text, default_year)
+        if year:
+            return date(year, int(m.group(1)), 1), _month_end(year, int(m.group(2)))
+    m = _QUARTER_SPAN.search(text)
+    if m and _quarter(m.group(1)) < _quarter(m.group(2)):
+        year = int(m.group(3)) if m.group(3) else _year_in(text, default_year)
+        if year:
+            return date(year, 3 * _quarter(m.group(1)) - 2, 1), _month_end(year, 3 * _quarter(m.group(2)))
     m = _DMY.search(text) or _DMY_WORDS.search(text)
     if m:
         d = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
@@ -163,6 +187,15 @@ def _parse_timeframe(text: str | None, default_year: int | None) -> dict:
         out["start"], out["end"] = _iso(start), _iso(end)
         return out
     start, end = _interval(low, default_year)
+    parts = _PERIOD_DASH.split(low, maxsplit=1)
+    if len(parts) == 2 and not _UNTIL.match(low) and _PERIOD_OPENING.match(parts[1]):
+        # "Tháng 6/2025 - tháng 12/2025": from the first period's start to the second one's end
+        # (the first takes the second's year when it prints none).
+        year_hint = _year_in(parts[1], default_year)
+        first, _ = _interval(parts[0], year_hint if _YEAR_ONLY.search(parts[0]) is None else default_year)
+        _, last = _interval(parts[1], year_hint)
+        if first is not None and last is not None and first <= last:
+            start, end = first, last
     if _UNTIL.match(low) or _END_OF_YEAR.match(low):
         # A deadline: the work may start any time before it.
         start = None
