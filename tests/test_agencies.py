@@ -283,3 +283,15 @@ def test_departments_of_a_ministry_are_named_bodies() -> None:
     names = _names(text, None)
     assert names == ["Vụ Tổ chức - Biên chế", "Vụ Pháp chế", "Vụ Tổ chức cán bộ"]
     assert {resolve_agency(n, None)["level"] for n in names} == {"national"}
+
+
+@pytest.mark.parametrize(("printed", "canonical", "known"), [
+    ("Sở Y tế Long An", "Sở Y tế", True),
+    ("Đài Phát thanh và Truyền hình Long An", "Đài Phát thanh và Truyền hình tỉnh", True),
+    ("Tỉnh ủy Tiền Giang", "Tỉnh ủy", True),
+    ("UBND thành phố Bến Tre", "UBND thành phố Bến Tre", True),  # a provincial city (a named unit), not the province
+    ("Báo Long An", "Báo Long An", False),
+])
+def test_a_body_named_with_its_province(printed: str, canonical: str, known: bool) -> None:
+    resolved = resolve_agency(printed, "Long An")
+    assert (resolved["canonical"], resolved["known"]) == (canonical, known)

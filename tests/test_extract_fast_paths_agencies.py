@@ -328,6 +328,12 @@ def _key_plain(name: str) -> str:
     s = re.sub(r"\s+", " ", s).strip()
     s = agencies._KEY_OF_PROVINCE.sub(r"\1", s)
     s = agencies._province_suffix_re().sub(lambda m: m.group(1) or m.group(2), s)
+    # A province's bare name closing the key goes, unless a unit word comes before it (the earliest
+    # match of the alternation is the longest name that ends the key).
+    names = sorted(agencies._province_variants(), key=len, reverse=True)
+    m = re.search(r"(\S+) (?:" + "|".join(map(re.escape, names)) + r")$", s)
+    if m and m.group(1) not in {"tỉnh", "phố", "huyện", "quận", "xã", "phường", "trấn", "tp"}:
+        s = s[: m.start()] + m.group(1)
     return agencies._KEY_TINH_TYPO.sub("tỉnh", s)
 
 

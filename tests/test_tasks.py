@@ -249,3 +249,17 @@ def test_docx_plan_end_to_end_through_ingestion(tmp_path) -> None:
          "Quý II năm 2025"),
     ]
     assert tasks[-1]["section"] == "I. Chuyển đổi số" and tasks[-1]["due"]["end"] == "2025-06-30"
+
+
+def test_duty_headed_by_its_agency_before_a_colon_and_agencies_named_with_their_province() -> None:
+    plan = ("II. TỔ CHỨC THỰC HIỆN\n"
+            "1. Sở Tài chính: Tham mưu UBND tỉnh bố trí kinh phí thực hiện Kế hoạch.\n"
+            "2. Báo Long An, Đài Phát thanh và Truyền hình Long An\n"
+            "Mở chuyên trang, chuyên mục tuyên truyền về cải cách hành chính.\n")
+    duties = extract_responsibilities(plan, default_year=2024)
+    assert [(d["index"], d["lead"]) for d in duties] == [
+        ("1", ["Sở Tài chính"]),
+        ("2", ["Báo Long An", "Đài Phát thanh và Truyền hình Long An"]),
+    ]
+    assert duties[0]["content"].startswith("Sở Tài chính: Tham mưu")
+    assert subject_of("Sở Tài chính:") == []  # a heading with nothing after it heads no duty itself

@@ -138,6 +138,10 @@ def _key(name: str) -> str:
         s = _KEY_OF_PROVINCE.sub(r"\1", s)
     if "tỉnh " in s or "thành phố " in s:  # (the province pattern's \s+ is one space in a collapsed text)
         s = _province_suffix_re().sub(lambda m: m.group(1) or m.group(2), s)
+    if s[s.rfind(" ") + 1:] in _province_last_words():
+        # A body named with its province's bare name ("Đài Phát thanh và Truyền hình Long An",
+        # "Sở Y tế Bến Tre"): the name is dropped, as after "tỉnh".
+        s = _without_bare_province(s)
     if s.endswith(("tình", "tinh")):
         # Printed typos of "tỉnh" at the end of a name ("Sở, ngành tinh", "Các sở, ban, ngành tình").
         s = _KEY_TINH_TYPO.sub("tỉnh", s)
@@ -172,6 +176,31 @@ def _province_suffix_re() -> re.Pattern[str]:
         return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
 
     return re.compile(r"\b(?:(tỉnh)\s+(?:" + alt(None) + r")|(thành phố)\s+(?:" + alt("thành phố") + r"))\b")
+
+
+@lru_cache(maxsize=1)
+def _province_last_words() -> frozenset[str]:
+    """Last words of the province names as _key folds them (a cheap test before _bare_province_end)."""
+    return frozenset(name.rsplit(" ", 1)[-1] for name in _province_variants())
+
+
+@lru_cache(maxsize=1)
+def _province_names_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_province_variants(), key=len, reverse=True))
+
+
+_UNIT_WORDS_BEFORE_A_PLACE = frozenset({"tỉnh", "phố", "huyện", "quận", "xã", "phường", "trấn", "tp"})
+
+
+def _without_bare_province(key: str) -> str:
+    """``key`` without the province name closing it after a body's name, if one does: the longest
+    such name, kept when a unit word comes before it ("ubnd thành phố bến tre" is a provincial city,
+    "thành phố thừa thiên huế" a province) or when it is all of the key."""
+    for name in _province_names_longest_first():
+        if key.endswith(" " + name):
+            before = key[: -len(name) - 1]
+            return key if before[before.rfind(" ") + 1:] in _UNIT_WORDS_BEFORE_A_PLACE else before
+    return key
 
 
 @lru_cache(maxsize=1)

@@ -242,8 +242,9 @@ def subject_of(text: str) -> list[str]:
             continue
         names, end = found
         after = flat[end:].lstrip(" ,")
-        # A subject is followed by its verb (lower case), not by the end of the text.
-        if after[:1].islower():
+        # A subject is followed by its verb (lower case), not by the end of the text, or it heads
+        # its duty before a colon ("Sở Tài chính: Tham mưu UBND tỉnh bố trí kinh phí").
+        if after[:1].islower() or (after[:1] == ":" and after[1:].strip()):
             return names
     return []
 
