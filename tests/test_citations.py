@@ -292,3 +292,21 @@ def test_letter_without_sections_takes_its_opening_paragraph_as_basis() -> None:
 def test_template_and_table_labels_are_not_instruments() -> None:
     text = "Báo cáo theo Mẫu số 01/TH-CCHC và Biểu số 02/BC-SNV kèm theo Công văn số 15/SNV-CCHC của Sở Nội vụ."
     assert list(cites(text)) == ["15/SNV-CCHC"]
+
+
+@pytest.mark.parametrize("definition", ["(gọi tắt là Đề án 06)", "(sau đây được viết tắt là: Đề án 06)",
+                                        "(sau đây gọi tắt Đề án 06)"])
+def test_a_short_name_defined_without_sau_day_or_with_a_colon(definition: str) -> None:
+    text = ("Căn cứ Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ phê duyệt Đề án phát triển "
+            f"ứng dụng dữ liệu về dân cư {definition};\nII. NHIỆM VỤ\n"
+            "1. Triển khai hiệu quả Đề án 06 trên địa bàn tỉnh.")
+    (c,) = extract_citations(text, {})
+    assert c["number"] == "06/QĐ-TTg" and c["aliases"] == ["Đề án 06"]
+    assert len(c["spans"]) == 3  # the number, the definition and the later use
+
+
+def test_the_document_names_itself_in_a_short_name_without_sau_day() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH HẬU GIANG\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 77/KH-UBND\n"
+            "Hậu Giang, ngày 02 tháng 3 năm 2024\nKẾ HOẠCH\nCẢI CÁCH HÀNH CHÍNH NĂM 2024\n"
+            "Ủy ban nhân dân tỉnh ban hành Kế hoạch cải cách hành chính năm 2024 (gọi tắt là Kế hoạch CCHC 2024).\n")
+    assert extract_metadata(text)["aliases"] == ["Kế hoạch CCHC 2024"]

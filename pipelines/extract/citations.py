@@ -28,7 +28,7 @@ from pipelines.extract.numbers import (
     normalise_number_query,
     prepare_text,
 )
-from pipelines.extract.text import cache_short, collapse
+from pipelines.extract.text import DEFINED_SHORT_NAME_OPENING, cache_short, collapse
 
 # instrument_key and normalise_number_query live in numbers.py; re-exported for the graph builder.
 __all__ = [
@@ -166,9 +166,8 @@ def _short_form_type(text: str, m: re.Match[str]) -> str | None:
 
 
 _DEFINED_ALIAS_WORD = "tắt"
-_DEFINED_ALIAS = re.compile(
-    rf"\(\s*sau\s+đây\s+(?:được\s+)?(?:gọi|viết)\s+{_DEFINED_ALIAS_WORD}\s+(?:là\s+)?(?P<alias>[^()]{{1,120}}?)\s*\)"
-)
+_DEFINED_ALIAS = re.compile(DEFINED_SHORT_NAME_OPENING + r"(?P<alias>[^()]{1,120}?)\s*\)")
+assert _DEFINED_ALIAS_WORD in DEFINED_SHORT_NAME_OPENING
 
 # --- issuers -----------------------------------------------------------------------------------
 

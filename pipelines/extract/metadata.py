@@ -17,7 +17,7 @@ from itertools import accumulate
 from pipelines.extract.agencies import is_province_name, province_from_text
 from pipelines.extract.dates import DATE_RE, date_from_match, iso_date
 from pipelines.extract.numbers import canonical_number, fold, issuer_codes, parse_number, prepare_text
-from pipelines.extract.text import RARE_SPACES, collapse
+from pipelines.extract.text import DEFINED_SHORT_NAME_OPENING, RARE_SPACES, collapse
 
 _HEADER_CHARS = 6000
 _CASE_BODY_CHARS = 200_000  # enough body to learn how words are capitalised
@@ -84,7 +84,7 @@ _PERSON = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰ�
                      r"[a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]*"
                      r"\s){1,5}[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
                      r"[a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]*$")
-_SELF_ALIAS = re.compile(r"\(\s*sau\s+đây\s+(?:được\s+)?(?:gọi|viết)\s+tắt\s+(?:là\s+)?(?P<alias>[^()]{1,80}?)\s*\)")
+_SELF_ALIAS = re.compile(DEFINED_SHORT_NAME_OPENING + r"(?P<alias>[^()]{1,80}?)\s*\)")
 _HEADLINE_DATE = re.compile(r"(?m)^[ \t]*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b[^\n]*$")
 
 # Folded heading words -> document type names (the type heading of an administrative document).

@@ -16,6 +16,10 @@ from functools import lru_cache, wraps
 from inspect import Parameter, signature
 from typing import Any, Protocol, TypeVar, cast
 
+# The opening of a short name defined in brackets: "(sau đây gọi tắt là X)", "(gọi tắt là X)",
+# "(sau đây được viết tắt là: X)", "(sau đây gọi tắt X)"; the short name follows it.
+DEFINED_SHORT_NAME_OPENING = r"\(\s*(?:sau\s+đây\s+)?(?:được\s+)?(?:gọi|viết)\s+tắt\s+(?:là\s*:?\s*)?"
+
 _WHITESPACE = re.compile(r"\s+")
 T = TypeVar("T")
 
