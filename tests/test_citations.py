@@ -310,3 +310,10 @@ def test_the_document_names_itself_in_a_short_name_without_sau_day() -> None:
             "Hậu Giang, ngày 02 tháng 3 năm 2024\nKẾ HOẠCH\nCẢI CÁCH HÀNH CHÍNH NĂM 2024\n"
             "Ủy ban nhân dân tỉnh ban hành Kế hoạch cải cách hành chính năm 2024 (gọi tắt là Kế hoạch CCHC 2024).\n")
     assert extract_metadata(text)["aliases"] == ["Kế hoạch CCHC 2024"]
+
+
+def test_an_issuer_whose_known_name_holds_va() -> None:
+    text = ("Thực hiện Văn bản số 123/STTTT-BCVT ngày 01/02/2023 của Sở Thông tin và Truyền thông về việc "
+            "triển khai; Công văn số 45/SKHĐT-TH ngày 2/3/2023 của Sở Kế hoạch và Đầu tư.")
+    issuers = {c["number"]: c["issuer"] for c in extract_citations(text, {"province": "Bến Tre"})}
+    assert issuers == {"123/STTTT-BCVT": "Sở Thông tin và Truyền thông", "45/SKHĐT-TH": "Sở Kế hoạch và Đầu tư"}

@@ -714,9 +714,14 @@ def _is_item_start_at(text: str, pos: int) -> bool:
     return bool(_ITEM_SCAN.match(text, pos)) or bool(_gazetteer_prefix_window(text[pos:pos + _PREFIX_WINDOW]))
 
 
+def known_name_length(text: str, pos: int = 0) -> int:
+    """Length in characters of the longest gazetteer name opening ``text`` at ``pos`` (0 if none)."""
+    return _gazetteer_prefix_window(text[pos:pos + _PREFIX_WINDOW])
+
+
 def _gazetteer_prefix(text: str) -> int:
     """Length in characters of the longest gazetteer name opening ``text`` (0 if none)."""
-    return _gazetteer_prefix_window(text[:_PREFIX_WINDOW])
+    return known_name_length(text)
 
 
 _PREFIX_WINDOW = 200  # a name is looked for in the first 200 characters only

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from pipelines.extract.agencies import known_name_length
 from pipelines.extract.dates import date_at
 from pipelines.extract.numbers import (
     NumberMatch,
@@ -289,6 +290,10 @@ def _read_issuer(text: str, pos: int, ctx: _Context) -> tuple[str | None, int]:
     if not m:
         om = _OTHER_ISSUER.match(text, pos)
         if om:
+            # A known name may hold a word the clause stops at ("Sở Thông tin và Truyền thông").
+            known = known_name_length(text, om.start("org"))
+            if om.start("org") + known > om.end("org"):
+                return _collapse(text[om.start("org"):om.start("org") + known]), om.start("org") + known
             return _collapse(om.group("org")), om.end()
         return None, pos
     # Groups are read one by one (``groupdict`` builds a dict of all sixty); a national body is
