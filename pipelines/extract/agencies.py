@@ -180,7 +180,7 @@ def _province_suffix_re() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _province_last_words() -> frozenset[str]:
-    """Last words of the province names as _key folds them (a cheap test before _bare_province_end)."""
+    """Last words of the province names as _key folds them (a cheap test before _without_bare_province)."""
     return frozenset(name.rsplit(" ", 1)[-1] for name in _province_variants())
 
 
