@@ -317,3 +317,15 @@ def test_an_issuer_whose_known_name_holds_va() -> None:
             "triển khai; Công văn số 45/SKHĐT-TH ngày 2/3/2023 của Sở Kế hoạch và Đầu tư.")
     issuers = {c["number"]: c["issuer"] for c in extract_citations(text, {"province": "Bến Tre"})}
     assert issuers == {"123/STTTT-BCVT": "Sở Thông tin và Truyền thông", "45/SKHĐT-TH": "Sở Kế hoạch và Đầu tư"}
+
+
+def test_a_short_name_defined_right_after_the_issuer_and_named_by_the_title() -> None:
+    """No subject clause between the issuer and the definition; the plan's title implements the short name."""
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 120/KH-UBND\nBắc Ninh, ngày 12 tháng 5 năm 2024\nKẾ HOẠCH\nTHỰC HIỆN ĐỀ ÁN 06 NĂM 2024\n"
+            "Căn cứ Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ (sau đây gọi tắt là Đề án 06);\n"
+            "I. NHIỆM VỤ\n1. Làm sạch dữ liệu dân cư phục vụ Đề án 06.\n")
+    (c,) = extract_citations(text, extract_metadata(text))
+    assert c["number"] == "06/QĐ-TTg" and c["aliases"] == ["Đề án 06"]
+    assert c["relation"] == "implements"
+    assert len(c["spans"]) == 3  # the number, the definition and the later use

@@ -489,6 +489,7 @@ class _Mention:
     date: str | None = None
     title: str | None = None
     title_end: int | None = None
+    clause_end: int | None = None  # end of the number, date and issuer when no subject follows
     alias: str | None = None  # the printed short form for alias mentions
     title_before: bool = False  # subject read from "X ban hành tại <number>"
     implements: bool = False
@@ -554,6 +555,7 @@ def _analyse(text: str, numbers: list[NumberMatch], idx: int, ctx: _Context) -> 
         act = _NAMED_ACT.search(text, start, nm.start) if nm.start - start > 12 else None
         title = _collapse(act.group("name")) if act else _read_title_before(text, start)
         mention.title_before = title is not None
+        mention.clause_end = pos
     else:
         mention.title_end = tend
     mention.title = title
@@ -704,6 +706,10 @@ def _title_implements(doc_title: str | None, inst: _Instrument, doc_type: str | 
     canon = fold(inst.canonical)
     if canon in rest_unspaced or f" {canon}" in f" {rest}":
         return True
+    # Or by a short name the text defines for it ("Kế hoạch thực hiện Đề án 06", "(gọi tắt là Đề án 06)").
+    padded = f" {rest} "
+    if any(len(alias) >= 6 and f" {fold(alias)} " in padded for alias in inst.aliases):
+        return True
     if not doc_type or not title:
         return False
     subject = _implemented_subject(rest, doc_type)
@@ -743,14 +749,19 @@ class _Intervals:
 
 def _resolve_short_forms(text: str, instruments: list[_Instrument], own_spans: list[tuple[int, int]]) -> None:
     """Second pass: defined aliases and "Nghị quyết 76"-style short forms -> known instruments."""
-    # 1. "(sau đây gọi tắt là X)": X names a known instrument by number, or follows its subject clause.
+    # 1. "(sau đây gọi tắt là X)": X names a known instrument by number, or follows its subject clause
+    #    (or its number's clause).
     extra_aliases: list[tuple[str, _Instrument]] = []
     title_end_owner: dict[int, _Instrument] = {}
     if _DEFINED_ALIAS_WORD in text:  # a literal every definition contains: most texts have none
         for inst in instruments:
             for m in inst.mentions:
-                if m.title_end is not None:
-                    title_end_owner.setdefault(m.title_end, inst)
+                # A definition closes the subject clause, or the number's own clause where no subject
+                # is printed ("Quyết định số 06/QĐ-TTg ... của Thủ tướng Chính phủ (sau đây gọi tắt là
+                # Đề án 06)").
+                end = m.title_end if m.title_end is not None else m.clause_end
+                if end is not None:
+                    title_end_owner.setdefault(end, inst)
     for dm in _DEFINED_ALIAS.finditer(text) if _DEFINED_ALIAS_WORD in text else ():
         alias = _collapse(dm.group("alias"))
         nums = find_numbers(alias)
