@@ -295,3 +295,14 @@ def test_departments_of_a_ministry_are_named_bodies() -> None:
 def test_a_body_named_with_its_province(printed: str, canonical: str, known: bool) -> None:
     resolved = resolve_agency(printed, "Long An")
     assert (resolved["canonical"], resolved["known"]) == (canonical, known)
+
+
+@pytest.mark.parametrize("printed", ["Sở Y tế tỉnh", "Sở Y tế tỉnh Long An", "Sở Y tế Long An", "Sở Y tế"])
+def test_one_identity_for_a_department_printed_with_or_without_its_province(printed: str) -> None:
+    resolved = resolve_agency(printed, "Long An")
+    assert (resolved["canonical"], resolved["iri_path"]) == ("Sở Y tế", "id/org/long-an/so-y-te")
+
+
+def test_a_word_after_a_closing_bracket_is_no_typo_of_tinh() -> None:
+    text = "Báo cáo UBND tỉnh (qua Sở Nội vụ) tình hình thực hiện."
+    assert "Sở Nội vụ" in _names(text) and not [n for n in _names(text) if "tình" in n]

@@ -334,6 +334,8 @@ def _key_plain(name: str) -> str:
     m = re.search(r"(\S+) (?:" + "|".join(map(re.escape, names)) + r")$", s)
     if m and m.group(1) not in {"tỉnh", "phố", "huyện", "quận", "xã", "phường", "trấn", "tp"}:
         s = s[: m.start()] + m.group(1)
+    if re.search(r"[()]\s*\S+\s*$", name):  # the word after a bracket is no typo of "tỉnh"
+        return s
     return agencies._KEY_TINH_TYPO.sub("tỉnh", s)
 
 

@@ -106,6 +106,7 @@ _KEY_REWRITES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 _KEY_OF_PROVINCE = re.compile(r"\bcủa\s+(tỉnh|thành phố)\b")
 _KEY_TINH_TYPO = re.compile(r"\b(?:tình|tinh)$")
+_BRACKET_BEFORE_LAST_WORD = re.compile(r"[()]\s*\S+\s*$")
 
 
 @lru_cache(maxsize=65536)
@@ -142,8 +143,9 @@ def _key(name: str) -> str:
         # A body named with its province's bare name ("Đài Phát thanh và Truyền hình Long An",
         # "Sở Y tế Bến Tre"): the name is dropped, as after "tỉnh".
         s = _without_bare_province(s)
-    if s.endswith(("tình", "tinh")):
-        # Printed typos of "tỉnh" at the end of a name ("Sở, ngành tinh", "Các sở, ban, ngành tình").
+    if s.endswith(("tình", "tinh")) and not _BRACKET_BEFORE_LAST_WORD.search(name):
+        # Printed typos of "tỉnh" at the end of a name ("Sở, ngành tinh", "Các sở, ban, ngành tình"),
+        # not a word after a closing bracket ("(qua Sở Nội vụ) tình hình" is no "Sở Nội vụ tỉnh").
         s = _KEY_TINH_TYPO.sub("tỉnh", s)
     return s
 
@@ -256,9 +258,14 @@ def _alias_index() -> dict[str, GazetteerEntry]:
             for k in _with_or_without_cac(_key(name)):
                 index.setdefault(k, e)
     for k, e in list(index.items()):
-        if e.level == "province":
-            for form in _conventional_forms(k):
-                index.setdefault(form, e)
+        if e.level != "province":
+            continue
+        forms = _conventional_forms(k)
+        if e.type == "specific" and not k.endswith((" tỉnh", " thành phố")) and "tỉnh" not in k.split():
+            # "Sở Y tế tỉnh" is the province's "Sở Y tế" (and "Sở Y tế thành phố" a city's).
+            forms |= {k + " tỉnh", *_conventional_forms(k + " tỉnh")}
+        for form in forms:
+            index.setdefault(form, e)
     return index
 
 
