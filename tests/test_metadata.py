@@ -257,3 +257,13 @@ def test_the_body_under_a_bare_type_heading_is_not_the_title() -> None:
             "Số: 88/KH-UBND\nQuảng Trị, ngày 05 tháng 4 năm 2023\nKẾ HOẠCH\n"
             "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ;\n")
     assert extract_metadata(text)["title"] == "Kế hoạch"
+
+
+def test_a_heading_the_body_does_not_case_keeps_registry_names() -> None:
+    """A page cut before the body: type names before their numbers and national bodies keep their
+    registry spelling, other words go to lower case."""
+    heading = "KẾ HOẠCH THỰC HIỆN CHỈ THỊ SỐ 19/CT-TTG NGÀY 16 THÁNG 7 NĂM 2021 CỦA THỦ TƯỚNG CHÍNH PHỦ VỀ THI ĐUA"
+    assert sentence_case(heading, "") == (
+        "Kế hoạch thực hiện Chỉ thị số 19/CT-TTg ngày 16 tháng 7 năm 2021 của Thủ tướng Chính phủ về thi đua")
+    # A type name with no number after it is an ordinary word of the subject.
+    assert sentence_case("KẾ HOẠCH XÂY DỰNG KẾ HOẠCH NĂM 2025", "") == "Kế hoạch xây dựng kế hoạch năm 2025"

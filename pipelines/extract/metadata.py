@@ -479,6 +479,7 @@ def sentence_case(heading: str, body: str) -> str:
         if opening[: len(n)] == lowered:
             out, first = list(n), len(n)
             break
+    registry: dict[int, str] | None = None  # built at the first word the body does not case
     for i in range(first, len(words)):
         w = words[i]
         # An all-letter word has a letter and no digit (no character is both): the common case.
@@ -493,8 +494,44 @@ def sentence_case(heading: str, body: str) -> str:
             cased = variant([w, words[i + 1]], 0)
         if cased is None:
             cased = variant([w], 0)
+        if cased is None:
+            if registry is None:
+                registry = _registry_casing(words)
+            cased = registry.get(i)
         out.append(cased if cased is not None else w.lower())
     return " ".join(out)
+
+
+@lru_cache(maxsize=1)
+def _registry_phrases() -> tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]:
+    """(lower-cased words, registry spelling, only before a number?) of the type names and of the
+    national bodies' names, longest first."""
+    phrases = [(tuple(lowered), tuple(n), True) for n, lowered in _TYPE_NAME_WORDS]
+    names = {i.name for i in issuer_codes() if i.scope in ("national", "party")}
+    phrases += [(tuple(n.lower().split()), tuple(n.split()), False) for n in names]
+    return tuple(sorted(phrases, key=lambda p: len(p[0]), reverse=True))
+
+
+def _registry_casing(words: list[str]) -> dict[int, str]:
+    """Registry spellings of heading words the body does not print in mixed case (a page cut
+    before the body): a type name before its number ("CHỈ THỊ SỐ 19/CT-TTG" -> "Chỉ thị số") and a
+    national body's name ("THỦ TƯỚNG CHÍNH PHỦ" -> "Thủ tướng Chính phủ"); word index -> spelling."""
+    lowered = [w.lower() for w in words]
+    out: dict[int, str] = {}
+    i = 0
+    while i < len(words):
+        for phrase, printed, before_number in _registry_phrases():
+            end = i + len(phrase)
+            if tuple(lowered[i:end]) != phrase:
+                continue
+            number_follows = end < len(words) and (lowered[end] == "số" or any(c.isdigit() for c in words[end]))
+            if before_number and not number_follows:
+                continue
+            out.update({i + k: word for k, word in enumerate(printed)})
+            i = end - 1
+            break
+        i += 1
+    return out
 
 
 _AUTHORITY_LINE = re.compile(
