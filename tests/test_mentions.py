@@ -187,3 +187,11 @@ def test_laws_named_in_an_amending_law_are_mentions() -> None:
         ("Luật Tổ chức Chính phủ", "Quốc hội"),
         ("Luật Tổ chức chính quyền địa phương", "Quốc hội"),
     ]
+
+
+def test_laws_listed_clause_by_clause_in_the_legal_basis() -> None:
+    """Each law of "Căn cứ Luật A; Luật B; Bộ luật C" opens its own clause and is a mention."""
+    text = ("Căn cứ Luật Cán bộ, công chức ngày 13 tháng 11 năm 2008;\nLuật Viên chức ngày 15 tháng 11 năm 2010;\n"
+            "Bộ luật Lao động năm 2019;\n")
+    names = [m["name"] for m in extract_unnumbered_mentions(text, {}, [])]
+    assert names == ["Luật Cán bộ, công chức", "Luật Viên chức", "Bộ luật Lao động năm 2019"]

@@ -479,8 +479,10 @@ def extract_unnumbered_mentions(text: str, document: dict, citations: list[dict]
             continue  # kept already at its first mention
         name = collapse(text[start:end]).rstrip(",")
         prefix = _clause_prefix(text, start)
-        if _INDEX_ONLY.match(prefix.strip()):
-            continue  # opens its clause: a task cell or heading naming what is to be produced
+        if _INDEX_ONLY.match(prefix.strip()) and doc_type not in _LAWS:
+            # Opens its clause: a task cell or heading naming what is to be produced.  Not a law,
+            # which a plan never produces: "Căn cứ Luật A; Luật B;" lists bases clause by clause.
+            continue
         issuer_before = _ISSUER_BEFORE_VERB.search(prefix) if _ENDS_WITH_VERB.search(prefix) else None
         if not issuer_before and _drafted(prefix):
             continue
