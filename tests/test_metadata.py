@@ -267,3 +267,9 @@ def test_a_heading_the_body_does_not_case_keeps_registry_names() -> None:
         "Kế hoạch thực hiện Chỉ thị số 19/CT-TTg ngày 16 tháng 7 năm 2021 của Thủ tướng Chính phủ về thi đua")
     # A type name with no number after it is an ordinary word of the subject.
     assert sentence_case("KẾ HOẠCH XÂY DỰNG KẾ HOẠCH NĂM 2025", "") == "Kế hoạch xây dựng kế hoạch năm 2025"
+
+
+def test_a_province_name_keeps_its_spelling_whatever_the_body_prints() -> None:
+    # The body prints "định" in lower case ("quyết định") and never "Bình Định" after the heading.
+    assert sentence_case("KẾ HOẠCH CHUYỂN ĐỔI SỐ TỈNH BÌNH ĐỊNH NĂM 2024", "Căn cứ quyết định của tỉnh.") == (
+        "Kế hoạch chuyển đổi số tỉnh Bình Định năm 2024")

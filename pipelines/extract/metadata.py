@@ -14,7 +14,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import accumulate
 
-from pipelines.extract.agencies import is_province_name, province_from_text
+from pipelines.extract.agencies import is_province_name, province_from_text, provinces
 from pipelines.extract.dates import DATE_RE, date_from_match, iso_date
 from pipelines.extract.numbers import canonical_number, fold, issuer_codes, parse_number, prepare_text
 from pipelines.extract.text import DEFINED_SHORT_NAME_OPENING, RARE_SPACES, collapse
@@ -479,7 +479,7 @@ def sentence_case(heading: str, body: str) -> str:
         if opening[: len(n)] == lowered:
             out, first = list(n), len(n)
             break
-    registry: dict[int, str] | None = None  # built at the first word the body does not case
+    registry: dict[int, str] | None = None  # registry spellings, before the body's casing
     for i in range(first, len(words)):
         w = words[i]
         # An all-letter word has a letter and no digit (no character is both): the common case.
@@ -489,38 +489,45 @@ def sentence_case(heading: str, body: str) -> str:
             canon = canonical_number(core) if any(c.isalpha() for c in core) else None
             out.append(canon + w[len(core) :] if canon else w)
             continue
-        cased = variant([words[i - 1], w], 1)
+        if registry is None:
+            registry = _registry_casing(words)
+        cased = registry.get(i)
+        if cased is None:
+            cased = variant([words[i - 1], w], 1)
         if cased is None and i + 1 < len(words):
             cased = variant([w, words[i + 1]], 0)
         if cased is None:
             cased = variant([w], 0)
-        if cased is None:
-            if registry is None:
-                registry = _registry_casing(words)
-            cased = registry.get(i)
         out.append(cased if cased is not None else w.lower())
     return " ".join(out)
 
 
 @lru_cache(maxsize=1)
-def _registry_phrases() -> tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]:
-    """(lower-cased words, registry spelling, only before a number?) of the type names and of the
-    national bodies' names, longest first."""
+def _registry_phrases() -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]]:
+    """First lower-cased word -> (lower-cased words, registry spelling, only before a number?) of the
+    type names, the national bodies' names and the province names, longest first."""
     phrases = [(tuple(lowered), tuple(n), True) for n, lowered in _TYPE_NAME_WORDS]
     names = {i.name for i in issuer_codes() if i.scope in ("national", "party")}
+    names |= {p["name"] for p in provinces()}
     phrases += [(tuple(n.lower().split()), tuple(n.split()), False) for n in names]
-    return tuple(sorted(phrases, key=lambda p: len(p[0]), reverse=True))
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], bool]]] = {}
+    for phrase in sorted(phrases, key=lambda p: len(p[0]), reverse=True):
+        by_first.setdefault(phrase[0][0], []).append(phrase)
+    return {first: tuple(found) for first, found in by_first.items()}
 
 
 def _registry_casing(words: list[str]) -> dict[int, str]:
-    """Registry spellings of heading words the body does not print in mixed case (a page cut
-    before the body): a type name before its number ("CHỈ THỊ SỐ 19/CT-TTG" -> "Chỉ thị số") and a
-    national body's name ("THỦ TƯỚNG CHÍNH PHỦ" -> "Thủ tướng Chính phủ"); word index -> spelling."""
+    """Registry spellings of heading words, which win over the body's casing: the body may print
+    none (a page cut before it) or print the word otherwise ("định" in "quyết định").  A type
+    name before its number ("CHỈ THỊ SỐ 19/CT-TTG" -> "Chỉ thị số"), a national body's name ("THỦ
+    TƯỚNG CHÍNH PHỦ" -> "Thủ tướng Chính phủ") and a province's name ("BÌNH ĐỊNH"); word index ->
+    spelling."""
     lowered = [w.lower() for w in words]
+    by_first = _registry_phrases()
     out: dict[int, str] = {}
     i = 0
     while i < len(words):
-        for phrase, printed, before_number in _registry_phrases():
+        for phrase, printed, before_number in by_first.get(lowered[i], ()):
             end = i + len(phrase)
             if tuple(lowered[i:end]) != phrase:
                 continue
