@@ -240,23 +240,24 @@ def test_caps_heading_with_a_mixed_case_issuer_code_is_one_title() -> None:
     assert relations == {"23/CT-TTg": "implements"}
 
 
+def _under_bare_heading(lines: str) -> str:
+    """A provincial plan whose heading is "KẾ HOẠCH" alone, ``lines`` right under it, then its body."""
+    return ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            f"Số: 88/KH-UBND\nQuảng Trị, ngày 05 tháng 4 năm 2023\nKẾ HOẠCH\n{lines}"
+            "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ;\n")
+
+
 @pytest.mark.parametrize(("subject", "title"), [
     ("Cải cách hành chính huyện Cam Lộ năm 2023", "Kế hoạch cải cách hành chính huyện Cam Lộ năm 2023"),
     ("Hà Nội xanh năm 2024", "Kế hoạch Hà Nội xanh năm 2024"),
     ("UBND huyện thực hiện Đề án 06", "Kế hoạch UBND huyện thực hiện Đề án 06"),
 ])
 def test_a_mixed_case_subject_under_a_bare_type_heading_is_the_title(subject: str, title: str) -> None:
-    text = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
-            f"Số: 88/KH-UBND\nQuảng Trị, ngày 05 tháng 4 năm 2023\nKẾ HOẠCH\n{subject}\n\n"
-            "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ;\n")
-    assert extract_metadata(text)["title"] == title
+    assert extract_metadata(_under_bare_heading(f"{subject}\n\n"))["title"] == title
 
 
 def test_the_body_under_a_bare_type_heading_is_not_the_title() -> None:
-    text = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
-            "Số: 88/KH-UBND\nQuảng Trị, ngày 05 tháng 4 năm 2023\nKẾ HOẠCH\n"
-            "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ;\n")
-    assert extract_metadata(text)["title"] == "Kế hoạch"
+    assert extract_metadata(_under_bare_heading(""))["title"] == "Kế hoạch"
 
 
 def test_a_heading_the_body_does_not_case_keeps_registry_names() -> None:
